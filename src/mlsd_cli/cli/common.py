@@ -1,0 +1,202 @@
+"""What every command shares: the catalogue option, filter options, error handling, output.
+
+This module stays cheap to import (no rich, no httpx): ``mlsd --help`` pays only for Typer.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+
+import typer
+
+from mlsd_cli.errors import ExitCode, MlsdError, NotFoundError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from mlsd_cli.filters import ResourceFilter
+    from mlsd_cli.models import Catalogue
+    from mlsd_cli.store import CatalogueLocation
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+# ----------------------------------------------------------------- shared options
+
+CatalogueOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--catalogue",
+        "-c",
+        help="Catalogue file. Default: $MLSD_CATALOGUE, else resources.toml here or in a "
+        "parent directory, else the catalogue shipped with mlsd (read-only).",
+        show_default=False,
+        dir_okay=False,
+    ),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of text.")]
+YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
+
+SectionOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--section",
+        "-s",
+        help="Only this section (id or title; includes sub-sections). Repeatable.",
+    ),
+]
+TagOpt = Annotated[
+    list[str] | None, typer.Option("--tag", "-t", help="Only resources with this tag. Repeatable.")
+]
+KindOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--kind", "-k", help="Only this kind (blog, paper, video, talk, book, ...). Repeatable."
+    ),
+]
+OrgOpt = Annotated[
+    list[str] | None, typer.Option("--org", help="Only this organisation. Repeatable.")
+]
+YearOpt = Annotated[list[int] | None, typer.Option("--year", help="Only this year. Repeatable.")]
+SinceOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--since", help="Published in or after YEAR, or added on or after a DATE (2024-05-01)."
+    ),
+]
+NoUrlOpt = Annotated[bool, typer.Option("--no-url", help="Only resources without a URL.")]
+
+
+def build_filter(
+    catalogue: Catalogue,
+    section: list[str] | None,
+    tag: list[str] | None,
+    kind: list[str] | None,
+    org: list[str] | None,
+    year: list[int] | None,
+    since: str | None,
+    no_url: bool,
+) -> ResourceFilter:
+    """Turn the shared filter options into a :class:`ResourceFilter`."""
+    from mlsd_cli.filters import make_filter, parse_since
+
+    return make_filter(
+        catalogue,
+        sections=section or (),
+        tags=tag or (),
+        kinds=kind or (),
+        orgs=org or (),
+        years=year or (),
+        since=parse_since(since) if since else None,
+        no_url=no_url,
+    )
+
+
+# ----------------------------------------------------------------- catalogue access
+
+
+def locate(catalogue: Path | None, *, must_exist: bool = True) -> CatalogueLocation:
+    from mlsd_cli.store import find_catalogue
+
+    return find_catalogue(catalogue, must_exist=must_exist)
+
+
+def load_catalogue(catalogue: Path | None) -> tuple[CatalogueLocation, Catalogue]:
+    """Find and load the catalogue named by ``--catalogue`` (or the default one)."""
+    from mlsd_cli import store
+
+    location = locate(catalogue)
+    return location, store.load(location)
+
+
+# ----------------------------------------------------------------- errors
+
+
+def err(message: str) -> None:
+    """One line on stderr, prefixed with ``mlsd:``."""
+    sys.stderr.write(f"mlsd: {message}\n")
+    sys.stderr.flush()
+
+
+def handle_errors(func: F) -> F:
+    """Turn library errors into one line on stderr and the right exit code.
+
+    Ctrl-C exits 130 with a short note: every write is atomic, so nothing is half-written.
+    Set MLSD_DEBUG=1 to see tracebacks.
+    """
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except MlsdError as exc:
+            if os.environ.get("MLSD_DEBUG"):
+                raise
+            err(f"error: {exc}")
+            if isinstance(exc, NotFoundError) and exc.candidates:
+                for candidate in exc.candidates:
+                    sys.stderr.write(f"  {candidate}\n")
+            raise typer.Exit(int(exc.exit_code)) from None
+        except KeyboardInterrupt:
+            if os.environ.get("MLSD_DEBUG"):
+                raise
+            err("interrupted; nothing was written")
+            raise typer.Exit(130) from None
+        except BrokenPipeError:
+            # `mlsd list | head`: the reader went away; that is not an error.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            raise typer.Exit(0) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def exit_findings() -> None:
+    raise typer.Exit(int(ExitCode.FINDINGS))
+
+
+# ----------------------------------------------------------------- output
+
+
+def stdout_is_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
+def console(*, stderr: bool = False) -> Console:
+    """A rich Console honouring NO_COLOR / TERM=dumb (rich does both)."""
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def echo(text: str = "") -> None:
+    sys.stdout.write(text + "\n")
+
+
+def interactive() -> bool:
+    """May we prompt? Yes on a terminal; elsewhere only when MLSD_INTERACTIVE=1 asks for it
+    (answers piped on stdin, tests). Otherwise a command never waits for input."""
+    return sys.stdin.isatty() or os.environ.get("MLSD_INTERACTIVE") == "1"
+
+
+def confirm(question: str, *, default: bool = False) -> bool:
+    """Ask yes/no. Without a terminal, refuse with a hint: the caller wants --yes."""
+    from mlsd_cli.errors import InputError
+
+    if not interactive():
+        raise InputError(
+            f"'{question}' needs an answer and there is no terminal", hint="pass --yes"
+        )
+    try:
+        return bool(typer.confirm(question, default=default))
+    except typer.Abort:
+        raise KeyboardInterrupt from None

@@ -1,0 +1,114 @@
+"""``mlsd list``: resources, filtered, sorted and grouped."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from mlsd_cli.cli.common import (
+    CatalogueOpt,
+    JsonOpt,
+    KindOpt,
+    NoUrlOpt,
+    OrgOpt,
+    SectionOpt,
+    SinceOpt,
+    TagOpt,
+    YearOpt,
+    build_filter,
+    console,
+    echo,
+    handle_errors,
+    load_catalogue,
+    print_json,
+    stdout_is_terminal,
+)
+
+
+@handle_errors
+def command(
+    section: SectionOpt = None,
+    tag: TagOpt = None,
+    kind: KindOpt = None,
+    org: OrgOpt = None,
+    year: YearOpt = None,
+    since: SinceOpt = None,
+    no_url: NoUrlOpt = False,
+    sort: Annotated[
+        str, typer.Option("--sort", help="catalogue, title, year, added, kind, org or id.")
+    ] = "catalogue",
+    reverse: Annotated[bool, typer.Option("--reverse", "-r", help="Reverse the order.")] = False,
+    group_by: Annotated[
+        str | None, typer.Option("--group-by", "-g", help="section, org, kind, year or tag.")
+    ] = None,
+    count: Annotated[bool, typer.Option("--count", help="Print only the counts.")] = False,
+    limit: Annotated[
+        int | None, typer.Option("--limit", "-n", min=1, help="At most N resources.")
+    ] = None,
+    json_out: JsonOpt = False,
+    catalogue: CatalogueOpt = None,
+) -> None:
+    """List resources, with filters, sorting and grouping.
+
+    A table on a terminal; one tab-separated line per resource (id, title, kind, year, url)
+    when piped; --json for scripts.
+
+    [bold]Examples[/bold]
+
+      mlsd list --org Netflix
+
+      mlsd list --section "Chapter 6" --kind paper --sort year
+
+      mlsd list --group-by org --count
+
+      mlsd list --tag feature-store --json
+    """
+    from mlsd_cli.filters import apply
+    from mlsd_cli.grouping import group_resources, sort_resources
+    from mlsd_cli.schema import resource_to_json
+
+    _location, cat = load_catalogue(catalogue)
+    selection = build_filter(cat, section, tag, kind, org, year, since, no_url)
+    resources = sort_resources(apply(cat, selection), sort, reverse=reverse)
+    if limit is not None:
+        resources = resources[:limit]
+    groups = group_resources(cat, resources, group_by) if group_by else [("", resources)]
+
+    if json_out:
+        if count:
+            print_json({label or "total": len(items) for label, items in groups})
+        elif group_by:
+            print_json(
+                [
+                    {"group": label, "resources": [resource_to_json(r) for r in items]}
+                    for label, items in groups
+                ]
+            )
+        else:
+            print_json([resource_to_json(r) for r in resources])
+        return
+    if count:
+        for label, items in groups:
+            echo(f"{len(items)}\t{label}" if label else str(len(items)))
+        return
+    _print_groups(groups, total=len(resources), grouped=bool(group_by))
+
+
+def _print_groups(groups: list[tuple[str, list]], *, total: int, grouped: bool) -> None:  # type: ignore[type-arg]
+    from mlsd_cli.render import plain_line, resource_table
+
+    if not stdout_is_terminal():
+        for label, items in groups:
+            if grouped:
+                echo(f"# {label} ({len(items)})")
+            for r in items:
+                echo(plain_line(r))
+        return
+    out = console()
+    if total == 0:
+        out.print("No resources match.")
+        return
+    for label, items in groups:
+        out.print(resource_table(items, title=f"{label} ({len(items)})" if grouped else None))
+    out.print(f"{total} resource{'s' if total != 1 else ''}", style="dim")

@@ -1,0 +1,47 @@
+"""``mlsd show``: one resource in full."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from mlsd_cli.cli.common import (
+    CatalogueOpt,
+    JsonOpt,
+    console,
+    echo,
+    handle_errors,
+    load_catalogue,
+    print_json,
+    stdout_is_terminal,
+)
+
+
+@handle_errors
+def command(
+    ref: Annotated[str, typer.Argument(metavar="ID", help="Resource id, or an unambiguous title.")],
+    json_out: JsonOpt = False,
+    catalogue: CatalogueOpt = None,
+) -> None:
+    """Show one resource in full.
+
+    [bold]Examples[/bold]
+
+      mlsd show ubers-michelangelo
+
+      mlsd show "smart compose" --json
+    """
+    from mlsd_cli.render import resource_details, resource_panel
+    from mlsd_cli.resolve import find_resource
+    from mlsd_cli.schema import resource_to_json
+
+    _location, cat = load_catalogue(catalogue)
+    resource = find_resource(cat, ref)
+    if json_out:
+        print_json(resource_to_json(resource))
+    elif stdout_is_terminal():
+        console().print(resource_panel(resource, cat))
+    else:
+        for line in resource_details(resource, cat):
+            echo(line)

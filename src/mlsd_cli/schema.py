@@ -1,0 +1,499 @@
+"""Converting between parsed TOML (plain dicts) and the dataclasses of :mod:`mlsd_cli.models`.
+
+``catalogue_from_dict`` validates everything and raises :class:`CatalogueError` naming the
+place (``file:line``) and the fix; ``catalogue_to_dict`` gives the canonical dict that
+:mod:`mlsd_cli.store` writes, with a fixed key order and empty fields left out.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from mlsd_cli.errors import CatalogueError
+from mlsd_cli.models import FORMAT_VERSION, KINDS, Catalogue, Resource, Section
+from mlsd_cli.urls import url_problem
+
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+TAG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+CATALOGUE_KEYS = ("format", "title", "description")
+SECTION_KEYS = ("id", "title", "parent", "intro")
+RESOURCE_KEYS = (
+    "id",
+    "title",
+    "url",
+    "kind",
+    "sections",
+    "org",
+    "authors",
+    "venue",
+    "year",
+    "tags",
+    "description",
+    "added",
+    "aliases",
+)
+TOP_KEYS = ("catalogue", "sections", "resources", "not_duplicates")
+
+#: Finds the line of a problem: (table name, index of the table or None, key or None) -> line.
+Locator = Callable[[str, int | None, str | None], int | None]
+
+
+def _no_locator(table: str, index: int | None, key: str | None) -> int | None:
+    return None
+
+
+class _Checker:
+    """Raises CatalogueError with the right place for each kind of problem."""
+
+    def __init__(self, source: str, locate: Locator) -> None:
+        self.source = source
+        self.locate = locate
+
+    def fail(
+        self,
+        message: str,
+        table: str,
+        index: int | None = None,
+        key: str | None = None,
+        hint: str | None = None,
+    ) -> CatalogueError:
+        line = self.locate(table, index, key)
+        location = f"{self.source}:{line}" if line else self.source
+        return CatalogueError(message, location=location, hint=hint)
+
+    def unknown_keys(
+        self,
+        data: dict[str, Any],
+        allowed: tuple[str, ...],
+        what: str,
+        table: str,
+        index: int | None,
+    ) -> None:
+        for key in data:
+            if key not in allowed:
+                close = difflib.get_close_matches(key, allowed, n=1)
+                hint = (
+                    f"did you mean '{close[0]}'?"
+                    if close
+                    else f"known fields: {', '.join(allowed)}"
+                )
+                raise self.fail(f"{what}: unknown field '{key}'", table, index, key, hint)
+
+    def string(
+        self,
+        data: dict[str, Any],
+        key: str,
+        what: str,
+        table: str,
+        index: int | None,
+        *,
+        required: bool = False,
+    ) -> str | None:
+        value = data.get(key)
+        if value is None:
+            if required:
+                raise self.fail(
+                    f"{what}: missing required field '{key}'",
+                    table,
+                    index,
+                    None,
+                    f'add {key} = "..."',
+                )
+            return None
+        if not isinstance(value, str):
+            raise self.fail(
+                f"{what}: '{key}' must be a string, not {_type_name(value)}",
+                table,
+                index,
+                key,
+                f'write {key} = "..."',
+            )
+        if required and not value.strip():
+            raise self.fail(f"{what}: '{key}' is empty", table, index, key, f"give it a {key}")
+        return value
+
+    def string_list(
+        self, data: dict[str, Any], key: str, what: str, table: str, index: int | None
+    ) -> list[str]:
+        value = data.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self.fail(
+                f"{what}: '{key}' must be a list of strings",
+                table,
+                index,
+                key,
+                f'write {key} = ["...", "..."]',
+            )
+        return list(value)
+
+
+def _type_name(value: object) -> str:
+    names = {
+        bool: "a boolean",
+        int: "an integer",
+        float: "a number",
+        list: "a list",
+        dict: "a table",
+    }
+    return names.get(type(value), type(value).__name__)
+
+
+def catalogue_from_dict(
+    data: dict[str, Any], *, source: str = "resources.toml", locate: Locator = _no_locator
+) -> Catalogue:
+    """Validate a parsed catalogue file and build the model. Raises CatalogueError."""
+    check = _Checker(source, locate)
+    for key in data:
+        if key not in TOP_KEYS:
+            raise check.fail(
+                f"unknown top-level entry '{key}'",
+                key,
+                None,
+                None,
+                f"a catalogue holds only {', '.join(TOP_KEYS)}",
+            )
+    meta = data.get("catalogue", {})
+    if not isinstance(meta, dict):
+        raise check.fail("'catalogue' must be a table", "catalogue", hint="write [catalogue]")
+    check.unknown_keys(meta, CATALOGUE_KEYS, "[catalogue]", "catalogue", None)
+    version = meta.get("format", FORMAT_VERSION)
+    if not isinstance(version, int) or isinstance(version, bool) or version > FORMAT_VERSION:
+        raise check.fail(
+            f"[catalogue]: format {version!r} is not supported by this mlsd",
+            "catalogue",
+            None,
+            "format",
+            f"upgrade mlsd, or set format = {FORMAT_VERSION}",
+        )
+    catalogue = Catalogue(
+        title=check.string(meta, "title", "[catalogue]", "catalogue", None) or "",
+        description=check.string(meta, "description", "[catalogue]", "catalogue", None) or "",
+    )
+
+    raw_sections = _table_array(data, "sections", check)
+    seen_sections: set[str] = set()
+    for i, raw in enumerate(raw_sections):
+        what = f"section #{i + 1}"
+        if not isinstance(raw, dict):
+            raise check.fail(f"{what} must be a table", "sections", i)
+        check.unknown_keys(raw, SECTION_KEYS, what, "sections", i)
+        sid = check.string(raw, "id", what, "sections", i, required=True) or ""
+        what = f"section '{sid}'"
+        if not ID_PATTERN.match(sid):
+            raise check.fail(
+                f"{what}: id must be lower-case letters, digits, '-', '.' or '_'",
+                "sections",
+                i,
+                "id",
+                'for example id = "chapter-1"',
+            )
+        if sid in seen_sections:
+            raise check.fail(
+                f"duplicate section id '{sid}'", "sections", i, "id", "give each section its own id"
+            )
+        seen_sections.add(sid)
+        catalogue.sections.append(
+            Section(
+                id=sid,
+                title=check.string(raw, "title", what, "sections", i, required=True) or "",
+                parent=check.string(raw, "parent", what, "sections", i),
+                intro=check.string(raw, "intro", what, "sections", i) or "",
+            )
+        )
+    for i, section in enumerate(catalogue.sections):
+        if section.parent is not None and section.parent not in seen_sections:
+            raise check.fail(
+                f"section '{section.id}': parent '{section.parent}' is not a section",
+                "sections",
+                i,
+                "parent",
+                _did_you_mean(section.parent, seen_sections),
+            )
+    _check_section_cycles(catalogue, check)
+
+    raw_resources = _table_array(data, "resources", check)
+    seen_ids: dict[str, int] = {}
+    for i, raw in enumerate(raw_resources):
+        resource = _resource_from_dict(raw, i, check, seen_sections)
+        for rid in (resource.id, *resource.aliases):
+            if rid in seen_ids:
+                raise check.fail(
+                    f"duplicate resource id '{rid}' (also resource #{seen_ids[rid] + 1})",
+                    "resources",
+                    i,
+                    "id",
+                    "give each resource its own id",
+                )
+            seen_ids[rid] = i
+        catalogue.resources.append(resource)
+
+    for i, raw in enumerate(_table_array(data, "not_duplicates", check)):
+        what = f"not_duplicates #{i + 1}"
+        if not isinstance(raw, dict):
+            raise check.fail(f"{what} must be a table", "not_duplicates", i)
+        check.unknown_keys(raw, ("ids",), what, "not_duplicates", i)
+        ids = check.string_list(raw, "ids", what, "not_duplicates", i)
+        if len(ids) != 2 or ids[0] == ids[1]:
+            raise check.fail(
+                f"{what}: 'ids' must name two different resources", "not_duplicates", i, "ids"
+            )
+        for rid in ids:
+            if rid not in seen_ids:
+                raise check.fail(
+                    f"{what}: '{rid}' is not a resource id",
+                    "not_duplicates",
+                    i,
+                    "ids",
+                    _did_you_mean(rid, set(seen_ids)),
+                )
+        a, b = sorted(ids)
+        catalogue.not_duplicates.append((a, b))
+    return catalogue
+
+
+def _did_you_mean(value: str, choices: set[str]) -> str | None:
+    close = difflib.get_close_matches(value, sorted(choices), n=1)
+    return f"did you mean '{close[0]}'?" if close else None
+
+
+def _table_array(data: dict[str, Any], key: str, check: _Checker) -> list[Any]:
+    value = data.get(key, [])
+    if not isinstance(value, list):
+        raise check.fail(f"'{key}' must be an array of tables", key, hint=f"write [[{key}]] blocks")
+    return value
+
+
+def _check_section_cycles(catalogue: Catalogue, check: _Checker) -> None:
+    parents = {s.id: s.parent for s in catalogue.sections}
+    for i, section in enumerate(catalogue.sections):
+        seen = {section.id}
+        parent = section.parent
+        while parent is not None:
+            if parent in seen:
+                raise check.fail(
+                    f"section '{section.id}': parents form a cycle",
+                    "sections",
+                    i,
+                    "parent",
+                    "a section cannot be its own ancestor",
+                )
+            seen.add(parent)
+            parent = parents.get(parent)
+
+
+def _resource_from_dict(raw: Any, i: int, check: _Checker, sections: set[str]) -> Resource:
+    table = "resources"
+    what = f"resource #{i + 1}"
+    if not isinstance(raw, dict):
+        raise check.fail(f"{what} must be a table", table, i)
+    rid = check.string(raw, "id", what, table, i, required=True) or ""
+    what = f"resource '{rid}'"
+    check.unknown_keys(raw, RESOURCE_KEYS, what, table, i)
+    if not ID_PATTERN.match(rid):
+        raise check.fail(
+            f"{what}: id must be lower-case letters, digits, '-', '.' or '_'",
+            table,
+            i,
+            "id",
+            'for example id = "uber-michelangelo"',
+        )
+    title = check.string(raw, "title", what, table, i, required=True) or ""
+    kind = check.string(raw, "kind", what, table, i, required=True) or ""
+    if kind not in KINDS:
+        raise check.fail(
+            f"{what}: unknown kind '{kind}'",
+            table,
+            i,
+            "kind",
+            f"use one of {', '.join(KINDS)}",
+        )
+    url = check.string(raw, "url", what, table, i)
+    if url is not None:
+        problem = url_problem(url)
+        if problem:
+            raise check.fail(
+                f"{what}: url {url!r} {problem}",
+                table,
+                i,
+                "url",
+                "use an http:// or https:// address, or leave url out",
+            )
+    resource_sections = check.string_list(raw, "sections", what, table, i)
+    if not resource_sections:
+        raise check.fail(
+            f"{what}: 'sections' must name at least one section",
+            table,
+            i,
+            "sections",
+            'add sections = ["<section id>"]',
+        )
+    for sid in resource_sections:
+        if sid not in sections:
+            raise check.fail(
+                f"{what}: unknown section '{sid}'",
+                table,
+                i,
+                "sections",
+                _did_you_mean(sid, sections) or "add a [[sections]] entry with that id",
+            )
+    year = raw.get("year")
+    if year is not None and (
+        not isinstance(year, int) or isinstance(year, bool) or not 1000 <= year <= 9999
+    ):
+        raise check.fail(
+            f"{what}: year must be a four-digit integer, not {year!r}",
+            table,
+            i,
+            "year",
+            "write year = 2019",
+        )
+    added = raw.get("added")
+    if added is not None and (not isinstance(added, date) or hasattr(added, "hour")):
+        raise check.fail(
+            f"{what}: added must be a date such as 2024-05-01",
+            table,
+            i,
+            "added",
+            "write added = 2024-05-01 (no quotes)",
+        )
+    tags = check.string_list(raw, "tags", what, table, i)
+    for tag in tags:
+        if not TAG_PATTERN.match(tag):
+            from mlsd_cli.tags import normalize_tag
+
+            raise check.fail(
+                f"{what}: tag '{tag}' is not in normal form",
+                table,
+                i,
+                "tags",
+                f"write '{normalize_tag(tag)}' (lower-case, words joined by '-')",
+            )
+    return Resource(
+        id=rid,
+        title=title,
+        kind=kind,
+        sections=resource_sections,
+        url=url,
+        org=check.string(raw, "org", what, table, i),
+        authors=check.string_list(raw, "authors", what, table, i),
+        venue=check.string(raw, "venue", what, table, i),
+        year=year,
+        tags=tags,
+        description=check.string(raw, "description", what, table, i) or "",
+        added=added,
+        aliases=check.string_list(raw, "aliases", what, table, i),
+    )
+
+
+def catalogue_from_trusted_dict(data: dict[str, Any]) -> Catalogue:
+    """Build the model from a dict that already passed validation (the load cache). No checks."""
+    meta = data.get("catalogue", {})
+    catalogue = Catalogue(title=meta.get("title", ""), description=meta.get("description", ""))
+    catalogue.sections = [
+        Section(s["id"], s["title"], s.get("parent"), s.get("intro", ""))
+        for s in data.get("sections", [])
+    ]
+    fromiso = date.fromisoformat
+    append = catalogue.resources.append
+    for r in data.get("resources", []):
+        added = r.get("added")
+        append(
+            Resource(
+                id=r["id"],
+                title=r["title"],
+                kind=r["kind"],
+                sections=r["sections"],
+                url=r.get("url"),
+                org=r.get("org"),
+                authors=r.get("authors", []),
+                venue=r.get("venue"),
+                year=r.get("year"),
+                tags=r.get("tags", []),
+                description=r.get("description", ""),
+                added=fromiso(added) if isinstance(added, str) else added,
+                aliases=r.get("aliases", []),
+            )
+        )
+    catalogue.not_duplicates = [(p["ids"][0], p["ids"][1]) for p in data.get("not_duplicates", [])]
+    return catalogue
+
+
+def resource_to_dict(r: Resource) -> dict[str, Any]:
+    """The canonical table of one resource: fixed key order, empty fields left out."""
+    out: dict[str, Any] = {"id": r.id, "title": r.title}
+    if r.url:
+        out["url"] = r.url
+    out["kind"] = r.kind
+    out["sections"] = list(r.sections)
+    if r.org:
+        out["org"] = r.org
+    if r.authors:
+        out["authors"] = list(r.authors)
+    if r.venue:
+        out["venue"] = r.venue
+    if r.year is not None:
+        out["year"] = r.year
+    if r.tags:
+        out["tags"] = list(r.tags)
+    if r.description:
+        out["description"] = r.description
+    if r.added is not None:
+        out["added"] = r.added
+    if r.aliases:
+        out["aliases"] = list(r.aliases)
+    return out
+
+
+def section_to_dict(s: Section) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": s.id, "title": s.title}
+    if s.parent:
+        out["parent"] = s.parent
+    if s.intro:
+        out["intro"] = s.intro
+    return out
+
+
+def catalogue_to_dict(catalogue: Catalogue) -> dict[str, Any]:
+    """The canonical dict of a catalogue, in the order it is written."""
+    meta: dict[str, Any] = {"format": FORMAT_VERSION}
+    if catalogue.title:
+        meta["title"] = catalogue.title
+    if catalogue.description:
+        meta["description"] = catalogue.description
+    out: dict[str, Any] = {"catalogue": meta}
+    if catalogue.sections:
+        out["sections"] = [section_to_dict(s) for s in catalogue.sections]
+    if catalogue.resources:
+        out["resources"] = [resource_to_dict(r) for r in catalogue.resources]
+    if catalogue.not_duplicates:
+        out["not_duplicates"] = [
+            {"ids": list(pair)} for pair in sorted(set(catalogue.not_duplicates))
+        ]
+    return out
+
+
+def resource_to_json(r: Resource) -> dict[str, Any]:
+    """The JSON object of one resource (``--json`` output and the JSON export).
+
+    Every key is always present (null or [] when empty), so scripts need no guards.
+    """
+    return {
+        "id": r.id,
+        "title": r.title,
+        "url": r.url,
+        "kind": r.kind,
+        "sections": list(r.sections),
+        "org": r.org,
+        "authors": list(r.authors),
+        "venue": r.venue,
+        "year": r.year,
+        "tags": list(r.tags),
+        "description": r.description,
+        "added": r.added.isoformat() if r.added else None,
+        "aliases": list(r.aliases),
+    }

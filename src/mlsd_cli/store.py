@@ -1,0 +1,378 @@
+"""Finding, loading and saving the catalogue file.
+
+- **find**: ``--catalogue`` > ``$MLSD_CATALOGUE`` > ``resources.toml`` in the current
+  directory or a parent > the read-only copy shipped in the package.
+- **load**: strict UTF-8, TOML errors with line and column, full validation
+  (:mod:`mlsd_cli.schema`). Large files are parsed once and then read from a JSON cache keyed
+  by the file's content hash (never pickle: the cache directory may be writable by others).
+- **save**: canonical bytes, written to a temp file in the same directory, fsynced, then
+  renamed over the old file. Writers are serialized by a lock file and re-read the catalogue
+  under the lock (:func:`editing`), so concurrent commands never lose an update.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from importlib import resources as importlib_resources
+from pathlib import Path
+from typing import Any
+
+from mlsd_cli.errors import CatalogueError, ReadOnlyCatalogueError
+from mlsd_cli.models import Catalogue
+from mlsd_cli.schema import catalogue_from_dict, catalogue_from_trusted_dict, catalogue_to_dict
+
+CATALOGUE_FILENAME = "resources.toml"
+ENV_VAR = "MLSD_CATALOGUE"
+#: Files at least this large are cached after parsing; smaller ones parse faster than a cache read.
+CACHE_MIN_BYTES = 256 * 1024
+_CACHE_VERSION = 1
+LOCK_TIMEOUT_S = 60.0
+
+
+@dataclass(frozen=True)
+class CatalogueLocation:
+    """Where the catalogue is, and how it was found."""
+
+    path: Path
+    #: "option", "env", "directory" or "shipped".
+    source: str
+
+    @property
+    def read_only(self) -> bool:
+        return self.source == "shipped"
+
+
+def shipped_catalogue_path() -> Path:
+    """The copy of the project's catalogue installed with the package."""
+    packaged = Path(str(importlib_resources.files("mlsd_cli").joinpath("data", CATALOGUE_FILENAME)))
+    if packaged.is_file():
+        return packaged
+    # An editable install of a source checkout: src/mlsd_cli -> the repository's copy.
+    return Path(__file__).resolve().parents[2] / CATALOGUE_FILENAME
+
+
+def find_catalogue(
+    option: str | os.PathLike[str] | None = None,
+    *,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+    must_exist: bool = True,
+) -> CatalogueLocation:
+    """Resolve which catalogue a command works on (see the module docstring for the order)."""
+    environ = os.environ if env is None else env
+    if option:
+        location = CatalogueLocation(Path(option), "option")
+    elif environ.get(ENV_VAR):
+        location = CatalogueLocation(Path(environ[ENV_VAR]), "env")
+    else:
+        start = (cwd or Path.cwd()).resolve()
+        for directory in (start, *start.parents):
+            candidate = directory / CATALOGUE_FILENAME
+            if candidate.is_file():
+                return CatalogueLocation(candidate, "directory")
+        return CatalogueLocation(shipped_catalogue_path(), "shipped")
+    if must_exist and not location.path.is_file():
+        how = "--catalogue" if location.source == "option" else f"${ENV_VAR}"
+        raise CatalogueError(
+            f"no catalogue file at {location.path} (from {how})",
+            hint=f"check the path, or create one with: mlsd init {location.path}",
+        )
+    return location
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def _toml_loads(text: str) -> dict[str, Any]:
+    # tomli's compiled wheel parses several times faster than the standard library's tomllib.
+    import tomli
+
+    return tomli.loads(text)
+
+
+_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)|\s*\(at end of document\)")
+
+
+def _decode(data: bytes, source: str) -> str:
+    if not data.strip():
+        raise CatalogueError(
+            "the catalogue file is empty",
+            location=source,
+            hint="restore it from version control, or start a new one with: mlsd init",
+        )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise CatalogueError(
+            f"invalid UTF-8 (byte 0x{data[exc.start]:02x})",
+            location=f"{source}:{line}:{column}",
+            hint="save the file as UTF-8",
+        ) from None
+
+
+def parse_catalogue(data: bytes, source: str = CATALOGUE_FILENAME) -> Catalogue:
+    """Parse and validate the bytes of a catalogue file. Raises CatalogueError."""
+    text = _decode(data, source)
+    raw = _parse_toml(text, source)
+    return catalogue_from_dict(raw, source=source, locate=_line_locator(text))
+
+
+def _parse_toml(text: str, source: str) -> dict[str, Any]:
+    try:
+        return _toml_loads(text)
+    except ValueError as exc:  # TOMLDecodeError subclasses ValueError
+        message = str(exc)
+        match = _TOML_POSITION.search(message)
+        location = source
+        if match and match.group(1):
+            location = f"{source}:{match.group(1)}:{match.group(2)}"
+        elif match:
+            location = f"{source}:{text.count(chr(10)) + 1}"
+        reason = _TOML_POSITION.sub("", message).strip() or "invalid TOML"
+        raise CatalogueError(
+            f"invalid TOML: {reason[0].lower()}{reason[1:]}",
+            location=location,
+            hint="fix the syntax there (a missing quote, bracket or '=' is the usual cause)",
+        ) from None
+
+
+def _line_locator(text: str) -> Any:
+    """A function giving the line of the index-th [[table]] (and a key inside it)."""
+    lines = text.split("\n")
+
+    def locate(table: str, index: int | None, key: str | None) -> int | None:
+        header = re.compile(rf"^\s*\[\[?\s*{re.escape(table)}\s*\]\]?\s*(#.*)?$")
+        any_header = re.compile(r"^\s*\[")
+        count = -1
+        start = None
+        for n, line in enumerate(lines):
+            if header.match(line):
+                count += 1
+                if index is None or count == index:
+                    start = n
+                    break
+        if start is None:
+            return None
+        if key is None:
+            return start + 1
+        key_line = re.compile(rf"^\s*\"?{re.escape(key)}\"?\s*=")
+        for n in range(start + 1, len(lines)):
+            if any_header.match(lines[n]) and not lines[n].lstrip().startswith(('["', "['")):
+                break
+            if key_line.match(lines[n]):
+                return n + 1
+        return start + 1
+
+    return locate
+
+
+def _cache_dir() -> Path:
+    if os.environ.get("MLSD_CACHE_DIR"):
+        return Path(os.environ["MLSD_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "mlsd"
+
+
+def _cache_file(path: Path) -> Path:
+    key = hashlib.blake2b(str(path.resolve()).encode(), digest_size=12).hexdigest()
+    return _cache_dir() / f"catalogue-{key}.json"
+
+
+def _json_default(value: object) -> str:
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(type(value).__name__)
+
+
+def _read_cache(path: Path, digest: str) -> Catalogue | None:
+    if os.environ.get("MLSD_NO_CACHE"):
+        return None
+    try:
+        with _cache_file(path).open("rb") as f:
+            cached = json.load(f)
+        if cached.get("version") != _CACHE_VERSION or cached.get("digest") != digest:
+            return None
+        return catalogue_from_trusted_dict(cached["data"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def _write_cache(path: Path, digest: str, catalogue: Catalogue) -> None:
+    if os.environ.get("MLSD_NO_CACHE"):
+        return
+    target = _cache_file(path)
+    payload = {"version": _CACHE_VERSION, "digest": digest, "data": catalogue_to_dict(catalogue)}
+    with contextlib.suppress(OSError):
+        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".json")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                json.dump(payload, f, default=_json_default, ensure_ascii=False)
+            os.replace(tmp, target)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
+
+
+def read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise CatalogueError(
+            f"no catalogue file at {path}", hint=f"create one with: mlsd init {path}"
+        ) from None
+    except IsADirectoryError:
+        raise CatalogueError(f"{path} is a directory, not a catalogue file") from None
+    except OSError as exc:
+        raise CatalogueError(f"cannot read {path}: {exc.strerror}") from None
+
+
+def load(path: Path | CatalogueLocation) -> Catalogue:
+    """Read and validate the catalogue at ``path``. Raises CatalogueError."""
+    path = path.path if isinstance(path, CatalogueLocation) else Path(path)
+    data = read_bytes(path)
+    if len(data) < CACHE_MIN_BYTES:
+        return parse_catalogue(data, str(path))
+    digest = _digest(data)
+    cached = _read_cache(path, digest)
+    if cached is not None:
+        return cached
+    catalogue = parse_catalogue(data, str(path))
+    _write_cache(path, digest, catalogue)
+    return catalogue
+
+
+# --------------------------------------------------------------------------- saving
+
+
+def dumps(catalogue: Catalogue) -> str:
+    """The canonical text of a catalogue (what :func:`save` writes)."""
+    import tomli_w
+
+    body: str = tomli_w.dumps(catalogue_to_dict(catalogue), multiline_strings=True)
+    return "# mlsd catalogue: edit with `mlsd` or by hand; see docs/catalogue.md\n" + body
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` so that readers see the old or the new file, never half.
+
+    The temp file lives in the same directory (rename is atomic only within a file system),
+    is fsynced before the rename, and keeps the old file's permissions.
+    """
+    path = Path(path)
+    directory = path.parent if str(path.parent) else Path()
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(tmp, path.stat().st_mode & 0o7777)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    with contextlib.suppress(OSError):  # make the rename itself durable
+        dir_fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+
+def save(catalogue: Catalogue, path: Path) -> bool:
+    """Write the catalogue canonically and atomically. Returns False when nothing changed.
+
+    Validates first: a catalogue that would not load again is never written.
+    """
+    path = Path(path)
+    raw = catalogue_to_dict(catalogue)
+    catalogue_from_dict(raw, source=str(path))  # never write what would not load again
+    data = dumps(catalogue).encode("utf-8")
+    try:
+        if path.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    write_atomic(path, data)
+    if len(data) >= CACHE_MIN_BYTES:
+        _write_cache(path, _digest(data), catalogue)
+    return True
+
+
+def lock_path(path: Path) -> Path:
+    return path.parent / f".{path.name}.lock"
+
+
+@contextlib.contextmanager
+def locked(path: Path, timeout: float = LOCK_TIMEOUT_S) -> Iterator[None]:
+    """Hold the catalogue's write lock (a lock file beside it)."""
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(str(lock_path(path)), timeout=timeout)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise CatalogueError(
+            f"another mlsd command has held the lock on {path} for {timeout:.0f} s",
+            hint=f"wait for it to finish, or delete {lock_path(path)} if no mlsd is running",
+        ) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def ensure_writable(location: CatalogueLocation) -> None:
+    if location.read_only:
+        raise ReadOnlyCatalogueError(
+            f"the catalogue shipped with mlsd ({location.path}) is read-only",
+            hint="start your own with `mlsd init` (then `mlsd import` a list into it), "
+            "or point --catalogue / $MLSD_CATALOGUE at a resources.toml",
+        )
+
+
+@contextlib.contextmanager
+def editing(location: CatalogueLocation | Path) -> Iterator[Catalogue]:
+    """Lock, re-read, let the caller change the catalogue, then save it.
+
+    If the body raises (a validation error, Ctrl-C), nothing is written.
+    """
+    if not isinstance(location, CatalogueLocation):
+        location = CatalogueLocation(Path(location), "option")
+    ensure_writable(location)
+    with locked(location.path):
+        catalogue = load(location.path)
+        yield catalogue
+        save(catalogue, location.path)
+
+
+def init_catalogue(path: Path, *, title: str = "", description: str = "") -> None:
+    """Create an empty catalogue. Refuses to overwrite an existing file."""
+    path = Path(path)
+    if path.exists():
+        raise CatalogueError(
+            f"{path} already exists", hint="pick another path, or edit the one you have"
+        )
+    if not path.parent.is_dir():
+        raise CatalogueError(f"directory {path.parent} does not exist", hint="create it first")
+    catalogue = Catalogue(title=title, description=description)
+    with locked(path):
+        save(catalogue, path)
