@@ -260,12 +260,29 @@ def load(path: Path | CatalogueLocation) -> Catalogue:
 # --------------------------------------------------------------------------- saving
 
 
+FILE_HEADER = "# mlsd catalogue: edit with `mlsd` or by hand; see docs/catalogue.md\n"
+
+
 def dumps(catalogue: Catalogue) -> str:
-    """The canonical text of a catalogue (what :func:`save` writes)."""
+    """The canonical text of a catalogue (what :func:`save` writes).
+
+    tomli-w formats the values; the tables are laid out here, one ``[[resources]]`` block per
+    entry, so the file never switches to inline tables when entries happen to be short.
+    Multi-line strings are written with LF line ends (as a TOML parser reads them back).
+    """
     import tomli_w
 
-    body: str = tomli_w.dumps(catalogue_to_dict(catalogue), multiline_strings=True)
-    return "# mlsd catalogue: edit with `mlsd` or by hand; see docs/catalogue.md\n" + body
+    data = catalogue_to_dict(catalogue)
+    chunks = [
+        FILE_HEADER,
+        "[catalogue]\n",
+        tomli_w.dumps(data["catalogue"], multiline_strings=True),
+    ]
+    for key in ("sections", "resources", "not_duplicates"):
+        for table in data.get(key, ()):
+            chunks.append(f"\n[[{key}]]\n")
+            chunks.append(tomli_w.dumps(table, multiline_strings=True))
+    return "".join(chunks)
 
 
 def write_atomic(path: Path, data: bytes) -> None:
