@@ -1,0 +1,578 @@
+"""Page metadata for ``mlsd add``: what a web page says about itself.
+
+:func:`fetch_metadata` downloads a page (bounded in size and time, redirects followed) and
+:func:`parse_html_metadata` reads its ``<title>``, Open Graph (``og:*``), Highwire/Google
+Scholar (``citation_*``), Twitter card and JSON-LD tags with the standard library's
+``html.parser``. :func:`guess_kind` guesses the kind of resource from the URL alone.
+
+Precedence (the first present, non-empty value wins; among repeated tags, the first):
+
+- title: og:title, citation_title, twitter:title, then ``<title>`` with a site-name suffix
+  (" | Netflix TechBlog", " - Medium", "| by Jane Doe") or an arXiv ``[1234.5678]`` prefix trimmed
+- description: og:description, meta description, twitter:description
+- authors: every citation_author ("Last, First" becomes "First Last"), then article:author
+  (names, not profile URLs), then meta author, then JSON-LD author names
+- year: citation_publication_date, citation_date, citation_online_date,
+  article:published_time, JSON-LD datePublished, meta date
+- site_name: og:site_name
+- kind: :func:`guess_kind` of the final URL, then og:type video/article, then "paper" when
+  citation tags are present
+
+httpx is imported inside :func:`fetch_metadata` only.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from html.parser import HTMLParser
+from typing import Any
+from urllib.parse import urlsplit
+
+from mlsd_cli.errors import MlsdError
+
+DEFAULT_TIMEOUT = 10.0
+DEFAULT_MAX_BYTES = 2_000_000
+
+
+class MetadataError(MlsdError):
+    """A page could not be fetched (bad URL, network error, HTTP error status)."""
+
+
+@dataclass
+class PageMetadata:
+    """What a page says about itself; every field may be missing."""
+
+    url: str
+    final_url: str | None = None
+    title: str | None = None
+    description: str | None = None
+    authors: list[str] = field(default_factory=list)
+    year: int | None = None
+    site_name: str | None = None
+    kind: str | None = None
+
+
+# --------------------------------------------------------------------------- kind from URL
+
+_PAPER_HOSTS = (
+    "arxiv.org",
+    "export.arxiv.org",
+    "dl.acm.org",
+    "doi.org",
+    "dx.doi.org",
+    "openreview.net",
+    "papers.nips.cc",
+    "proceedings.neurips.cc",
+    "proceedings.mlr.press",
+    "aclanthology.org",
+    "ieeexplore.ieee.org",
+    "link.springer.com",
+    "semanticscholar.org",
+    "www.semanticscholar.org",
+    "papers.ssrn.com",
+    "biorxiv.org",
+    "www.biorxiv.org",
+    "vldb.org",
+    "www.vldb.org",
+    "research.google",
+    "static.googleusercontent.com",
+    "www.jmlr.org",
+    "jmlr.org",
+    "scholar.archive.org",
+    "openaccess.thecvf.com",
+    "www.usenix.org",
+    "usenix.org",
+    "cidrdb.org",
+    "www.cidrdb.org",
+)
+_VIDEO_HOSTS = ("youtube.com", "youtu.be", "vimeo.com", "player.vimeo.com", "youtube-nocookie.com")
+_SLIDES_HOSTS = ("speakerdeck.com", "slideshare.net", "slides.com")
+_THREAD_HOSTS = (
+    "twitter.com",
+    "x.com",
+    "threads.net",
+    "mobile.twitter.com",
+    "news.ycombinator.com",
+    "reddit.com",
+    "bsky.app",
+)
+_PODCAST_HOSTS = (
+    "podcasts.apple.com",
+    "anchor.fm",
+    "overcast.fm",
+    "podcasts.google.com",
+    "simplecast.com",
+    "transistor.fm",
+    "buzzsprout.com",
+    "podbean.com",
+)
+_COURSE_HOSTS = ("coursera.org", "udacity.com", "edx.org", "udemy.com", "deeplearning.ai")
+_BOOK_HOSTS = ("manning.com", "books.google.com", "leanpub.com", "pragprog.com")
+_BLOG_HOSTS = ("medium.com", "substack.com", "towardsdatascience.com", "dev.to", "hashnode.dev")
+
+
+def _host_in(host: str, hosts: tuple[str, ...]) -> bool:
+    return any(host == h or host.endswith("." + h) for h in hosts)
+
+
+def guess_kind(url: str) -> str | None:
+    """The kind of resource a URL probably is, from the URL alone (no network); None if unsure.
+
+    arXiv, ACM, DOI, proceedings, OpenReview and ``.pdf`` files: paper; YouTube and Vimeo:
+    video; Speaker Deck, SlideShare, Google Slides and ``/slides``: slides; Twitter/X,
+    Threads, Hacker News and Reddit: thread; podcast hosts: podcast; course sites: course;
+    O'Reilly and Manning books: book; Medium, Substack and ``blog.``/``engineering.``
+    sub-domains or ``/blog/`` paths: blog; InfoQ presentations: talk.
+    """
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    path = parts.path.lower()
+    if not host:
+        return None
+    if _host_in(host, _VIDEO_HOSTS):
+        return "video"
+    if host == "docs.google.com" and path.startswith("/presentation"):
+        return "slides"
+    if _host_in(host, _SLIDES_HOSTS) or path.endswith((".ppt", ".pptx", ".key")):
+        return "slides"
+    if path.endswith(".pdf") or "/pdf/" in path:
+        return "slides" if re.search(r"(^|[/_.-])slides?([/_.-]|$)", path) else "paper"
+    if re.search(r"/slides?(/|$)", path):
+        return "slides"
+    if (
+        _host_in(host, _PAPER_HOSTS)
+        or host.startswith("proceedings.")
+        or re.search(r"/(doi|pubs?|publications?|papers?)/", path)
+    ):
+        if host.endswith("usenix.org") and "/presentation/" not in path:
+            return None
+        return "paper"
+    if _host_in(host, _THREAD_HOSTS):
+        return "thread"
+    if _host_in(host, _PODCAST_HOSTS) or (
+        host == "open.spotify.com" and path.startswith(("/episode", "/show"))
+    ):
+        return "podcast"
+    if host == "infoq.com" and path.startswith("/presentations"):
+        return "talk"
+    if _host_in(host, _COURSE_HOSTS) or re.search(r"/(courses?|class)/", path):
+        return "course"
+    if (
+        _host_in(host, _BOOK_HOSTS)
+        or (host in ("oreilly.com", "learning.oreilly.com") and "/library/view/" in path)
+        or (host.startswith("amazon.") and "/dp/" in path)
+    ):
+        return "book"
+    if (
+        _host_in(host, _BLOG_HOSTS)
+        or host.startswith(("blog.", "blogs.", "engineering.", "eng."))
+        or re.search(r"(^|\.)(blog|techblog|engineering)\.", host)
+        or "blog" in host.split(".")[0]
+        or re.search(r"/(blog|blogs|posts?|engineering)/", path)
+    ):
+        return "blog"
+    return None
+
+
+# --------------------------------------------------------------------------- HTML parsing
+
+
+class _MetaParser(HTMLParser):
+    """Collects ``<title>``, ``<meta>`` and JSON-LD; stops caring after ``</head>``."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.title_parts: list[str] = []
+        self.title_done = False
+        self.meta: dict[str, list[str]] = {}
+        self.json_ld: list[str] = []
+        self._in_title = False
+        self._in_json_ld = False
+        self._script: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "title" and not self.title_done:
+            self._in_title = True
+        elif tag == "meta":
+            values = {k.lower(): (v or "") for k, v in attrs}
+            key = values.get("property") or values.get("name") or values.get("itemprop")
+            if key and "content" in values:
+                self.meta.setdefault(key.strip().lower(), []).append(values["content"])
+        elif tag == "script":
+            kind = dict(attrs).get("type") or ""
+            if kind.strip().lower() == "application/ld+json":
+                self._in_json_ld = True
+                self._script = []
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "title" and self._in_title:
+            self._in_title = False
+            self.title_done = True
+        elif tag == "script" and self._in_json_ld:
+            self._in_json_ld = False
+            self.json_ld.append("".join(self._script))
+
+    def handle_data(self, data: str) -> None:
+        if self._in_title:
+            self.title_parts.append(data)
+        elif self._in_json_ld:
+            self._script.append(data)
+
+    def first(self, *keys: str) -> str | None:
+        for key in keys:
+            for value in self.meta.get(key, []):
+                cleaned = _clean(value)
+                if cleaned:
+                    return cleaned
+        return None
+
+    def all(self, key: str) -> list[str]:
+        return [c for c in (_clean(v) for v in self.meta.get(key, [])) if c]
+
+
+_SPACE = re.compile(r"\s+")
+
+
+def _clean(text: str | None) -> str:
+    return _SPACE.sub(" ", text or "").strip()
+
+
+_STRONG_SEPARATORS = (" | ", " · ", " — ", " – ", " :: ", " » ", " • ")
+_KNOWN_SITES = {
+    "medium",
+    "youtube",
+    "vimeo",
+    "twitter",
+    "x",
+    "linkedin",
+    "substack",
+    "arxiv",
+    "arxiv.org",
+    "github",
+    "google research",
+    "towards data science",
+    "slideshare",
+    "speaker deck",
+    "infoq",
+    "hacker news",
+    "reddit",
+}
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.casefold())
+
+
+def _is_site_name(segment: str, host: str, site_name: str | None) -> bool:
+    squashed = _squash(segment)
+    if not squashed:
+        return False
+    if site_name and squashed == _squash(site_name):
+        return True
+    if segment.strip().casefold() in _KNOWN_SITES:
+        return True
+    labels = [label for label in host.split(".") if label not in ("www", "com", "org", "net")]
+    host_squashed = "".join(labels)
+    if len(squashed) >= 3 and (squashed in host_squashed or host_squashed in squashed):
+        return True
+    # "Netflix TechBlog" on netflixtechblog.com, "Uber Engineering" on eng.uber.com
+    return (
+        any(len(label) >= 3 and label in squashed for label in labels) and len(segment.split()) <= 4
+    )
+
+
+def trim_title(title: str, url: str, site_name: str | None = None) -> str:
+    """``<title>`` without a site-name suffix or prefix, or an arXiv ``[id]`` prefix."""
+    title = _clean(title)
+    host = (urlsplit(url).hostname or "").lower()
+    title = re.sub(r"^\[\d{4}\.\d{4,5}(v\d+)?\]\s*", "", title)  # arXiv: "[1706.03762] Title"
+    for _ in range(3):
+        before = title
+        for sep in (*_STRONG_SEPARATORS, " - "):
+            head, found, tail = title.rpartition(sep)
+            if not found or not head.strip():
+                continue
+            strong = sep != " - "
+            if _is_site_name(tail, host, site_name) or (
+                strong and re.match(r"(?i)^by\s", tail.strip())
+            ):
+                title = head.strip()
+                break
+            lead, found, rest = title.partition(sep)
+            if found and rest.strip() and _is_site_name(lead, host, site_name):
+                title = rest.strip()
+                break
+        if title == before:
+            break
+    return title
+
+
+_YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
+
+
+def _year_of(value: str | None) -> int | None:
+    if not value:
+        return None
+    match = _YEAR.search(value)
+    if not match:
+        return None
+    year = int(match.group(1))
+    return year if 1900 <= year <= date.today().year + 1 else None
+
+
+def _person(name: str) -> str:
+    """'Vaswani, Ashish' -> 'Ashish Vaswani'; other shapes unchanged."""
+    name = _clean(name)
+    last, comma, first = name.partition(",")
+    if comma and first.strip() and "," not in first and len(last.split()) <= 3:
+        return f"{first.strip()} {last.strip()}"
+    return name
+
+
+def _names(values: list[str]) -> list[str]:
+    out: list[str] = []
+    for value in values:
+        if re.match(r"(?i)^(https?:|www\.)", value):  # article:author is often a profile URL
+            continue
+        name = _person(value)
+        if name and name not in out:
+            out.append(name)
+    return out
+
+
+def _split_authors(value: str) -> list[str]:
+    parts = re.split(r"\s*;\s*|\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*", value)
+    return [p for p in (_clean(p) for p in parts) if p]
+
+
+def _json_ld_objects(scripts: list[str]) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            found.append(node)
+            for key in ("@graph", "mainEntity", "mainEntityOfPage"):
+                if key in node:
+                    walk(node[key])
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    for script in scripts:
+        try:
+            walk(json.loads(script))
+        except ValueError:
+            continue
+    return found
+
+
+def _json_ld_authors(objects: list[dict[str, Any]]) -> list[str]:
+    names: list[str] = []
+    for obj in objects:
+        authors = obj.get("author")
+        for author in authors if isinstance(authors, list) else [authors]:
+            name = author.get("name") if isinstance(author, dict) else author
+            if isinstance(name, str) and _clean(name) and _clean(name) not in names:
+                names.append(_clean(name))
+        if names:
+            break
+    return names
+
+
+def parse_html_metadata(html: str, url: str) -> PageMetadata:
+    """Read the metadata of an HTML page (pure: no network). ``url`` is the page's address."""
+    parser = _MetaParser()
+    try:
+        parser.feed(html)
+        parser.close()
+    except (AssertionError, ValueError):  # html.parser gives up on some broken markup
+        pass
+    site_name = parser.first("og:site_name")
+    title = parser.first("og:title", "citation_title", "twitter:title", "dc.title")
+    if not title and parser.title_parts:
+        title = trim_title("".join(parser.title_parts), url, site_name) or None
+    description = parser.first(
+        "og:description", "description", "twitter:description", "citation_abstract"
+    )
+    objects = _json_ld_objects(parser.json_ld)
+
+    authors = _names(parser.all("citation_author"))
+    if not authors:
+        authors = _names(parser.all("article:author"))
+    if not authors:
+        for value in parser.all("author") or parser.all("dc.creator"):
+            authors.extend(a for a in _names(_split_authors(value)) if a not in authors)
+    if not authors:
+        authors = _json_ld_authors(objects)
+
+    year = None
+    for key in (
+        "citation_publication_date",
+        "citation_date",
+        "citation_online_date",
+        "citation_year",
+        "article:published_time",
+    ):
+        year = _year_of(parser.first(key))
+        if year:
+            break
+    if year is None:
+        for obj in objects:
+            published = obj.get("datePublished")
+            if isinstance(published, str) and (year := _year_of(published)):
+                break
+    if year is None:
+        year = _year_of(parser.first("date", "dc.date", "pubdate", "publish-date"))
+
+    kind = guess_kind(url)
+    og_type = (parser.first("og:type") or "").lower()
+    if kind is None and og_type.startswith("video"):
+        kind = "video"
+    if kind is None and (parser.first("citation_title") or parser.all("citation_author")):
+        kind = "paper"
+    if kind is None and og_type == "article":
+        kind = "blog"
+    return PageMetadata(
+        url=url,
+        title=title,
+        description=description,
+        authors=authors,
+        year=year,
+        site_name=site_name,
+        kind=kind,
+    )
+
+
+# --------------------------------------------------------------------------- fetching
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+
+
+def decode_html(data: bytes, content_type: str | None) -> str:
+    """Decode with the charset the response or the page declares (else UTF-8), never failing."""
+    candidates: list[str] = []
+    if content_type:
+        match = re.search(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", content_type, re.I)
+        if match:
+            candidates.append(match.group(1))
+    if data.startswith(b"\xef\xbb\xbf"):
+        candidates.insert(0, "utf-8-sig")
+    meta = _META_CHARSET.search(data[:4096])
+    if meta:
+        candidates.append(meta.group(1).decode("ascii"))
+    candidates.append("utf-8")
+    for charset in candidates:
+        try:
+            return data.decode(charset, errors="replace")
+        except LookupError:
+            continue
+    return data.decode("utf-8", errors="replace")  # pragma: no cover - utf-8 always exists
+
+
+def user_agent() -> str:
+    from mlsd_cli import __version__
+
+    return f"mlsd/{__version__} (+https://pypi.org/project/mlsd/; resource catalogue tool)"
+
+
+def _fetch_error(url: str, reason: str) -> MetadataError:
+    return MetadataError(
+        f"could not fetch {url}: {reason}",
+        hint="check the URL, or fill the fields in yourself (--no-fetch skips fetching)",
+    )
+
+
+def _is_pdf(content_type: str, url: str, head: bytes) -> bool:
+    return (
+        content_type.startswith("application/pdf")
+        or head.startswith(b"%PDF-")
+        or urlsplit(url).path.lower().endswith(".pdf")
+    )
+
+
+def fetch_metadata(
+    url: str, *, timeout: float = DEFAULT_TIMEOUT, max_bytes: int = DEFAULT_MAX_BYTES
+) -> PageMetadata:
+    """Fetch ``url`` and read its metadata. Raises :class:`MetadataError` (one line).
+
+    Redirects are followed (``final_url`` says where they led). At most ``max_bytes`` are
+    read, reading stops at ``</head>``, and the whole download takes at most about
+    ``timeout`` seconds, so a slow-drip or endless response cannot hang. A PDF gives
+    ``kind="paper"``; other non-HTML content gives what the URL says.
+    """
+    from mlsd_cli.urls import url_problem
+
+    problem = url_problem(url)
+    if problem:
+        raise MetadataError(f"cannot fetch '{url}': the URL {problem}", hint="give an http(s) URL")
+
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    try:
+        with (
+            httpx.Client(
+                follow_redirects=True,
+                max_redirects=10,
+                timeout=httpx.Timeout(timeout),
+                headers={"User-Agent": user_agent(), "Accept": "text/html,*/*;q=0.8"},
+            ) as client,
+            client.stream("GET", url) as response,
+        ):
+            final_url = str(response.url)
+            if response.status_code >= 400:
+                reason = response.reason_phrase or ""
+                raise _fetch_error(url, f"HTTP {response.status_code} {reason}".strip())
+            content_type = (response.headers.get("content-type") or "").lower()
+            if not final_url.lower().startswith(("http://", "https://")):
+                raise _fetch_error(url, "redirected to a non-http URL")
+            chunks: list[bytes] = []
+            size = 0
+            tail = b""
+            for chunk in response.iter_bytes():
+                chunks.append(chunk)
+                size += len(chunk)
+                if size >= max_bytes or time.monotonic() > deadline:
+                    break
+                if _is_pdf(content_type, final_url, chunks[0][:8]):
+                    break  # the kind is all a PDF gives; no need to download it
+                window = (tail + chunk).lower()
+                if b"</head>" in window:
+                    break  # every tag we read lives in <head>
+                tail = window[-8:]
+            data = b"".join(chunks)[:max_bytes]
+    except httpx.TimeoutException:
+        raise _fetch_error(url, f"no answer within {timeout:g} s") from None
+    except httpx.TooManyRedirects:
+        raise _fetch_error(url, "too many redirects (a redirect loop?)") from None
+    except (httpx.HTTPError, httpx.StreamError, httpx.InvalidURL) as exc:
+        raise _fetch_error(url, _network_reason(exc)) from None
+
+    if _is_pdf(content_type, final_url, data[:8]):
+        return PageMetadata(url=url, final_url=final_url, kind="paper")
+    if content_type and not any(t in content_type for t in ("html", "xml")):
+        return PageMetadata(url=url, final_url=final_url, kind=guess_kind(final_url))
+    metadata = parse_html_metadata(decode_html(data, content_type), final_url)
+    metadata.url = url
+    metadata.final_url = final_url
+    return metadata
+
+
+def _network_reason(exc: Exception) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    text = re.sub(r"^\[Errno -?\d+\]\s*", "", text)
+    if "Name or service not known" in text or "nodename nor servname" in text:
+        return "the host name does not resolve"
+    if "Connection refused" in text:
+        return "connection refused"
+    return text.splitlines()[0][:200]
