@@ -42,8 +42,9 @@ COMMANDS: tuple[tuple[str, str], ...] = (
 )
 
 for _module, _name in COMMANDS:
-    _command = importlib.import_module(f"mlsd_cli.cli.{_module}").command
-    app.command(_name)(_command)
+    _loaded = importlib.import_module(f"mlsd_cli.cli.{_module}")
+    # A command module may set CONTEXT_SETTINGS (e.g. `tag`, whose `-kafka` is not an option).
+    app.command(_name, context_settings=getattr(_loaded, "CONTEXT_SETTINGS", None))(_loaded.command)
 
 
 def _version(value: bool) -> None:
