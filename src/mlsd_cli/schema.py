@@ -390,39 +390,6 @@ def _resource_from_dict(raw: Any, i: int, check: _Checker, sections: set[str]) -
     )
 
 
-def catalogue_from_trusted_dict(data: dict[str, Any]) -> Catalogue:
-    """Build the model from a dict that already passed validation (the load cache). No checks."""
-    meta = data.get("catalogue", {})
-    catalogue = Catalogue(title=meta.get("title", ""), description=meta.get("description", ""))
-    catalogue.sections = [
-        Section(s["id"], s["title"], s.get("parent"), s.get("intro", ""))
-        for s in data.get("sections", [])
-    ]
-    fromiso = date.fromisoformat
-    append = catalogue.resources.append
-    for r in data.get("resources", []):
-        added = r.get("added")
-        append(
-            Resource(
-                id=r["id"],
-                title=r["title"],
-                kind=r["kind"],
-                sections=r["sections"],
-                url=r.get("url"),
-                org=r.get("org"),
-                authors=r.get("authors", []),
-                venue=r.get("venue"),
-                year=r.get("year"),
-                tags=r.get("tags", []),
-                description=r.get("description", ""),
-                added=fromiso(added) if isinstance(added, str) else added,
-                aliases=r.get("aliases", []),
-            )
-        )
-    catalogue.not_duplicates = [(p["ids"][0], p["ids"][1]) for p in data.get("not_duplicates", [])]
-    return catalogue
-
-
 def resource_to_dict(r: Resource) -> dict[str, Any]:
     """The canonical table of one resource: fixed key order, empty fields left out."""
     out: dict[str, Any] = {"id": r.id, "title": r.title}

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import json
 import os
@@ -26,14 +27,14 @@ from pathlib import Path
 from typing import Any
 
 from mlsd_cli.errors import CatalogueError, ReadOnlyCatalogueError
-from mlsd_cli.models import Catalogue
-from mlsd_cli.schema import catalogue_from_dict, catalogue_from_trusted_dict, catalogue_to_dict
+from mlsd_cli.models import Catalogue, Resource, Section
+from mlsd_cli.schema import catalogue_from_dict, catalogue_to_dict
 
 CATALOGUE_FILENAME = "resources.toml"
 ENV_VAR = "MLSD_CATALOGUE"
 #: Files at least this large are cached after parsing; smaller ones parse faster than a cache read.
 CACHE_MIN_BYTES = 256 * 1024
-_CACHE_VERSION = 1
+_CACHE_VERSION = 2
 LOCK_TIMEOUT_S = 60.0
 
 
@@ -188,10 +189,52 @@ def _cache_file(path: Path) -> Path:
     return _cache_dir() / f"catalogue-{key}.json"
 
 
-def _json_default(value: object) -> str:
-    if isinstance(value, date):
-        return value.isoformat()
-    raise TypeError(type(value).__name__)
+def _cache_payload(digest: str, catalogue: Catalogue) -> dict[str, Any]:
+    """The cache holds rows (lists in dataclass field order), not dicts: half the size, and
+    building the dataclasses positionally is several times faster than from keyword dicts."""
+    return {
+        "version": _CACHE_VERSION,
+        "digest": digest,
+        "title": catalogue.title,
+        "description": catalogue.description,
+        "sections": [[s.id, s.title, s.parent, s.intro] for s in catalogue.sections],
+        "resources": [
+            [
+                r.id,
+                r.title,
+                r.kind,
+                r.sections,
+                r.url,
+                r.org,
+                r.authors,
+                r.venue,
+                r.year,
+                r.tags,
+                r.description,
+                r.added.isoformat() if r.added else None,
+                r.aliases,
+            ]
+            for r in catalogue.resources
+        ],
+        "not_duplicates": catalogue.not_duplicates,
+    }
+
+
+def _catalogue_from_cache(cached: dict[str, Any]) -> Catalogue:
+    fromiso = date.fromisoformat
+    resources: list[Resource] = []
+    append = resources.append
+    for row in cached["resources"]:
+        if row[11] is not None:
+            row[11] = fromiso(row[11])
+        append(Resource(*row))
+    return Catalogue(
+        title=cached["title"],
+        description=cached["description"],
+        sections=[Section(*row) for row in cached["sections"]],
+        resources=resources,
+        not_duplicates=[(a, b) for a, b in cached["not_duplicates"]],
+    )
 
 
 def _read_cache(path: Path, digest: str) -> Catalogue | None:
@@ -202,8 +245,8 @@ def _read_cache(path: Path, digest: str) -> Catalogue | None:
             cached = json.load(f)
         if cached.get("version") != _CACHE_VERSION or cached.get("digest") != digest:
             return None
-        return catalogue_from_trusted_dict(cached["data"])
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return _catalogue_from_cache(cached)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError):
         return None
 
 
@@ -211,13 +254,13 @@ def _write_cache(path: Path, digest: str, catalogue: Catalogue) -> None:
     if os.environ.get("MLSD_NO_CACHE"):
         return
     target = _cache_file(path)
-    payload = {"version": _CACHE_VERSION, "digest": digest, "data": catalogue_to_dict(catalogue)}
+    payload = _cache_payload(digest, catalogue)
     with contextlib.suppress(OSError):
         target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".json")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump(payload, f, default=_json_default, ensure_ascii=False)
+                json.dump(payload, f, ensure_ascii=False, separators=(",", ":"))
             os.replace(tmp, target)
         except BaseException:
             with contextlib.suppress(OSError):
@@ -245,6 +288,19 @@ def read_bytes(path: Path) -> bytes:
 def load(path: Path | CatalogueLocation) -> Catalogue:
     """Read and validate the catalogue at ``path``. Raises CatalogueError."""
     path = path.path if isinstance(path, CatalogueLocation) else Path(path)
+    # Loading allocates hundreds of thousands of containers and no cycles: the cyclic GC
+    # would rescan them again and again (it doubles the load time of a 100k catalogue).
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        catalogue = _load(path)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    return catalogue
+
+
+def _load(path: Path) -> Catalogue:
     data = read_bytes(path)
     if len(data) < CACHE_MIN_BYTES:
         return parse_catalogue(data, str(path))
