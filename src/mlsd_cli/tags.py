@@ -1,14 +1,166 @@
-"""Tags: the normal form (lower-case kebab-case) and near-spelling detection."""
+"""Tags: the normal form (lower-case kebab-case), near-spelling detection and counts.
+
+Two tags are *near spellings* when they very likely mean the same thing and differ only in how
+they are written (see ``docs/tags.md``):
+
+- plural and singular: ``feature-stores`` / ``feature-store``, ``libraries`` / ``library``;
+- separators and word order: ``ml-ops`` / ``mlops``, ``store-feature`` / ``feature-store``;
+- one typing slip (a letter missing, extra, wrong, or two letters swapped), in tags of five or
+  more letters: ``recomender`` / ``recommender``, ``monitorign`` / ``monitoring``.
+
+A slip in the first letter (``batching`` / ``matching``) or in a digit (``gpt-3`` / ``gpt-4``)
+makes a different word, so it is not counted; neither are merely related tags (``nlp`` / ``cv``).
+"""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from mlsd_cli.models import Catalogue
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
+
+#: A typing slip is only considered in tags at least this long (letters and digits only).
+TYPO_MIN_LENGTH = 5
 
 
 def normalize_tag(text: str) -> str:
     """'Feature Store' / 'feature_store' / ' FEATURE-store ' -> 'feature-store'."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     return "-".join(w for w in _NON_WORD.split(ascii_text.lower()) if w)
+
+
+def _singular(word: str) -> str:
+    """A rough English singular, good enough to compare two spellings of one tag."""
+    if len(word) < 4 or word[-1] != "s" or word.endswith(("ss", "us", "is")):
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "xes", "ches", "shes", "zes")):
+        return word[:-2]
+    return word[:-1]
+
+
+def _forms(tag: str) -> frozenset[str]:
+    """The separator-free spellings a tag is compared by: as written, singular, words sorted."""
+    words = [w for w in tag.split("-") if w]
+    compact = "".join(words)
+    singular = [_singular(w) for w in words]
+    return frozenset(
+        {compact, "".join(singular), "".join(sorted(singular)), _singular(compact)} - {""}
+    )
+
+
+def _one_slip(a: str, b: str) -> bool:
+    """Do ``a`` and ``b`` differ by one plausible typing slip?"""
+    if min(len(a), len(b)) < TYPO_MIN_LENGTH or abs(len(a) - len(b)) > 1:
+        return False
+    from rapidfuzz.distance import OSA, Levenshtein
+
+    if OSA.distance(a, b, score_cutoff=1) != 1:
+        return False
+    if Levenshtein.distance(a, b, score_cutoff=1) == 1:
+        op = next(iter(Levenshtein.editops(a, b)))
+        if op.tag == "replace":
+            changed, first = a[op.src_pos] + b[op.dest_pos], op.src_pos == 0
+        elif op.tag == "insert":
+            changed, first = b[op.dest_pos], op.dest_pos == 0
+        else:  # delete
+            changed, first = a[op.src_pos], op.src_pos == 0
+        return not first and not any(c.isdigit() for c in changed)
+    # Two neighbouring letters swapped.
+    i = next(k for k in range(len(a)) if a[k] != b[k])
+    return not any(c.isdigit() for c in a[i : i + 2])
+
+
+def _near(forms_a: frozenset[str], forms_b: frozenset[str]) -> bool:
+    if forms_a & forms_b:
+        return True
+    return any(_one_slip(x, y) for x in forms_a for y in forms_b)
+
+
+def is_near_spelling(a: str, b: str) -> bool:
+    """Are ``a`` and ``b`` two spellings of one tag (and not the same tag)?"""
+    a, b = normalize_tag(a), normalize_tag(b)
+    if not a or not b or a == b:
+        return False
+    return _near(_forms(a), _forms(b))
+
+
+def near_duplicates(tag: str, existing: Iterable[str]) -> list[str]:
+    """The tags of ``existing`` that are near spellings of ``tag`` but not ``tag`` itself.
+
+    ``tag`` may be in any spelling (it is normalised first). The result keeps the spelling of
+    ``existing``, each tag once, closest first (same words before a typing slip), then by name.
+    """
+    normal = normalize_tag(tag)
+    if not normal:
+        return []
+    forms = _forms(normal)
+    same_words: list[str] = []
+    slips: list[str] = []
+    seen: set[str] = set()
+    for other in existing:
+        if other in seen:
+            continue
+        seen.add(other)
+        other_normal = normalize_tag(other)
+        if not other_normal or other_normal == normal:
+            continue
+        other_forms = _forms(other_normal)
+        if forms & other_forms:
+            same_words.append(other)
+        elif _near(forms, other_forms):
+            slips.append(other)
+    return sorted(same_words) + sorted(slips)
+
+
+def _deletions(text: str) -> set[str]:
+    """``text`` and the strings made by deleting one letter of it.
+
+    Digits are kept: a slip never involves a digit, so ``v2``-like tags need no variants.
+    """
+    out = {text}
+    if len(text) >= TYPO_MIN_LENGTH:
+        out.update(text[:i] + text[i + 1 :] for i, c in enumerate(text) if not c.isdigit())
+    return out
+
+
+def near_duplicate_pairs(tags: Iterable[str]) -> list[tuple[str, str]]:
+    """Every pair of near spellings among ``tags`` (normal-form tags), each pair sorted.
+
+    Candidates are found through a shared one-deletion variant (two strings within one edit
+    always share one), so thousands of distinct tags are compared without trying every pair.
+    """
+    distinct = sorted({t for t in tags if t})
+    forms = [_forms(t) for t in distinct]
+    index: dict[str, list[int]] = {}
+    for i, tag_forms in enumerate(forms):
+        keys: set[str] = set()
+        for form in tag_forms:
+            keys |= _deletions(form)
+        for key in keys:
+            index.setdefault(key, []).append(i)
+    candidates: set[tuple[int, int]] = set()
+    for members in index.values():
+        if len(members) > 1:
+            candidates.update(
+                (members[x], members[y])
+                for x in range(len(members))
+                for y in range(x + 1, len(members))
+            )
+    pairs = [(distinct[i], distinct[j]) for i, j in candidates if _near(forms[i], forms[j])]
+    return sorted(pairs)
+
+
+def tag_counts(catalogue: Catalogue) -> list[tuple[str, int]]:
+    """(tag, number of resources carrying it), most used first, then by name."""
+    counts: Counter[str] = Counter()
+    for resource in catalogue.resources:
+        counts.update(set(resource.tags))
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))

@@ -1,0 +1,186 @@
+"""Tags: the normal form, near-spelling detection and counts (no CLI)."""
+
+from __future__ import annotations
+
+import pytest
+
+from mlsd_cli.models import Catalogue, Resource
+from mlsd_cli.schema import TAG_PATTERN
+from mlsd_cli.tags import (
+    is_near_spelling,
+    near_duplicate_pairs,
+    near_duplicates,
+    normalize_tag,
+    tag_counts,
+)
+
+
+@pytest.mark.parametrize(
+    ("raw", "normal"),
+    [
+        ("Feature Store", "feature-store"),
+        ("feature_store", "feature-store"),
+        (" FEATURE-store ", "feature-store"),
+        ("ML/Ops", "ml-ops"),
+        ("A/B testing", "a-b-testing"),
+        ("Café  ranking", "cafe-ranking"),
+        ("--streaming--", "streaming"),
+        ("GPT-4", "gpt-4"),
+        ("!!!", ""),
+    ],
+)
+def test_normal_form(raw: str, normal: str) -> None:
+    assert normalize_tag(raw) == normal
+    if normal:
+        assert TAG_PATTERN.match(normal)
+        assert normalize_tag(normal) == normal  # idempotent
+
+
+# (new tag, existing tag): near spellings that should be flagged.
+POSITIVE = [
+    # plural / singular
+    ("feature-stores", "feature-store"),
+    ("feature-store", "feature-stores"),
+    ("embeddings", "embedding"),
+    ("libraries", "library"),
+    ("indexes", "index"),
+    ("caches", "cache"),
+    ("llms", "llm"),
+    ("gnns", "gnn"),
+    ("data-lakes", "data-lake"),
+    ("recommendation-systems", "recommendation-system"),
+    # one-edit typos: missing, extra, wrong or swapped letter
+    ("recomender", "recommender"),
+    ("recommender", "recomender"),
+    ("steaming", "streaming"),
+    ("kubernets", "kubernetes"),
+    ("transfomer", "transformer"),
+    ("monitorign", "monitoring"),
+    ("labeling", "labelling"),
+    ("anomoly-detection", "anomaly-detection"),
+    # separators and word order
+    ("ml-ops", "mlops"),
+    ("mlops", "ml-ops"),
+    ("pre-training", "pretraining"),
+    ("real-time", "realtime"),
+    ("ab-testing", "a-b-testing"),
+    ("store-feature", "feature-store"),
+    ("search-semantic", "semantic-search"),
+    # several at once, and input not yet in normal form
+    ("Feature Stores", "feature-store"),
+    ("ML_Ops", "mlops"),
+    ("recomender-systems", "recommender-system"),
+]
+
+# Related or merely similar-looking tags that are different things.
+NEGATIVE = [
+    ("nlp", "cv"),
+    ("nlp", "nlu"),
+    ("ml", "dl"),
+    ("gpu", "tpu"),
+    ("ctr", "cvr"),
+    ("bert", "gpt"),
+    ("gpt-3", "gpt-4"),
+    ("python2", "python3"),
+    ("batching", "matching"),
+    ("ranking", "banking"),
+    ("ranking", "re-ranking"),
+    ("search", "research"),
+    ("vision", "versioning"),
+    ("caching", "hashing"),
+    ("online-learning", "offline-learning"),
+    ("model-serving", "model-server"),
+    ("recommender", "recommendation"),
+    ("feature-store", "feature-engineering"),
+    ("streaming", "batch"),
+    ("mlops", "ml-platform"),
+    ("kafka", "flink"),
+    ("real-time", "near-real-time"),
+    ("data", "date"),
+    ("embedding", "embedding"),  # equal: not a near spelling of itself
+    ("Streaming", "streaming"),  # equal once normalised
+]
+
+
+@pytest.mark.parametrize(("new", "existing"), POSITIVE)
+def test_near_spellings_are_flagged(new: str, existing: str) -> None:
+    assert near_duplicates(new, [existing, "kafka", "nlp"]) == [existing]
+
+
+@pytest.mark.parametrize(("new", "existing"), NEGATIVE)
+def test_different_tags_are_not_flagged(new: str, existing: str) -> None:
+    assert near_duplicates(new, [existing]) == []
+
+
+def test_near_duplicates_lists_every_near_spelling_once() -> None:
+    existing = ["feature-store", "featurestore", "feature-stores", "kafka", "feature-store"]
+    assert near_duplicates("feature_stores", existing) == ["feature-store", "featurestore"]
+    assert near_duplicates("streaming", []) == []
+
+
+def _catalogue(*tag_lists: list[str]) -> Catalogue:
+    return Catalogue(
+        resources=[Resource(id=f"r{i}", title=f"R {i}", tags=t) for i, t in enumerate(tag_lists)]
+    )
+
+
+def test_tag_counts_sorted_by_count_then_name() -> None:
+    catalogue = _catalogue(
+        ["streaming", "kafka"], ["streaming", "feature-store"], ["kafka", "streaming"], [], ["ab"]
+    )
+    assert tag_counts(catalogue) == [
+        ("streaming", 3),
+        ("kafka", 2),
+        ("ab", 1),
+        ("feature-store", 1),
+    ]
+    assert tag_counts(Catalogue()) == []
+
+
+def test_tag_counts_count_entries_not_repeats() -> None:
+    # The file format does not forbid a tag twice on one entry; it still is one entry.
+    assert tag_counts(_catalogue(["x", "x"], ["x"])) == [("x", 2)]
+
+
+def test_near_duplicate_pairs_over_a_vocabulary() -> None:
+    tags = [
+        "feature-store",
+        "feature-stores",
+        "recommender",
+        "recomender",
+        "mlops",
+        "ml-ops",
+        "nlp",
+        "cv",
+        "batching",
+        "matching",
+        "streaming",
+    ]
+    assert near_duplicate_pairs(tags) == [
+        ("feature-store", "feature-stores"),
+        ("ml-ops", "mlops"),
+        ("recomender", "recommender"),
+    ]
+
+
+def test_near_duplicate_pairs_agree_with_the_pairwise_rule() -> None:
+    vocabulary = sorted({normalize_tag(t) for pair in POSITIVE + NEGATIVE for t in pair})
+    expected = sorted(
+        (a, b)
+        for i, a in enumerate(vocabulary)
+        for b in vocabulary[i + 1 :]
+        if is_near_spelling(a, b)
+    )
+    assert near_duplicate_pairs(vocabulary) == expected
+    assert ("feature-store", "feature-stores") in expected
+    assert ("batching", "matching") not in expected
+    assert is_near_spelling("ML Ops", "mlops") and not is_near_spelling("mlops", "MLOps")
+
+
+def test_near_duplicate_pairs_scale_to_many_tags() -> None:
+    # Thousands of distinct tags: the pairwise search is indexed, not all-pairs in Python.
+    tags = [f"topic-{i:05d}-alpha" for i in range(3000)] + ["topic-00007-alphas"]
+    pairs = near_duplicate_pairs(tags)
+    assert ("topic-00007-alpha", "topic-00007-alphas") in pairs
+    # Digits differing is never a typo: topic-00001 and topic-00002 are different tags.
+    assert all(a.rstrip("s") == b.rstrip("s") for a, b in pairs)
