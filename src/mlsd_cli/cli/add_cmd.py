@@ -1,10 +1,560 @@
-"""Placeholder: the owner of this command replaces this module."""
+"""``mlsd add``: add a resource, by prompts on a terminal or by options; never a duplicate."""
 
 from __future__ import annotations
 
-from mlsd_cli.cli.common import err
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+
+import typer
+
+from mlsd_cli.cli.common import (
+    CatalogueOpt,
+    JsonOpt,
+    YesOpt,
+    echo,
+    err,
+    handle_errors,
+    interactive,
+    load_catalogue,
+    print_json,
+)
+
+if TYPE_CHECKING:
+    from mlsd_cli.adding import AddPlan, DuplicateError, DuplicateReport, NewFields
+    from mlsd_cli.metadata import PageMetadata
+    from mlsd_cli.models import Catalogue
+    from mlsd_cli.store import CatalogueLocation
+
+T = TypeVar("T")
+
+#: How long the page-metadata fetch may take.
+FETCH_TIMEOUT_S = 10.0
 
 
-def command() -> None:
-    """Not built yet."""
-    err("not implemented yet")
+@handle_errors
+def command(
+    url: Annotated[
+        str | None,
+        typer.Argument(
+            help="The resource's address (http or https). Asked for on a terminal when left "
+            "out; a resource may have none.",
+            show_default=False,
+        ),
+    ] = None,
+    title: Annotated[
+        str | None, typer.Option("--title", help="Title (default: the page's own title).")
+    ] = None,
+    kind: Annotated[
+        str | None,
+        typer.Option(
+            "--kind",
+            "-k",
+            help="blog, paper, video, talk, book, course, slides, podcast, thread or other "
+            "(default: guessed from the URL).",
+        ),
+    ] = None,
+    section: Annotated[
+        list[str] | None,
+        typer.Option("--section", "-s", help="Section id or title. Repeatable; one is required."),
+    ] = None,
+    tag: Annotated[list[str] | None, typer.Option("--tag", "-t", help="Tag. Repeatable.")] = None,
+    author: Annotated[
+        list[str] | None, typer.Option("--author", "-a", help="Author. Repeatable.")
+    ] = None,
+    org: Annotated[
+        str | None, typer.Option("--org", help="Organisation (default: the page's site name).")
+    ] = None,
+    venue: Annotated[
+        str | None, typer.Option("--venue", help="Venue: conference, journal, blog...")
+    ] = None,
+    year: Annotated[int | None, typer.Option("--year", help="Year of publication.")] = None,
+    description: Annotated[
+        str | None, typer.Option("--description", "-d", help="A few words about it (markdown).")
+    ] = None,
+    yes: YesOpt = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Add it even if its title looks like one already listed (never when the URL "
+            "is the same).",
+        ),
+    ] = False,
+    no_fetch: Annotated[
+        bool, typer.Option("--no-fetch", help="Do not fetch the page to pre-fill the fields.")
+    ] = False,
+    json_out: JsonOpt = False,
+    catalogue: CatalogueOpt = None,
+) -> None:
+    """Add a resource to the catalogue, checking first that it is not there already.
+
+    On a terminal, mlsd asks for every field not given as an option: the URL first, then the title, kind, sections, tags, authors, organisation, year and description, pre-filled from the page's own metadata (defaults in brackets; Enter keeps one, - empties it). A summary and a confirmation come last; Ctrl-C at any prompt writes nothing.
+
+    Without a terminal (scripts, CI), give the fields as options and --yes: a missing title, kind or section is an error, never a wait for input. The page is fetched unless --no-fetch, and its title, description, authors, year and site name fill the options left out.
+
+    The same URL (ignoring http/https, www., tracking parameters and the like) is always refused with exit status 1; a similar title is shown with its score and refused with exit status 1 unless confirmed on the terminal, or --force.
+
+    [bold]Examples[/bold]
+
+      mlsd add
+
+      mlsd add https://eng.uber.com/michelangelo-machine-learning-platform/
+
+      mlsd add https://arxiv.org/abs/1706.04599 --section evaluation --tag calibration --yes
+
+      mlsd add --title "Designing Data-Intensive Applications" --kind book --section books --author "Martin Kleppmann" --year 2017 --no-fetch --yes
+    """  # noqa: E501
+    from mlsd_cli import adding
+    from mlsd_cli.store import ensure_writable
+
+    location, cat = load_catalogue(catalogue)
+    ensure_writable(location)
+    given = adding.NewFields(
+        url=adding.check_url(url),
+        title=title.strip() if title and title.strip() else None,
+        kind=adding.check_kind(kind) if kind is not None else None,
+        sections=adding.clean_list(section or []),
+        tags=adding.check_tags(tag or []),
+        authors=adding.clean_list(author or []),
+        org=org,
+        venue=venue,
+        year=adding.check_year(year),
+        description=description,
+    )
+    for ref in given.sections:
+        adding.resolve_section(cat, ref)
+    try:
+        if interactive() and not yes:
+            plan = _interactive_plan(cat, given, url_given=url is not None, no_fetch=no_fetch)
+        else:
+            plan = _flags_plan(cat, given, yes=yes, no_fetch=no_fetch, force=force)
+        plan.force = plan.force or force
+        resource = _commit(location, plan)
+    except adding.DuplicateError as exc:
+        _refuse(exc, json_out=json_out)
+        return
+    if json_out:
+        from mlsd_cli.schema import resource_to_json
+
+        print_json(resource_to_json(resource))
+    else:
+        echo(f"Added {resource.id}: {resource.title}")
+
+
+# --------------------------------------------------------------------------- both ways
+
+
+def _today() -> Any:
+    from datetime import date
+
+    return date.today()
+
+
+def _commit(location: CatalogueLocation, plan: AddPlan) -> Any:
+    from mlsd_cli.adding import commit_add
+
+    return commit_add(location, plan, today=_today())
+
+
+def _fetch(url: str | None, no_fetch: bool) -> PageMetadata | None:
+    """The page's metadata, or None (no URL, --no-fetch, or a failed fetch: one warning)."""
+    if not url or no_fetch:
+        return None
+    from mlsd_cli.metadata import MetadataError, fetch_metadata
+
+    timeout = float(os.environ.get("MLSD_FETCH_TIMEOUT", FETCH_TIMEOUT_S))
+    try:
+        return fetch_metadata(url, timeout=timeout)
+    except MetadataError as exc:
+        err(f"warning: could not read the page ({exc}); fill in the fields yourself")
+        return None
+
+
+def _extras(plan: AddPlan, metadata: PageMetadata | None) -> None:
+    """Also check the fetched title and the URL the page redirected to."""
+    if metadata is None:
+        return
+    if metadata.title and metadata.title.strip() != (plan.fields.title or ""):
+        plan.extra_titles.append(metadata.title.strip())
+    if metadata.final_url and metadata.final_url != plan.fields.url:
+        plan.extra_urls.append(metadata.final_url)
+
+
+def _describe(report: DuplicateReport) -> list[str]:
+    lines = []
+    for c in (*report.same_url, *report.similar):
+        reasons = ", ".join(c.reasons)
+        lines.append(f"  {c.resource.id}  {c.resource.title}  (score {c.score:.0f}; {reasons})")
+    return lines
+
+
+def _refuse(exc: DuplicateError, *, json_out: bool) -> None:
+    err(f"error: {exc}")
+    for line in _describe(exc.report):
+        sys.stderr.write(line + "\n")
+    if json_out:
+        print_json(
+            {
+                "added": None,
+                "duplicates": [
+                    {
+                        "id": c.resource.id,
+                        "title": c.resource.title,
+                        "score": round(c.score, 1),
+                        "reasons": list(c.reasons),
+                    }
+                    for c in (*exc.report.same_url, *exc.report.similar)
+                ],
+            }
+        )
+    raise typer.Exit(int(exc.exit_code))
+
+
+def _tag_warnings(cat: Catalogue, tags: list[str]) -> list[tuple[str, list[str]]]:
+    """(new tag, near spellings of existing tags) for every new tag that has some."""
+    from mlsd_cli.tags import near_duplicates
+
+    existing = sorted({t for r in cat.resources for t in r.tags})
+    known = set(existing)
+    out = []
+    for tag in tags:
+        if tag not in known:
+            near = [t for t in near_duplicates(tag, existing) if t != tag]
+            if near:
+                out.append((tag, near))
+    return out
+
+
+# --------------------------------------------------------------------------- with flags
+
+
+def _flags_plan(
+    cat: Catalogue, given: NewFields, *, yes: bool, no_fetch: bool, force: bool
+) -> AddPlan:
+    from mlsd_cli import adding
+    from mlsd_cli.errors import InputError
+
+    if not yes:
+        missing = adding.missing_required(
+            adding.prefill(given, None, adding.guessed_kind(given.url))
+        )
+        if given.url and not no_fetch and "title" in missing:
+            missing.remove("title")  # the page may give it
+        needed = [adding.REQUIRED_FLAGS[m] for m in missing] + ["--yes"]
+        raise InputError(
+            "there is no terminal to ask questions on",
+            hint=f"pass {', '.join(needed)} (see mlsd add --help)",
+        )
+    metadata = _fetch(given.url, no_fetch)
+    fields = adding.prefill(given, metadata, adding.guessed_kind(given.url, metadata))
+    missing = adding.missing_required(fields)
+    if missing:
+        what = " and ".join(missing)
+        flags = ", ".join(adding.REQUIRED_FLAGS[m] for m in missing)
+        raise InputError(f"missing {what}", hint=f"pass {flags}")
+    plan = adding.AddPlan(fields)
+    _extras(plan, metadata)
+    adding.preview(cat, plan, today=_today())  # every value checked before the duplicates
+    report = adding.check_plan(cat, plan)
+    if report.same_url:
+        raise adding.same_url_error(report)
+    if report.similar:
+        if not force:
+            raise adding.similar_error(report, report.similar)
+        plan.accepted = report.ids()
+        plan.force = True
+    for tag, near in _tag_warnings(cat, fields.tags):
+        err(f"warning: tag '{tag}' is new; did you mean '{near[0]}'?")
+    return plan
+
+
+# --------------------------------------------------------------------------- prompts
+
+
+def _say(text: str = "") -> None:
+    sys.stderr.write(text + "\n")
+    sys.stderr.flush()
+
+
+@contextmanager
+def _completion(words: list[str]) -> Iterator[None]:
+    """Tab completion of ``words`` (after the last comma) for the next ``input()``."""
+    try:
+        import readline
+    except ImportError:  # pragma: no cover - Windows without pyreadline
+        yield
+        return
+    old_completer = readline.get_completer()
+    old_delims = readline.get_completer_delims()
+
+    def complete(text: str, state: int) -> str | None:
+        stripped = text.lstrip()
+        lead = text[: len(text) - len(stripped)]
+        folded = stripped.casefold()
+        options = [lead + w for w in words if w.casefold().startswith(folded)]
+        return options[state] if state < len(options) else None
+
+    readline.set_completer(complete if words else None)
+    readline.set_completer_delims(",")
+    if "libedit" in (readline.__doc__ or ""):
+        readline.parse_and_bind("bind ^I rl_complete")
+    else:
+        readline.parse_and_bind("tab: complete")
+    try:
+        yield
+    finally:
+        readline.set_completer(old_completer)
+        readline.set_completer_delims(old_delims)
+
+
+def _read_line(prompt: str, words: list[str] | None = None) -> str:
+    """One line from the user. EOF raises AbortedError; Ctrl-C raises KeyboardInterrupt."""
+    from mlsd_cli.errors import AbortedError
+
+    try:
+        if sys.stdin.isatty() and sys.stdout.isatty():
+            with _completion(words or []):
+                return input(prompt)
+        sys.stderr.write(prompt)
+        sys.stderr.flush()
+        line = sys.stdin.readline()
+        if not line:
+            raise EOFError
+        return line.rstrip("\r\n")
+    except EOFError:
+        sys.stderr.write("\n")
+        raise AbortedError(
+            f"no answer to '{prompt.split('[')[0].strip(' :')}' (end of input); nothing was written"
+        ) from None
+
+
+def _short(text: str, width: int = 50) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _ask(
+    question: str,
+    parse: Callable[[str], T],
+    *,
+    default: str | None = None,
+    words: list[str] | None = None,
+    clearable: bool = True,
+) -> T:
+    """Ask until ``parse`` accepts the answer. Enter takes the default; "-" empties it."""
+    from mlsd_cli.errors import InputError
+
+    shown = f" [{_short(default)}]" if default else ""
+    tip = " (- for none)" if default and clearable else ""
+    while True:
+        answer = _read_line(f"{question}{shown}{tip}: ", words).strip()
+        if not answer and default:
+            answer = default
+        elif answer == "-" and clearable:
+            answer = ""
+        try:
+            return parse(answer)
+        except InputError as exc:
+            _say(f"  {exc}")
+
+
+def _yes_no(question: str, *, default: bool) -> bool:
+    choices = "[Y/n]" if default else "[y/N]"
+    while True:
+        answer = _read_line(f"{question} {choices}: ").strip().lower()
+        if not answer:
+            return default
+        if answer in ("y", "yes"):
+            return True
+        if answer in ("n", "no"):
+            return False
+        _say("  answer y or n")
+
+
+def _required(what: str) -> Callable[[str], str]:
+    from mlsd_cli.errors import InputError
+
+    def parse(text: str) -> str:
+        if not text.strip():
+            raise InputError(f"a {what} is required")
+        return text.strip()
+
+    return parse
+
+
+# --------------------------------------------------------------------------- interactive
+
+
+def _interactive_plan(
+    cat: Catalogue, given: NewFields, *, url_given: bool, no_fetch: bool
+) -> AddPlan:
+    from mlsd_cli import adding
+    from mlsd_cli.models import KINDS
+
+    fields = adding.NewFields(
+        url=given.url,
+        title=given.title,
+        kind=given.kind,
+        sections=list(given.sections),
+        tags=list(given.tags),
+        authors=list(given.authors),
+        org=given.org,
+        venue=given.venue,
+        year=given.year,
+        description=given.description,
+    )
+    plan = adding.AddPlan(fields)
+
+    if not url_given:
+        fields.url = _ask(
+            "URL (Enter for none)", lambda text: adding.check_url(text) or None, clearable=False
+        )
+    if fields.url:
+        report = adding.find_duplicates(cat, urls=[fields.url])
+        if report.same_url:
+            raise adding.same_url_error(report)
+    metadata = None
+    if fields.url and not no_fetch:
+        _say("Reading the page...")
+        metadata = _fetch(fields.url, no_fetch)
+        if metadata and metadata.final_url and metadata.final_url != fields.url:
+            report = adding.find_duplicates(cat, urls=[metadata.final_url])
+            if report.same_url:
+                raise adding.same_url_error(report)
+    defaults = adding.prefill(
+        adding.NewFields(), metadata, adding.guessed_kind(fields.url, metadata)
+    )
+
+    if not fields.title:
+        fields.title = _ask("Title", _required("title"), default=defaults.title, clearable=False)
+    _extras(plan, metadata)
+    report = adding.check_plan(cat, plan)
+    if report.same_url:
+        raise adding.same_url_error(report)
+    if report.similar:
+        _say("This looks like a resource already in the catalogue:")
+        for line in _describe(report):
+            _say(line)
+        if not _yes_no("Add it anyway?", default=False):
+            raise adding.similar_error(report, report.similar)
+        plan.accepted = report.ids()
+
+    if not fields.kind:
+        kind_default = defaults.kind or ("blog" if fields.url else None)
+        fields.kind = _ask(
+            f"Kind ({', '.join(KINDS)})",
+            adding.check_kind,
+            default=kind_default,
+            words=list(KINDS),
+            clearable=False,
+        )
+    if not fields.sections:
+        fields.sections = _ask_sections(cat, plan)
+    if not given.tags:
+        fields.tags = _ask_tags(cat)
+    else:
+        fields.tags = _fix_tags(cat, fields.tags)
+    if not fields.authors:
+        fields.authors = _ask(
+            "Authors (comma-separated)",
+            adding.split_list,
+            default=", ".join(defaults.authors) or None,
+        )
+    if fields.org is None:
+        fields.org = _ask("Organisation", str.strip, default=defaults.org) or None
+    if fields.year is None:
+        fields.year = _ask(
+            "Year",
+            adding.check_year,
+            default=str(defaults.year) if defaults.year else None,
+        )
+    if fields.description is None:
+        fields.description = _ask("Description", str.strip, default=defaults.description)
+
+    from mlsd_cli.errors import AbortedError
+    from mlsd_cli.models import Catalogue
+    from mlsd_cli.render import resource_details
+
+    preview = adding.preview(cat, plan, today=_today())
+    scratch = Catalogue(sections=[*cat.sections, *plan.new_sections])
+    _say("")
+    _say("About to add:")
+    for line in resource_details(preview, scratch):
+        _say(f"  {line}" if line else "")
+    for section in plan.new_sections:
+        _say(f"  (new section: {section.title})")
+    _say("")
+    if not _yes_no("Add it?", default=True):
+        raise AbortedError("not added; nothing was written")
+    return plan
+
+
+def _ask_sections(cat: Catalogue, plan: AddPlan) -> list[str]:
+    from mlsd_cli import adding
+    from mlsd_cli.errors import InputError
+    from mlsd_cli.models import Catalogue
+
+    if cat.sections:
+        _say("Sections:")
+        width = max(len(s.id) for s in cat.sections)
+        for n, s in enumerate(cat.sections, 1):
+            _say(f"  {n:>3}  {s.id:<{width}}  {s.title}")
+    else:
+        _say("The catalogue has no sections yet: type the title of a new one.")
+    words = [s.id for s in cat.sections] + [s.title for s in cat.sections]
+
+    def parse(text: str) -> list[str]:
+        if not adding.split_list(text):
+            raise InputError("at least one section is required")
+        return adding.split_list(text)
+
+    while True:
+        refs = _ask("Sections (numbers, ids or titles, comma-separated)", parse, words=words)
+        chosen: list[str] = []
+        created: list[Any] = []
+        for ref in refs:
+            if ref.isdigit() and 1 <= int(ref) <= len(cat.sections):
+                chosen.append(cat.sections[int(ref) - 1].id)
+                continue
+            scratch = Catalogue(sections=[*cat.sections, *created])
+            found = adding.find_section(scratch, ref)
+            if found is not None:
+                chosen.append(found.id if found in cat.sections else found.title)
+                continue
+            if _yes_no(
+                f"There is no section '{ref}'. Create a new section titled '{ref}'?", default=False
+            ):
+                created.append(adding.new_section(scratch, ref))
+                chosen.append(ref)
+                continue
+            chosen = []
+            break
+        if chosen:
+            plan.new_sections.extend(created)
+            return adding.clean_list(chosen)
+
+
+def _ask_tags(cat: Catalogue) -> list[str]:
+    from collections import Counter
+
+    from mlsd_cli import adding
+
+    counts = Counter(t for r in cat.resources for t in r.tags)
+    if counts:
+        common = [t for t, _ in counts.most_common(15)]
+        more = f" (and {len(counts) - len(common)} more; Tab completes)" if len(counts) > 15 else ""
+        _say(f"Tags in use: {', '.join(common)}{more}")
+    tags = _ask("Tags (comma-separated)", adding.check_tags, words=sorted(counts), clearable=False)
+    return _fix_tags(cat, tags)
+
+
+def _fix_tags(cat: Catalogue, tags: list[str]) -> list[str]:
+    """Offer the existing spelling for each new tag that looks like one."""
+    fixed = list(tags)
+    for tag, near in _tag_warnings(cat, tags):
+        if _yes_no(f"Tag '{tag}' is new, but '{near[0]}' exists. Use '{near[0]}'?", default=True):
+            fixed = [near[0] if t == tag else t for t in fixed]
+    return list(dict.fromkeys(fixed))

@@ -1,10 +1,222 @@
-"""Placeholder: the owner of this command replaces this module."""
+"""``mlsd edit``: change fields of one resource, with options or in $EDITOR."""
 
 from __future__ import annotations
 
-from mlsd_cli.cli.common import err
+import os
+import sys
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from mlsd_cli.cli.common import (
+    CatalogueOpt,
+    JsonOpt,
+    echo,
+    err,
+    handle_errors,
+    load_catalogue,
+    print_json,
+)
+
+if TYPE_CHECKING:
+    from mlsd_cli.models import Catalogue, Resource
+    from mlsd_cli.store import CatalogueLocation
+
+ListOpt = list[str] | None
 
 
-def command() -> None:
-    """Not built yet."""
-    err("not implemented yet")
+@handle_errors
+def command(
+    ref: Annotated[str, typer.Argument(metavar="ID", help="Resource id, or an unambiguous title.")],
+    title: Annotated[str | None, typer.Option("--title", help="New title.")] = None,
+    kind: Annotated[str | None, typer.Option("--kind", "-k", help="New kind.")] = None,
+    url: Annotated[str | None, typer.Option("--url", help='New URL ("" removes it).')] = None,
+    section: Annotated[
+        ListOpt,
+        typer.Option("--section", "-s", help="Replace the sections (id or title). Repeatable."),
+    ] = None,
+    add_section: Annotated[
+        ListOpt, typer.Option("--add-section", help="Also list it in this section. Repeatable.")
+    ] = None,
+    remove_section: Annotated[
+        ListOpt, typer.Option("--remove-section", help="Take it out of this section. Repeatable.")
+    ] = None,
+    tag: Annotated[
+        ListOpt, typer.Option("--tag", "-t", help="Replace the tags. Repeatable.")
+    ] = None,
+    add_tag: Annotated[ListOpt, typer.Option("--add-tag", help="Add a tag. Repeatable.")] = None,
+    remove_tag: Annotated[
+        ListOpt, typer.Option("--remove-tag", help="Remove a tag. Repeatable.")
+    ] = None,
+    author: Annotated[
+        ListOpt, typer.Option("--author", "-a", help="Replace the authors. Repeatable.")
+    ] = None,
+    org: Annotated[str | None, typer.Option("--org", help="New organisation.")] = None,
+    venue: Annotated[str | None, typer.Option("--venue", help="New venue.")] = None,
+    year: Annotated[int | None, typer.Option("--year", help="New year.")] = None,
+    description: Annotated[
+        str | None, typer.Option("--description", "-d", help="New description (markdown).")
+    ] = None,
+    clear: Annotated[
+        ListOpt,
+        typer.Option(
+            "--clear",
+            help="Empty a field: url, org, venue, year, description, tags or authors. Repeatable.",
+        ),
+    ] = None,
+    editor: Annotated[
+        bool,
+        typer.Option("--editor", "-e", help="Edit the entry as TOML in $VISUAL or $EDITOR."),
+    ] = False,
+    json_out: JsonOpt = False,
+    catalogue: CatalogueOpt = None,
+) -> None:
+    """Change fields of one resource, with options or in your editor.
+
+    Name the resource by its id or by an unambiguous part of its title. Options replace a field (an empty string empties it, as does --clear FIELD); --add-section, --remove-section, --add-tag and --remove-tag change one item of a list. The id never changes, so links to it keep working.
+
+    With --editor, the entry opens as a small TOML document in $VISUAL or $EDITOR; it is checked when the editor closes, and nothing is saved if it is not valid (your text is kept in the temporary file named in the error).
+
+    A new URL that another resource already has is refused with exit status 1.
+
+    [bold]Examples[/bold]
+
+      mlsd edit ubers-michelangelo --add-section feature-stores --add-tag ml-platform
+
+      mlsd edit "smart compose" --year 2019 --venue KDD
+
+      mlsd edit the-log --clear description
+
+      mlsd edit facebook-ads-clicks --editor
+    """  # noqa: E501
+    from mlsd_cli.editing import FieldChanges, apply_changes
+    from mlsd_cli.errors import InputError
+    from mlsd_cli.resolve import find_resource
+    from mlsd_cli.store import ensure_writable
+
+    location, cat = load_catalogue(catalogue)
+    ensure_writable(location)
+    original = find_resource(cat, ref)
+    changes = FieldChanges(
+        title=title,
+        kind=kind,
+        url=url,
+        sections=section,
+        add_sections=add_section or [],
+        remove_sections=remove_section or [],
+        tags=tag,
+        add_tags=add_tag or [],
+        remove_tags=remove_tag or [],
+        authors=author,
+        org=org,
+        venue=venue,
+        year=year,
+        description=description,
+        clear=clear or [],
+    )
+    if editor and not changes.empty:
+        raise InputError("give either field options or --editor, not both")
+    if editor:
+        new = _edit_in_editor(location, cat, original)
+    elif changes.empty:
+        raise InputError(
+            "nothing to change",
+            hint="pass field options such as --title or --add-section, or --editor",
+        )
+    else:
+        new = apply_changes(cat, original, changes)
+    if new == original:
+        echo(f"No changes to {original.id}; nothing was written.")
+        return
+    _save(location, cat, original, new)
+    if json_out:
+        from mlsd_cli.schema import resource_to_json
+
+        print_json(resource_to_json(new))
+    else:
+        echo(f"Updated {new.id}: {new.title}")
+
+
+def _save(location: CatalogueLocation, cat: Catalogue, original: Resource, new: Resource) -> None:
+    """Check the URL is not another resource's, then write under the lock."""
+    from mlsd_cli import store
+    from mlsd_cli.adding import find_duplicates
+    from mlsd_cli.editing import replace_resource
+
+    def check(catalogue: Catalogue) -> None:
+        if new.url and new.url != original.url:
+            report = find_duplicates(catalogue, urls=[new.url], exclude_id=original.id)
+            if report.same_url:
+                _refuse_url(report)
+
+    check(cat)
+    with store.editing(location) as catalogue:
+        check(catalogue)
+        replace_resource(catalogue, original, new)
+
+
+def _refuse_url(report: object) -> None:
+    from mlsd_cli.adding import DuplicateReport
+
+    assert isinstance(report, DuplicateReport)
+    first = report.same_url[0].resource
+    err(f"error: that URL is already in the catalogue as '{first.id}': {first.title}")
+    sys.stderr.write("  merge the two with `mlsd dedupe --merge`, or keep the URL on one of them\n")
+    raise typer.Exit(1)
+
+
+def _edit_in_editor(location: CatalogueLocation, cat: Catalogue, original: Resource) -> Resource:
+    """Open the entry in the user's editor; return it parsed and validated."""
+    import shlex
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    from mlsd_cli.editing import entry_to_toml, parse_entry
+    from mlsd_cli.errors import CatalogueError, InputError
+
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+    if not editor:
+        if not sys.stdin.isatty():
+            raise InputError(
+                "--editor: set $VISUAL or $EDITOR to the editor to use",
+                hint="for example: EDITOR=nano mlsd edit ID --editor",
+            )
+        editor = "vi"
+    text = entry_to_toml(cat, original, source=str(location.path))
+    fd, name = tempfile.mkstemp(prefix=f"mlsd-{original.id}-", suffix=".toml")
+    path = Path(name)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(text)
+    keep = False
+    try:
+        try:
+            argv = [*shlex.split(editor), str(path)]
+            status = subprocess.run(argv, check=False).returncode
+        except (OSError, ValueError) as exc:
+            raise InputError(
+                f"cannot start the editor '{editor}': {exc}",
+                hint="set $VISUAL or $EDITOR to an editor on your PATH",
+            ) from None
+        if status != 0:
+            raise InputError(
+                f"the editor exited with status {status}; nothing was written",
+                hint="save and quit normally to apply the changes",
+            )
+        try:
+            edited = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"cannot read the edited entry: {exc}") from None
+        if edited == text:
+            return original
+        try:
+            return parse_entry(edited, cat, original, source=str(path))
+        except CatalogueError as exc:
+            keep = True
+            exc.hint = (
+                f"{exc.hint}; " if exc.hint else ""
+            ) + f"nothing was written; your text is kept in {path}"
+            raise
+    finally:
+        if not keep:
+            path.unlink(missing_ok=True)

@@ -1,10 +1,66 @@
-"""Placeholder: the owner of this command replaces this module."""
+"""``mlsd remove``: take one resource out of the catalogue, after a confirmation."""
 
 from __future__ import annotations
 
-from mlsd_cli.cli.common import err
+import sys
+from typing import Annotated
+
+import typer
+
+from mlsd_cli.cli.common import (
+    CatalogueOpt,
+    JsonOpt,
+    YesOpt,
+    confirm,
+    echo,
+    handle_errors,
+    load_catalogue,
+    print_json,
+)
 
 
-def command() -> None:
-    """Not built yet."""
-    err("not implemented yet")
+@handle_errors
+def command(
+    ref: Annotated[str, typer.Argument(metavar="ID", help="Resource id, or an unambiguous title.")],
+    yes: YesOpt = False,
+    json_out: JsonOpt = False,
+    catalogue: CatalogueOpt = None,
+) -> None:
+    """Remove one resource from the catalogue.
+
+    Shows the entry and asks for a confirmation; --yes skips it (needed without a terminal). Records that it is "not a duplicate" of another entry go with it. To list a resource in fewer sections instead, use mlsd edit ID --remove-section SECTION.
+
+    [bold]Examples[/bold]
+
+      mlsd remove facebook-ads-clicks
+
+      mlsd remove "practical lessons from predicting clicks" --yes
+    """  # noqa: E501
+    from mlsd_cli import store
+    from mlsd_cli.editing import remove_resource
+    from mlsd_cli.errors import AbortedError, InputError
+    from mlsd_cli.render import resource_details
+    from mlsd_cli.resolve import find_resource
+    from mlsd_cli.schema import resource_to_json
+
+    location, cat = load_catalogue(catalogue)
+    store.ensure_writable(location)
+    resource = find_resource(cat, ref)
+    if not yes:
+        from mlsd_cli.cli.common import interactive
+
+        if not interactive():
+            raise InputError(
+                f"removing '{resource.id}' needs a confirmation and there is no terminal",
+                hint=f"pass --yes: mlsd remove {resource.id} --yes",
+            )
+        for line in resource_details(resource, cat):
+            sys.stderr.write(f"  {line}\n" if line else "\n")
+        if not confirm(f"Remove '{resource.id}'?", default=False):
+            raise AbortedError("not removed; nothing was written")
+    with store.editing(location) as current:
+        removed = remove_resource(current, resource)
+    if json_out:
+        print_json({"removed": resource_to_json(removed)})
+    else:
+        echo(f"Removed {removed.id}: {removed.title}")

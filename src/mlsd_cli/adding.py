@@ -1,0 +1,409 @@
+"""The library side of ``mlsd add``: from field values to a validated new resource.
+
+Nothing here prompts or prints. The command gathers field values (flags, page metadata,
+answers to prompts) into :class:`NewFields`, asks :func:`find_duplicates` before anything is
+written, and commits with :func:`commit_add`, which locks the catalogue, re-reads it, repeats
+the duplicate check against what is on disk now, and appends the resource.
+
+Rules:
+
+- flags win over fetched metadata (:func:`prefill`);
+- required: title, kind and at least one section (:func:`missing_required`);
+- the same canonical URL is always a duplicate (:class:`DuplicateError`, exit 1, even with
+  ``force``); a similar title is one unless the caller accepted those candidates or ``force``;
+- the id is ``slugify(title)`` made unique; ``added`` is the given day.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mlsd_cli.errors import ExitCode, InputError, MlsdError
+from mlsd_cli.models import KINDS, Catalogue, Resource, Section, slugify, unique_id
+from mlsd_cli.urls import url_problem
+
+if TYPE_CHECKING:
+    from mlsd_cli.matching import DuplicateCandidate
+    from mlsd_cli.metadata import PageMetadata
+    from mlsd_cli.store import CatalogueLocation
+
+#: Required fields, as the flags that give them.
+REQUIRED_FLAGS = {"title": "--title", "kind": "--kind", "sections": "--section"}
+
+
+@dataclass
+class NewFields:
+    """Field values of a resource being added. ``None`` / empty means "not given"."""
+
+    url: str | None = None
+    title: str | None = None
+    kind: str | None = None
+    #: Section ids or titles, as the user wrote them.
+    sections: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    authors: list[str] = field(default_factory=list)
+    org: str | None = None
+    venue: str | None = None
+    year: int | None = None
+    description: str | None = None
+
+
+# --------------------------------------------------------------------------- field values
+
+
+def check_url(url: str | None) -> str | None:
+    """The URL stripped, or None for "no URL". Raises InputError for an unusable one."""
+    if url is None or not url.strip():
+        return None
+    url = url.strip()
+    problem = url_problem(url)
+    if problem:
+        raise InputError(
+            f"the URL {url!r} {problem}", hint="give an http:// or https:// address, or none"
+        )
+    return url
+
+
+def check_kind(kind: str) -> str:
+    """A kind from :data:`KINDS`; a unique prefix is accepted ("pap" -> "paper")."""
+    wanted = kind.strip().lower()
+    if wanted in KINDS:
+        return wanted
+    prefixed = [k for k in KINDS if wanted and k.startswith(wanted)]
+    if len(prefixed) == 1:
+        return prefixed[0]
+    raise InputError(f"unknown kind '{kind}'", hint=f"use one of {', '.join(KINDS)}")
+
+
+def check_year(year: int | str | None) -> int | None:
+    """A four-digit year, or None. Raises InputError."""
+    if year is None or (isinstance(year, str) and not year.strip()):
+        return None
+    try:
+        value = int(year)
+    except ValueError:
+        raise InputError(
+            f"year '{year}' is not a number", hint="give a year such as 2019"
+        ) from None
+    if not 1000 <= value <= 9999:
+        raise InputError(f"year {value} is not a four-digit year", hint="give a year such as 2019")
+    return value
+
+
+def check_tags(tags: Iterable[str]) -> list[str]:
+    """Tags in normal form, without repeats and empty ones ("Feature Store" -> feature-store)."""
+    from mlsd_cli.tags import normalize_tag
+
+    out: list[str] = []
+    for tag in tags:
+        normal = normalize_tag(tag)
+        if normal and normal not in out:
+            out.append(normal)
+    return out
+
+
+def clean_list(values: Iterable[str]) -> list[str]:
+    """Stripped, non-empty values without repeats, order kept."""
+    out: list[str] = []
+    for value in values:
+        value = value.strip()
+        if value and value not in out:
+            out.append(value)
+    return out
+
+
+def split_list(text: str) -> list[str]:
+    """A comma-separated answer as a list ("a, b,, c" -> ["a", "b", "c"])."""
+    return clean_list(text.split(","))
+
+
+def find_section(catalogue: Catalogue, ref: str) -> Section | None:
+    """The section ``ref`` names: its id, its title (any case), or a unique title prefix."""
+    ref = ref.strip()
+    if not ref:
+        return None
+    found = catalogue.section(ref)
+    if found is not None:
+        return found
+    folded = ref.casefold()
+    for section in catalogue.sections:
+        if section.id == folded or section.title.casefold() == folded:
+            return section
+    prefixed = [s for s in catalogue.sections if s.title.casefold().startswith(folded)]
+    if len(prefixed) == 1:
+        return prefixed[0]
+    return None
+
+
+def resolve_section(catalogue: Catalogue, ref: str) -> str:
+    """The id of the section ``ref`` names. Raises InputError with a suggestion."""
+    found = find_section(catalogue, ref)
+    if found is not None:
+        return found.id
+    names = [s.id for s in catalogue.sections] + [s.title for s in catalogue.sections]
+    close = difflib.get_close_matches(ref, names, n=3, cutoff=0.5)
+    if close:
+        hint = "did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
+    elif catalogue.sections:
+        hint = "sections: " + ", ".join(s.id for s in catalogue.sections[:12])
+        if len(catalogue.sections) > 12:
+            hint += ", ..."
+    else:
+        hint = "the catalogue has no sections yet: run `mlsd add` on a terminal to create one"
+    raise InputError(f"no section named '{ref}'", hint=hint)
+
+
+def new_section(catalogue: Catalogue, title: str, *, parent: str | None = None) -> Section:
+    """A new top-level section titled ``title``, with an id not used yet (not added)."""
+    title = title.strip()
+    if not title:
+        raise InputError("a section needs a title")
+    return Section(unique_id(slugify(title), {s.id for s in catalogue.sections}), title, parent)
+
+
+# --------------------------------------------------------------------------- prefill
+
+
+def guessed_kind(url: str | None, metadata: PageMetadata | None = None) -> str | None:
+    """The kind the page's metadata or its URL suggests, if any."""
+    if metadata is not None and metadata.kind in KINDS:
+        return metadata.kind
+    if not url:
+        return None
+    from mlsd_cli.metadata import guess_kind
+
+    kind = guess_kind(url)
+    return kind if kind in KINDS else None
+
+
+def prefill(given: NewFields, metadata: PageMetadata | None, kind_guess: str | None) -> NewFields:
+    """``given`` completed with what the page says and the guessed kind: given values win."""
+    out = replace(
+        given,
+        sections=list(given.sections),
+        tags=list(given.tags),
+        authors=list(given.authors),
+    )
+    if out.kind is None and kind_guess:
+        out.kind = kind_guess
+    if metadata is None:
+        return out
+    if not out.title and metadata.title and metadata.title.strip():
+        out.title = metadata.title.strip()
+    if not out.description and metadata.description and metadata.description.strip():
+        out.description = metadata.description.strip()
+    if not out.authors and metadata.authors:
+        out.authors = clean_list(metadata.authors)
+    if out.year is None and metadata.year is not None:
+        with contextlib.suppress(InputError):
+            out.year = check_year(metadata.year)
+    if not out.org and metadata.site_name and metadata.site_name.strip():
+        out.org = metadata.site_name.strip()
+    return out
+
+
+def missing_required(fields: NewFields) -> list[str]:
+    """Names of the required fields not given yet: "title", "kind", "sections"."""
+    missing = []
+    if not (fields.title and fields.title.strip()):
+        missing.append("title")
+    if not fields.kind:
+        missing.append("kind")
+    if not fields.sections:
+        missing.append("sections")
+    return missing
+
+
+# --------------------------------------------------------------------------- building
+
+
+def build_resource(
+    catalogue: Catalogue,
+    fields: NewFields,
+    *,
+    today: date,
+    new_sections: Sequence[Section] = (),
+) -> Resource:
+    """A validated new resource with a unique id. ``new_sections`` may be named too.
+
+    Raises InputError naming the flag to fix.
+    """
+    missing = missing_required(fields)
+    if missing:
+        flags = ", ".join(REQUIRED_FLAGS[m] for m in missing)
+        raise InputError(f"missing {' and '.join(missing)}", hint=f"pass {flags}")
+    title = (fields.title or "").strip()
+    kind = check_kind(fields.kind or "")
+    scratch = Catalogue(sections=[*catalogue.sections, *new_sections])
+    sections = clean_list(resolve_section(scratch, ref) for ref in fields.sections)
+    taken = catalogue.resource_ids() | {a for r in catalogue.resources for a in r.aliases}
+    return Resource(
+        id=unique_id(slugify(title), taken),
+        title=title,
+        kind=kind,
+        sections=sections,
+        url=check_url(fields.url),
+        org=(fields.org or "").strip() or None,
+        authors=clean_list(fields.authors),
+        venue=(fields.venue or "").strip() or None,
+        year=check_year(fields.year),
+        tags=check_tags(fields.tags),
+        description=(fields.description or "").strip(),
+        added=today,
+    )
+
+
+# --------------------------------------------------------------------------- duplicates
+
+
+@dataclass
+class DuplicateReport:
+    """What the duplicate matcher says about a resource about to be added."""
+
+    #: Resources with the same canonical URL: always duplicates.
+    same_url: list[DuplicateCandidate] = field(default_factory=list)
+    #: Resources with a similar title (and another URL, or none).
+    similar: list[DuplicateCandidate] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.same_url or self.similar)
+
+    def ids(self) -> set[str]:
+        return {c.resource.id for c in (*self.same_url, *self.similar)}
+
+
+def find_duplicates(
+    catalogue: Catalogue,
+    *,
+    urls: Iterable[str | None] = (),
+    titles: Iterable[str | None] = (),
+    exclude_id: str | None = None,
+) -> DuplicateReport:
+    """Check every URL (as given, and where it redirected) and every title (as typed, as fetched).
+
+    Candidates are merged by resource, best score first; a resource with the same URL is
+    reported under ``same_url`` only.
+    """
+    from mlsd_cli.matching import find_duplicates_of
+
+    url_list: list[str | None] = [u for u in dict.fromkeys(urls) if u]
+    title_list = [t.strip() for t in dict.fromkeys(titles) if t and t.strip()]
+    best: dict[str, DuplicateCandidate] = {}
+    same_url: set[str] = set()
+    for url in url_list or [None]:
+        for title in title_list or [""]:
+            found = find_duplicates_of(catalogue, url=url, title=title, exclude_id=exclude_id)
+            for candidate in found:
+                rid = candidate.resource.id
+                if "same-url" in candidate.reasons:
+                    same_url.add(rid)
+                if rid not in best or candidate.score > best[rid].score:
+                    best[rid] = candidate
+    ordered = sorted(best.values(), key=lambda c: (-c.score, c.resource.id))
+    return DuplicateReport(
+        same_url=[c for c in ordered if c.resource.id in same_url],
+        similar=[c for c in ordered if c.resource.id not in same_url],
+    )
+
+
+class DuplicateError(MlsdError):
+    """The resource is already in the catalogue (or looks like it). Exit 1, nothing written."""
+
+    exit_code = ExitCode.FINDINGS
+
+    def __init__(self, message: str, report: DuplicateReport, *, hint: str | None = None):
+        super().__init__(message, hint=hint)
+        self.report = report
+
+
+def same_url_error(report: DuplicateReport) -> DuplicateError:
+    first = report.same_url[0].resource
+    return DuplicateError(
+        f"already in the catalogue as '{first.id}' (same URL): {first.title}",
+        report,
+        hint=f"to list it under another section too: mlsd edit {first.id} --add-section SECTION",
+    )
+
+
+def similar_error(
+    report: DuplicateReport, candidates: Sequence[DuplicateCandidate]
+) -> DuplicateError:
+    ids = ", ".join(f"'{c.resource.id}'" for c in candidates)
+    return DuplicateError(
+        f"looks like a duplicate of {ids} (similar title)",
+        report,
+        hint="check with `mlsd show ID`; pass --force to add it anyway",
+    )
+
+
+def refusal(
+    report: DuplicateReport, *, accepted: Iterable[str] = (), force: bool = False
+) -> DuplicateError | None:
+    """The error to raise for ``report``, or None when the add may go ahead."""
+    if report.same_url:
+        return same_url_error(report)
+    accepted_ids = set(accepted)
+    unaccepted = [c for c in report.similar if c.resource.id not in accepted_ids]
+    if unaccepted and not force:
+        return similar_error(report, unaccepted)
+    return None
+
+
+# --------------------------------------------------------------------------- committing
+
+
+@dataclass
+class AddPlan:
+    """Everything :func:`commit_add` needs; built by the command from flags and answers."""
+
+    fields: NewFields
+    #: Sections the user confirmed creating, named by title in ``fields.sections`` (created
+    #: under the lock unless a section with that title exists by then).
+    new_sections: list[Section] = field(default_factory=list)
+    #: Further titles to check for duplicates (the fetched one when the user changed it).
+    extra_titles: list[str] = field(default_factory=list)
+    #: Further URLs to check (where the URL redirected).
+    extra_urls: list[str] = field(default_factory=list)
+    #: Ids of similar-title candidates the user has seen and accepted.
+    accepted: set[str] = field(default_factory=set)
+    force: bool = False
+
+
+def check_plan(catalogue: Catalogue, plan: AddPlan) -> DuplicateReport:
+    return find_duplicates(
+        catalogue,
+        urls=[plan.fields.url, *plan.extra_urls],
+        titles=[plan.fields.title, *plan.extra_titles],
+    )
+
+
+def preview(catalogue: Catalogue, plan: AddPlan, *, today: date) -> Resource:
+    """The resource :func:`commit_add` would add to ``catalogue`` (validates; writes nothing)."""
+    return build_resource(catalogue, plan.fields, today=today, new_sections=plan.new_sections)
+
+
+def commit_add(location: CatalogueLocation | Path, plan: AddPlan, *, today: date) -> Resource:
+    """Lock, re-read, check duplicates again, append the resource, save. Returns it.
+
+    Raises DuplicateError (nothing written) if the catalogue on disk now holds a duplicate
+    the user has not accepted, and InputError if a value does not fit it any more.
+    """
+    from mlsd_cli import store
+
+    with store.editing(location) as catalogue:
+        error = refusal(check_plan(catalogue, plan), accepted=plan.accepted, force=plan.force)
+        if error is not None:
+            raise error
+        for section in plan.new_sections:
+            if find_section(catalogue, section.title) is None:
+                catalogue.sections.append(new_section(catalogue, section.title))
+        resource = build_resource(catalogue, plan.fields, today=today)
+        catalogue.resources.append(resource)
+    return resource

@@ -1,0 +1,268 @@
+"""The library side of ``mlsd edit`` and ``mlsd remove``. Nothing here prompts or prints.
+
+- :class:`FieldChanges` and :func:`apply_changes`: field flags applied to a copy of a resource,
+  every value checked (InputError naming the option).
+- :func:`entry_to_toml` / :func:`parse_entry`: one entry as a small TOML document for
+  ``--editor``, and the edited text read back and validated against the whole catalogue
+  (errors name the edited file and its line).
+- :func:`replace_resource` / :func:`remove_resource`: the change itself, applied to the
+  catalogue re-read under the lock; they refuse when the entry changed on disk meanwhile.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from mlsd_cli.adding import (
+    check_kind,
+    check_tags,
+    check_url,
+    check_year,
+    clean_list,
+    resolve_section,
+)
+from mlsd_cli.errors import CatalogueError, InputError, NotFoundError
+from mlsd_cli.models import KINDS, Catalogue, Resource
+from mlsd_cli.schema import RESOURCE_KEYS, catalogue_from_dict, catalogue_to_dict, resource_to_dict
+
+#: Fields ``--clear`` may empty (title, kind and sections are required).
+CLEARABLE = ("url", "org", "venue", "year", "description", "tags", "authors")
+
+
+@dataclass
+class FieldChanges:
+    """What the flags of ``mlsd edit`` ask for. ``None`` / empty means "leave as it is".
+
+    For the string fields an empty string clears the field, like ``clear``.
+    """
+
+    title: str | None = None
+    kind: str | None = None
+    url: str | None = None
+    #: Replace the sections (ids or titles).
+    sections: list[str] | None = None
+    add_sections: list[str] = field(default_factory=list)
+    remove_sections: list[str] = field(default_factory=list)
+    #: Replace the tags.
+    tags: list[str] | None = None
+    add_tags: list[str] = field(default_factory=list)
+    remove_tags: list[str] = field(default_factory=list)
+    #: Replace the authors.
+    authors: list[str] | None = None
+    org: str | None = None
+    venue: str | None = None
+    year: int | None = None
+    description: str | None = None
+    #: Fields to empty (names from :data:`CLEARABLE`).
+    clear: list[str] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return self == FieldChanges()
+
+
+def apply_changes(catalogue: Catalogue, resource: Resource, changes: FieldChanges) -> Resource:
+    """A copy of ``resource`` with ``changes`` applied. Raises InputError for a bad value."""
+    for name in changes.clear:
+        if name not in CLEARABLE:
+            raise InputError(
+                f"--clear: '{name}' cannot be cleared",
+                hint=f"clearable fields: {', '.join(CLEARABLE)}",
+            )
+    r = replace(
+        resource,
+        sections=list(resource.sections),
+        tags=list(resource.tags),
+        authors=list(resource.authors),
+        aliases=list(resource.aliases),
+    )
+    if changes.title is not None:
+        if not changes.title.strip():
+            raise InputError("--title: a resource needs a title")
+        r.title = changes.title.strip()
+    if changes.kind is not None:
+        r.kind = check_kind(changes.kind)
+    if changes.url is not None:
+        r.url = check_url(changes.url)
+    if changes.org is not None:
+        r.org = changes.org.strip() or None
+    if changes.venue is not None:
+        r.venue = changes.venue.strip() or None
+    if changes.year is not None:
+        r.year = check_year(changes.year)
+    if changes.description is not None:
+        r.description = changes.description.strip()
+    if changes.authors is not None:
+        r.authors = clean_list(changes.authors)
+
+    if changes.sections is not None:
+        r.sections = clean_list(resolve_section(catalogue, s) for s in changes.sections)
+    for ref in changes.add_sections:
+        sid = resolve_section(catalogue, ref)
+        if sid not in r.sections:
+            r.sections.append(sid)
+    for ref in changes.remove_sections:
+        sid = resolve_section(catalogue, ref)
+        if sid not in r.sections:
+            raise InputError(
+                f"--remove-section: '{r.id}' is not in section '{sid}'",
+                hint=f"its sections: {', '.join(r.sections)}",
+            )
+        r.sections.remove(sid)
+    if not r.sections:
+        raise InputError(
+            f"'{r.id}' would be in no section",
+            hint="every resource needs one: add another with --add-section",
+        )
+
+    if changes.tags is not None:
+        r.tags = check_tags(changes.tags)
+    for tag in check_tags(changes.add_tags):
+        if tag not in r.tags:
+            r.tags.append(tag)
+    for tag in check_tags(changes.remove_tags):
+        if tag not in r.tags:
+            raise InputError(
+                f"--remove-tag: '{r.id}' has no tag '{tag}'",
+                hint=f"its tags: {', '.join(r.tags) or '(none)'}",
+            )
+        r.tags.remove(tag)
+
+    for name in changes.clear:
+        if name in ("tags", "authors"):
+            setattr(r, name, [])
+        elif name == "description":
+            r.description = ""
+        else:
+            setattr(r, name, None)
+    return r
+
+
+# --------------------------------------------------------------------------- --editor
+
+
+def entry_to_toml(catalogue: Catalogue, resource: Resource, *, source: str = "") -> str:
+    """One entry as a TOML document to edit, with comments naming the allowed values.
+
+    Missing optional fields appear as commented-out lines, ready to fill in.
+    """
+    import tomli_w
+
+    data = resource_to_dict(resource)
+    lines = [
+        f"# Editing '{resource.id}'" + (f" from {source}" if source else "") + ".",
+        "# Save and quit to apply; quit without changes to cancel. Lines starting with # are",
+        "# comments. The id cannot be changed here.",
+        f"# kind: {', '.join(KINDS)}",
+        "# sections: " + ", ".join(s.id for s in catalogue.sections),
+        "",
+        tomli_w.dumps(data, multiline_strings=True).rstrip("\n"),
+    ]
+    placeholders = {
+        "url": 'url = "https://..."',
+        "org": 'org = ""',
+        "authors": 'authors = ["..."]',
+        "venue": 'venue = ""',
+        "year": "year = 2020",
+        "tags": 'tags = ["..."]',
+        "description": 'description = """..."""',
+    }
+    absent = [text for key, text in placeholders.items() if key not in data]
+    if absent:
+        lines.append("")
+        lines.extend(f"# {text}" for text in absent)
+    return "\n".join(lines) + "\n"
+
+
+def _snippet_locator(text: str, index: int) -> Any:
+    lines = text.split("\n")
+
+    def locate(table: str, i: int | None, key: str | None) -> int | None:
+        if table != "resources" or i != index:
+            return None
+        if key is not None:
+            pattern = re.compile(rf"^\s*\"?{re.escape(key)}\"?\s*=")
+            for n, line in enumerate(lines):
+                if pattern.match(line):
+                    return n + 1
+        for n, line in enumerate(lines):  # the first line that is not a comment
+            if line.strip() and not line.lstrip().startswith("#"):
+                return n + 1
+        return 1
+
+    return locate
+
+
+def parse_entry(text: str, catalogue: Catalogue, original: Resource, *, source: str) -> Resource:
+    """Read an edited entry back, validated as part of ``catalogue``.
+
+    Raises CatalogueError located at ``source:line`` (bad TOML, unknown field, bad value).
+    """
+    from mlsd_cli.store import _parse_toml
+
+    data = _parse_toml(text, source)
+    if "id" in data and data["id"] != original.id:
+        raise CatalogueError(
+            f"the id cannot be changed here ('{original.id}' became {data['id']!r})",
+            location=f"{source}:{_snippet_locator(text, 0)('resources', 0, 'id')}",
+            hint="put the id back; the title can change freely",
+        )
+    data = {**data, "id": original.id}
+    unknown = [k for k in data if k not in RESOURCE_KEYS]
+    index = next(i for i, r in enumerate(catalogue.resources) if r.id == original.id)
+    whole = catalogue_to_dict(catalogue)
+    whole["resources"][index] = data
+    if unknown and isinstance(data.get(unknown[0]), dict):
+        line = _snippet_locator(text, index)("resources", index, None)
+        raise CatalogueError(
+            f"unexpected table [{unknown[0]}]",
+            location=f"{source}:{line}",
+            hint="write the entry's fields as key = value lines, without [[...]] headers",
+        )
+    checked = catalogue_from_dict(whole, source=source, locate=_snippet_locator(text, index))
+    return checked.resources[index]
+
+
+# --------------------------------------------------------------------------- changing
+
+
+def _stale(current: Resource, original: Resource) -> bool:
+    return resource_to_dict(current) != resource_to_dict(original)
+
+
+def _current(catalogue: Catalogue, original: Resource) -> tuple[int, Resource]:
+    for i, r in enumerate(catalogue.resources):
+        if r.id == original.id:
+            return i, r
+    raise NotFoundError(
+        f"'{original.id}' was removed from the catalogue meanwhile", hint="nothing was written"
+    )
+
+
+def replace_resource(catalogue: Catalogue, original: Resource, new: Resource) -> None:
+    """Put ``new`` where ``original`` is. Refuses if the entry on disk changed meanwhile."""
+    i, current = _current(catalogue, original)
+    if _stale(current, original):
+        raise InputError(
+            f"'{original.id}' was changed by another command meanwhile; nothing was written",
+            hint="run the edit again",
+        )
+    catalogue.resources[i] = new
+
+
+def remove_resource(catalogue: Catalogue, original: Resource) -> Resource:
+    """Remove ``original`` (and "not duplicates" records naming it). Returns the removed one."""
+    i, current = _current(catalogue, original)
+    if _stale(current, original):
+        raise InputError(
+            f"'{original.id}' was changed by another command meanwhile; nothing was removed",
+            hint="run the command again",
+        )
+    del catalogue.resources[i]
+    gone = {current.id, *current.aliases}
+    catalogue.not_duplicates = [
+        pair for pair in catalogue.not_duplicates if not gone.intersection(pair)
+    ]
+    return current
