@@ -135,8 +135,25 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         self._serve()
 
+    def setup(self) -> None:
+        super().setup()
+        self.server.owner.opened(+1)
+
+    def finish(self) -> None:
+        try:
+            super().finish()
+        finally:
+            self.server.owner.opened(-1)
+
     def _serve(self) -> None:
         owner = self.server.owner
+        owner.in_flight(+1)
+        try:
+            self._reply(owner)
+        finally:
+            owner.in_flight(-1)
+
+    def _reply(self, owner: TestServer) -> None:
         parts = urlsplit(self.path)
         reply = owner.dispatch(self.command, parts.path, parts.query, dict(self.headers.items()))
         stop = owner.stopping
@@ -188,6 +205,12 @@ class TestServer:
         self.requests: list[tuple[str, str, dict[str, str]]] = []
         #: Bytes of filler sent by endless replies, all routes together.
         self.endless_bytes = 0
+        #: Connections open now, and the most ever open at once.
+        self.open_connections = 0
+        self.max_open_connections = 0
+        #: Requests being answered now, and the most ever at once.
+        self.active_requests = 0
+        self.max_active_requests = 0
         self.lock = threading.Lock()
         self.stopping = threading.Event()
         self._httpd: _Server | None = None
@@ -215,6 +238,16 @@ class TestServer:
         if callable(route):
             return route(Request(method, path, query, headers, n))
         return route[min(n, len(route) - 1)]
+
+    def opened(self, delta: int) -> None:
+        with self.lock:
+            self.open_connections += delta
+            self.max_open_connections = max(self.max_open_connections, self.open_connections)
+
+    def in_flight(self, delta: int) -> None:
+        with self.lock:
+            self.active_requests += delta
+            self.max_active_requests = max(self.max_active_requests, self.active_requests)
 
     def count(self, path: str, method: str | None = None) -> int:
         """How many requests reached ``path`` (of one method, if given)."""
