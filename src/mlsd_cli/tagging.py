@@ -1,0 +1,297 @@
+"""Changing tags: on one entry, on many, or across the catalogue (rename and merge).
+
+Everything here works on the model and returns what changed; nothing prints or writes. The
+usual flow (what ``mlsd tag`` does)::
+
+    op = parse_tag_args(["+streaming", "-kafka"])[1]      # or make_rename(catalogue, old, new)
+    notes = check(catalogue, op)                           # near spellings, unused tags
+    changes = plan(resources, op)                          # show these, ask, then:
+    with store.editing(location) as fresh:
+        apply(fresh, op, [c.id for c in changes])          # re-applied under the lock
+
+Re-applying the *operation* (not the planned tag lists) under the lock means a tag someone else
+added in the meantime is kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from mlsd_cli.errors import InputError, NotFoundError
+from mlsd_cli.tags import near_duplicates, normalize_tag
+
+if TYPE_CHECKING:
+    from mlsd_cli.filters import ResourceFilter
+    from mlsd_cli.models import Catalogue, Resource
+
+
+def _dedupe(tags: Iterable[str]) -> list[str]:
+    out: list[str] = []
+    for tag in tags:
+        if tag not in out:
+            out.append(tag)
+    return out
+
+
+@dataclass(frozen=True)
+class TagEdit:
+    """Add and remove tags (normal form). Kept tags keep their order; new ones go last."""
+
+    add: tuple[str, ...] = ()
+    remove: tuple[str, ...] = ()
+
+    def apply_to(self, tags: Sequence[str]) -> list[str]:
+        kept = [t for t in tags if t not in self.remove]
+        return _dedupe([*kept, *self.add])
+
+    def describe(self) -> str:
+        return " ".join([*(f"+{t}" for t in self.add), *(f"-{t}" for t in self.remove)])
+
+
+@dataclass(frozen=True)
+class TagRename:
+    """Rename ``old`` to ``new`` in place; when ``new`` is already used this merges the two."""
+
+    old: str
+    new: str
+
+    def apply_to(self, tags: Sequence[str]) -> list[str]:
+        if self.old not in tags:
+            return list(tags)
+        return _dedupe(self.new if t == self.old else t for t in tags)
+
+    def describe(self) -> str:
+        return f"{self.old} -> {self.new}"
+
+
+TagOperation = TagEdit | TagRename
+
+
+@dataclass(frozen=True)
+class TagChange:
+    """One entry whose tags change."""
+
+    id: str
+    title: str
+    before: tuple[str, ...]
+    after: tuple[str, ...]
+
+    @property
+    def added(self) -> tuple[str, ...]:
+        return tuple(t for t in self.after if t not in self.before)
+
+    @property
+    def removed(self) -> tuple[str, ...]:
+        return tuple(t for t in self.before if t not in self.after)
+
+    def describe(self) -> str:
+        """'+streaming -kafka' (or 'duplicate tags dropped' when only repeats go)."""
+        parts = [*(f"+{t}" for t in self.added), *(f"-{t}" for t in self.removed)]
+        return " ".join(parts) or "duplicate tags dropped"
+
+
+@dataclass(frozen=True)
+class TagNote:
+    """Something worth a warning about a tag of an operation.
+
+    ``kind`` is ``"near-spelling"`` (a new tag looks like existing ones: ``similar``) or
+    ``"unused"`` (a tag to remove or rename that no entry carries; ``similar`` may suggest one).
+    """
+
+    tag: str
+    kind: str
+    similar: tuple[str, ...] = ()
+
+    @property
+    def message(self) -> str:
+        quoted = ", ".join(f"'{s}'" for s in self.similar)
+        if self.kind == "near-spelling":
+            return f"new tag '{self.tag}' looks like existing {quoted}"
+        text = f"no entry has the tag '{self.tag}'"
+        return f"{text}; did you mean {quoted}?" if self.similar else text
+
+    @property
+    def hint(self) -> str:
+        if self.kind == "near-spelling":
+            return f"use +{self.similar[0]} if that is what you meant"
+        return "see the tags in use with: mlsd tag --list"
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+def _normal(raw: str, what: str) -> str:
+    tag = normalize_tag(raw)
+    if not tag:
+        raise InputError(
+            f"{what} '{raw}' has no letters or digits",
+            hint="a tag is words joined by '-', such as +feature-store",
+        )
+    return tag
+
+
+def parse_tag_args(args: Sequence[str]) -> tuple[str | None, TagEdit]:
+    """Split ``ID +add -remove ...`` into the entry reference (or None) and a :class:`TagEdit`.
+
+    Tags may be given in any spelling (``+"Feature Store"``); they are normalised. Raises
+    InputError for a word without + or -, a tag both added and removed, or an unknown option.
+    """
+    ref: str | None = None
+    add: list[str] = []
+    remove: list[str] = []
+    for arg in args:
+        if arg.startswith("--"):
+            raise InputError(f"no such option: {arg}", hint="see the options with: mlsd tag --help")
+        if arg.startswith("+"):
+            add.append(_normal(arg[1:], "tag"))
+        elif arg.startswith("-"):
+            remove.append(_normal(arg[1:], "tag"))
+        elif ref is None:
+            ref = arg
+        else:
+            raise InputError(
+                f"'{arg}': a tag needs + (add) or - (remove) in front",
+                hint=f"write +{normalize_tag(arg) or arg}; quote a title that has spaces",
+            )
+    both = sorted(set(add) & set(remove))
+    if both:
+        raise InputError(
+            f"tag '{both[0]}' is both added and removed", hint="give it once, with + or -"
+        )
+    return ref, TagEdit(tuple(_dedupe(add)), tuple(_dedupe(remove)))
+
+
+def used_tags(catalogue: Catalogue) -> set[str]:
+    return {t for r in catalogue.resources for t in r.tags}
+
+
+def make_rename(catalogue: Catalogue, old: str, new: str) -> TagRename:
+    """A checked rename: ``old`` is in use, ``new`` is a different tag. Raises otherwise."""
+    old_tag = _normal(old, "tag")
+    new_tag = _normal(new, "new tag")
+    used = used_tags(catalogue)
+    if old_tag not in used:
+        similar = near_duplicates(old_tag, used)
+        raise NotFoundError(
+            f"no entry has the tag '{old_tag}'",
+            hint=f"did you mean '{similar[0]}'?" if similar else "see: mlsd tag --list",
+        )
+    if old_tag == new_tag:
+        raise InputError(
+            f"'{old}' and '{new}' are the same tag ('{old_tag}')",
+            hint="tags are compared in normal form (lower-case, words joined by '-')",
+        )
+    return TagRename(old_tag, new_tag)
+
+
+def is_merge(catalogue: Catalogue, rename: TagRename) -> bool:
+    """Does the rename fold ``old`` into a tag already in use?"""
+    return rename.new in used_tags(catalogue)
+
+
+def check(catalogue: Catalogue, op: TagOperation) -> list[TagNote]:
+    """Warnings about an operation before it is applied (nothing here is an error by itself)."""
+    used = used_tags(catalogue)
+    if isinstance(op, TagRename):
+        new_tags: tuple[str, ...] = (op.new,)
+        gone: set[str] = {op.old}
+        unused: tuple[str, ...] = ()
+    else:
+        new_tags, gone, unused = op.add, set(op.remove), op.remove
+    notes: list[TagNote] = []
+    for tag in new_tags:
+        if tag in used:
+            continue
+        similar = near_duplicates(tag, sorted(used - gone))
+        if similar:
+            notes.append(TagNote(tag, "near-spelling", tuple(similar)))
+    for tag in unused:
+        if tag not in used:
+            notes.append(TagNote(tag, "unused", tuple(near_duplicates(tag, sorted(used)))))
+    return notes
+
+
+# --------------------------------------------------------------------------- planning, applying
+
+
+def _change(resource: Resource, op: TagOperation) -> TagChange | None:
+    after = op.apply_to(resource.tags)
+    if after == resource.tags:
+        return None
+    return TagChange(resource.id, resource.title, tuple(resource.tags), tuple(after))
+
+
+def plan(resources: Iterable[Resource], op: TagOperation) -> list[TagChange]:
+    """What ``op`` would change on ``resources`` (unchanged entries are left out)."""
+    changes = []
+    for resource in resources:
+        change = _change(resource, op)
+        if change is not None:
+            changes.append(change)
+    return changes
+
+
+def apply(
+    catalogue: Catalogue, op: TagOperation, ids: Iterable[str] | None = None
+) -> list[TagChange]:
+    """Apply ``op`` in place to the entries ``ids`` (all entries when None); return the changes.
+
+    Raises NotFoundError, before changing anything, when an id is no longer in the catalogue.
+    """
+    if ids is None:
+        targets = list(catalogue.resources)
+    else:
+        targets = []
+        for rid in ids:
+            found = catalogue.resource(rid)
+            if found is None:
+                raise NotFoundError(
+                    f"entry '{rid}' is no longer in the catalogue",
+                    hint="another command changed it meanwhile; run this one again",
+                )
+            targets.append(found)
+    changes = plan(_dedupe_resources(targets), op)
+    by_id = {r.id: r for r in targets}
+    for change in changes:
+        by_id[change.id].tags = list(change.after)
+    return changes
+
+
+def _dedupe_resources(resources: Iterable[Resource]) -> list[Resource]:
+    seen: set[str] = set()
+    out = []
+    for r in resources:
+        if r.id not in seen:
+            seen.add(r.id)
+            out.append(r)
+    return out
+
+
+#: :func:`mlsd_cli.search.search` scores an entry containing every query word (as a word, a
+#: form of it or a prefix) at least this; entries missing a word or matched only through a
+#: typo correction score below it.
+ALL_WORDS_SCORE = 50.0
+
+
+def select(
+    catalogue: Catalogue, *, query: str | None = None, selection: ResourceFilter | None = None
+) -> list[Resource]:
+    """The entries a many-entry operation works on.
+
+    With ``query``: the search hits (within the filter) that contain every query word, best
+    first; a loose hit matching only some words is never tagged in bulk. Without: every entry
+    passing the filter, in catalogue order.
+    """
+    if query is not None:
+        if not query.strip():
+            raise InputError("--query is empty", hint='give some words: --query "feature store"')
+        from mlsd_cli.search import search
+
+        hits = search(catalogue, query, selection=selection)
+        return _dedupe_resources(h.resource for h in hits if h.score >= ALL_WORDS_SCORE)
+    from mlsd_cli.filters import apply as apply_filter
+    from mlsd_cli.filters import make_filter
+
+    return apply_filter(catalogue, selection or make_filter(catalogue))
