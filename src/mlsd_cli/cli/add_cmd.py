@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -165,9 +164,8 @@ def _fetch(url: str | None, no_fetch: bool) -> PageMetadata | None:
         return None
     from mlsd_cli.metadata import MetadataError, fetch_metadata
 
-    timeout = float(os.environ.get("MLSD_FETCH_TIMEOUT", FETCH_TIMEOUT_S))
     try:
-        return fetch_metadata(url, timeout=timeout)
+        return fetch_metadata(url, timeout=FETCH_TIMEOUT_S)
     except MetadataError as exc:
         err(f"warning: could not read the page ({exc}); fill in the fields yourself")
         return None
@@ -439,7 +437,10 @@ def _interactive_plan(
         for line in _describe(report):
             _say(line)
         if not _yes_no("Add it anyway?", default=False):
-            raise adding.similar_error(report, report.similar)
+            from mlsd_cli.errors import AbortedError
+
+            ids = ", ".join(c.resource.id for c in report.similar)
+            raise AbortedError(f"not added (it may duplicate {ids}); nothing was written")
         plan.accepted = report.ids()
 
     if not fields.kind:
@@ -547,7 +548,12 @@ def _ask_tags(cat: Catalogue) -> list[str]:
         common = [t for t, _ in counts.most_common(15)]
         more = f" (and {len(counts) - len(common)} more; Tab completes)" if len(counts) > 15 else ""
         _say(f"Tags in use: {', '.join(common)}{more}")
-    tags = _ask("Tags (comma-separated)", adding.check_tags, words=sorted(counts), clearable=False)
+    tags = _ask(
+        "Tags (comma-separated)",
+        lambda text: adding.check_tags(adding.split_list(text)),
+        words=sorted(counts),
+        clearable=False,
+    )
     return _fix_tags(cat, tags)
 
 
