@@ -1,10 +1,408 @@
-"""Placeholder: the owner of this command replaces this module."""
+"""``mlsd tag``: add and remove tags on one entry or many, list tags, rename and merge them."""
 
 from __future__ import annotations
 
-from mlsd_cli.cli.common import err
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from mlsd_cli.cli.common import (
+    JsonOpt,
+    console,
+    echo,
+    err,
+    handle_errors,
+    load_catalogue,
+    print_json,
+    stdout_is_terminal,
+)
+
+if TYPE_CHECKING:
+    from mlsd_cli.models import Catalogue, Resource
+    from mlsd_cli.store import CatalogueLocation
+    from mlsd_cli.tagging import TagChange, TagNote, TagOperation
+
+#: ``-kafka`` is a tag to remove, not an option: unknown dashed words reach the arguments, and
+#: this command has no one-letter options (``-streaming`` would otherwise read as ``-s treaming``).
+CONTEXT_SETTINGS: dict[str, Any] = {"ignore_unknown_options": True, "help_option_names": ["--help"]}
+
+#: One-letter options of other commands, and the long option meant here.
+_SHORT_OPTIONS = {
+    "-c": "--catalogue",
+    "-s": "--section",
+    "-t": "--tag",
+    "-k": "--kind",
+    "-y": "--yes",
+    "-q": "--query",
+}
+
+# The shared filter options, without their one-letter forms (see CONTEXT_SETTINGS).
+SectionOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--section", help="Entries in this section (id or title; with sub-sections). Repeatable."
+    ),
+]
+TagFilterOpt = Annotated[
+    list[str] | None, typer.Option("--tag", help="Entries that have this tag. Repeatable.")
+]
+KindOpt = Annotated[
+    list[str] | None,
+    typer.Option("--kind", help="Entries of this kind (blog, paper, video, ...). Repeatable."),
+]
+OrgOpt = Annotated[
+    list[str] | None, typer.Option("--org", help="Entries of this organisation. Repeatable.")
+]
+YearOpt = Annotated[
+    list[int] | None, typer.Option("--year", help="Entries of this year. Repeatable.")
+]
+SinceOpt = Annotated[
+    str | None,
+    typer.Option("--since", help="Published in or after YEAR, or added on or after a DATE."),
+]
+NoUrlOpt = Annotated[bool, typer.Option("--no-url", help="Entries without a URL.")]
+CatalogueOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--catalogue",
+        help="Catalogue file. Default: $MLSD_CATALOGUE, else resources.toml here or in a "
+        "parent directory.",
+        show_default=False,
+    ),
+]
 
 
-def command() -> None:
-    """Not built yet."""
-    err("not implemented yet")
+@handle_errors
+def command(
+    ctx: typer.Context,
+    args: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[ID] [+TAG] [-TAG]...",
+            help="An entry (id or unambiguous title), then tags to add (+tag) and remove (-tag).",
+            show_default=False,
+        ),
+    ] = None,
+    query: Annotated[
+        str | None,
+        typer.Option("--query", help="Change the entries found by this search (every word)."),
+    ] = None,
+    section: SectionOpt = None,
+    tag: TagFilterOpt = None,
+    kind: KindOpt = None,
+    org: OrgOpt = None,
+    year: YearOpt = None,
+    since: SinceOpt = None,
+    no_url: NoUrlOpt = False,
+    list_tags: Annotated[
+        bool, typer.Option("--list", help="List the tags with their counts; mark near spellings.")
+    ] = False,
+    rename: Annotated[
+        tuple[str, str] | None,
+        typer.Option(
+            "--rename",
+            metavar="OLD NEW",
+            help="Rename a tag on every entry; onto a tag in use, this merges the two.",
+            show_default=False,
+        ),
+    ] = None,
+    strict: Annotated[
+        bool,
+        typer.Option("--strict", help="A new tag that is a near spelling is an error (exit 2)."),
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would change; write nothing.")
+    ] = False,
+    yes: Annotated[
+        bool, typer.Option("--yes", help="Change several entries without asking.")
+    ] = False,
+    json_out: JsonOpt = False,
+    catalogue: CatalogueOpt = None,
+) -> None:
+    """Add and remove tags on one entry or many; list, rename and merge tags.
+
+    Tags are kept in one normal form, lower-case words joined by '-': +"Feature Store", +feature_store and +FEATURE-STORE all add feature-store. Write +TAG to add a tag and -TAG to remove one (this command has no one-letter options, so -kafka is always a tag).
+
+    One entry: name it by id or by an unambiguous title, then the tags. Many entries: choose them with --query WORDS (the search hits containing every word) or with filters (--section, --tag, --kind, --org, --year, --since, --no-url). The command lists exactly what changes and asks before writing; --yes skips the question (needed without a terminal), --dry-run only shows.
+
+    A new tag that is a near spelling of a tag already in use (feature-stores and feature-store, recomender and recommender, ml-ops and mlops) is written anyway, with a warning naming the existing tag; --strict refuses it instead (exit 2, nothing written).
+
+    --list prints every tag with the number of entries that have it, most used first, and the near spellings of each; --json gives [{"tag", "count", "similar"}]. --rename OLD NEW renames a tag everywhere; when NEW is already in use the two merge, and no entry keeps a tag twice.
+
+    Nothing is written when nothing changes. Exit status: 0 done, 1 declined at the question, 2 a mistake (nothing written).
+
+    [bold]Examples[/bold]
+
+      mlsd tag ubers-michelangelo +streaming -kafka
+
+      mlsd tag "the log" +real-time
+
+      mlsd tag --query "feature store" +feature-store
+
+      mlsd tag --section streaming --kind paper +streaming --dry-run
+
+      mlsd tag --list
+
+      mlsd tag --rename feature-stores feature-store --yes
+    """  # noqa: E501
+    from mlsd_cli.errors import InputError
+    from mlsd_cli.tagging import parse_tag_args
+
+    tokens = list(args or [])
+    if tokens == ["-h"]:
+        echo(ctx.get_help())
+        return
+    for token in tokens:
+        if token in _SHORT_OPTIONS:
+            raise InputError(
+                f"{token} is not an option of mlsd tag (a -TAG argument removes a tag)",
+                hint=f"write {_SHORT_OPTIONS[token]}",
+            )
+    ref, edit = parse_tag_args(tokens)
+    filters = (section, tag, kind, org, year, since, no_url)
+    selecting = query is not None or any(filters)
+    has_tags = bool(edit.add or edit.remove)
+
+    location, cat = load_catalogue(None if catalogue is None else _path(catalogue))
+
+    if list_tags:
+        if rename or has_tags or ref is not None:
+            raise InputError(
+                "--list takes no entry and no +TAG/-TAG",
+                hint="list with: mlsd tag --list (filters and --query narrow the count)",
+            )
+        _list(cat, _targets(cat, query, filters) if selecting else cat.resources, json_out)
+        return
+
+    from mlsd_cli import tagging
+
+    op: TagOperation
+    if rename:
+        if has_tags or ref is not None or selecting:
+            raise InputError(
+                "--rename works on the whole catalogue and takes no entry, tags or filters",
+                hint="mlsd tag --rename OLD NEW",
+            )
+        op = tagging.make_rename(cat, *rename)
+        targets = cat.resources
+        many = True
+    else:
+        if ref is not None and selecting:
+            raise InputError(
+                "give either an entry or --query/filters, not both",
+                hint="mlsd tag ID +TAG, or mlsd tag --query WORDS +TAG",
+            )
+        if not has_tags:
+            if ref is not None:
+                _show(cat, ref, json_out)
+                return
+            raise InputError(
+                "nothing to do: give tags to add (+TAG) or remove (-TAG)",
+                hint="for example mlsd tag ID +streaming -kafka, or mlsd tag --list",
+            )
+        if ref is not None:
+            from mlsd_cli.resolve import find_resource
+
+            targets = [find_resource(cat, ref)]
+            many = False
+        elif selecting:
+            targets = _targets(cat, query, filters)
+            many = True
+        else:
+            raise InputError(
+                "which entries? give an entry, --query WORDS or a filter such as --section",
+                hint="mlsd tag ID +TAG, or mlsd tag --query WORDS +TAG",
+            )
+        op = edit
+
+    notes = tagging.check(cat, op)
+    for note in notes:
+        err(f"warning: {note.message}")
+    if strict and notes:
+        raise InputError(f"{notes[0].message} (--strict)", hint=notes[0].hint)
+
+    changes = tagging.plan(targets, op)
+    merge = isinstance(op, tagging.TagRename) and tagging.is_merge(cat, op)
+    if not changes:
+        _report(op, [], notes, many=many, merge=merge, written=False, json_out=json_out)
+        if not json_out:
+            echo("Nothing to change; nothing written.")
+        return
+
+    if dry_run:
+        if json_out:
+            _report(op, changes, notes, many=many, merge=merge, written=False, json_out=True)
+        else:
+            _print_plan(op, changes, merge=merge)
+            echo("Dry run: nothing written.")
+        return
+
+    if many and not yes:
+        _ask(location, op, changes, merge=merge, json_out=json_out)
+
+    from mlsd_cli import store
+
+    with store.editing(location) as fresh:
+        ids = None if isinstance(op, tagging.TagRename) else [c.id for c in changes]
+        applied = tagging.apply(fresh, op, ids)
+    _report(op, applied, notes, many=many, merge=merge, written=bool(applied), json_out=json_out)
+
+
+def _path(text: str) -> Any:
+    from pathlib import Path
+
+    return Path(text)
+
+
+def _targets(cat: Catalogue, query: str | None, filters: tuple[Any, ...]) -> list[Resource]:
+    from mlsd_cli.cli.common import build_filter
+    from mlsd_cli.tagging import select
+
+    return select(cat, query=query, selection=build_filter(cat, *filters))
+
+
+def _ask(
+    location: CatalogueLocation,
+    op: TagOperation,
+    changes: list[TagChange],
+    *,
+    merge: bool,
+    json_out: bool,
+) -> None:
+    """List the changes and ask; raise when declined or when no one can answer."""
+    from mlsd_cli import store
+    from mlsd_cli.cli.common import confirm, interactive
+    from mlsd_cli.errors import AbortedError, InputError
+
+    store.ensure_writable(location)  # before asking, not after
+    if json_out:
+        raise InputError(
+            "--json prints no question: add --yes to change several entries, or --dry-run",
+            hint="mlsd tag ... --json --yes",
+        )
+    if not interactive():
+        raise InputError(
+            f"changing the tags of {_entries(len(changes))} needs a confirmation and there is "
+            "no terminal",
+            hint="pass --yes, or --dry-run to see what would change",
+        )
+    _print_plan(op, changes, merge=merge)
+    if not confirm(f"Change the tags of {_entries(len(changes))}?", default=False):
+        raise AbortedError("declined; nothing was written")
+
+
+def _entries(n: int) -> str:
+    return f"{n} entr{'y' if n == 1 else 'ies'}"
+
+
+def _print_plan(op: TagOperation, changes: list[TagChange], *, merge: bool) -> None:
+    from mlsd_cli.tagging import TagRename
+
+    if isinstance(op, TagRename):
+        how = f" (merging into '{op.new}', already in use)" if merge else ""
+        echo(f"Rename tag '{op.old}' to '{op.new}'{how} on {_entries(len(changes))}:")
+    else:
+        echo(f"{op.describe()} on {_entries(len(changes))}:")
+    width = max(len(c.id) for c in changes)
+    for c in changes:
+        echo(f"  {c.id:<{width}}  {c.describe()}  ({_short(c.title)})")
+
+
+def _short(title: str, limit: int = 60) -> str:
+    return title if len(title) <= limit else title[: limit - 3].rstrip() + "..."
+
+
+def _report(
+    op: TagOperation,
+    changes: list[TagChange],
+    notes: list[TagNote],
+    *,
+    many: bool,
+    merge: bool,
+    written: bool,
+    json_out: bool,
+) -> None:
+    from mlsd_cli.tagging import TagRename
+
+    if json_out:
+        data: dict[str, Any] = {
+            "operation": "rename" if isinstance(op, TagRename) else "edit",
+            "written": written,
+            "changes": [
+                {
+                    "id": c.id,
+                    "title": c.title,
+                    "added": list(c.added),
+                    "removed": list(c.removed),
+                    "tags": list(c.after),
+                }
+                for c in changes
+            ],
+            "warnings": [{"tag": n.tag, "kind": n.kind, "similar": list(n.similar)} for n in notes],
+        }
+        if isinstance(op, TagRename):
+            data.update({"old": op.old, "new": op.new, "merge": merge})
+        print_json(data)
+        return
+    if not changes:
+        return
+    if not many:
+        c = changes[0]
+        echo(f"{c.id}: {c.describe()}; tags now: {', '.join(c.after) or '(none)'}")
+    elif isinstance(op, TagRename):
+        verb = "Merged" if merge else "Renamed"
+        echo(f"{verb} tag '{op.old}' into '{op.new}' on {_entries(len(changes))}.")
+    else:
+        echo(f"Changed the tags of {_entries(len(changes))}: {op.describe()}")
+
+
+def _show(cat: Catalogue, ref: str, json_out: bool) -> None:
+    """``mlsd tag ID``: the entry's tags, one a line."""
+    from mlsd_cli.resolve import find_resource
+
+    resource = find_resource(cat, ref)
+    if json_out:
+        print_json({"id": resource.id, "tags": list(resource.tags)})
+        return
+    for t in resource.tags:
+        echo(t)
+
+
+def _list(cat: Catalogue, resources: list[Resource], json_out: bool) -> None:
+    from mlsd_cli.models import Catalogue as CatalogueModel
+    from mlsd_cli.tags import near_duplicate_pairs, tag_counts
+
+    counts = tag_counts(CatalogueModel(resources=list(resources)))
+    similar: dict[str, list[str]] = {}
+    for a, b in near_duplicate_pairs(t for t, _n in counts):
+        similar.setdefault(a, []).append(b)
+        similar.setdefault(b, []).append(a)
+    if json_out:
+        print_json(
+            [{"tag": t, "count": n, "similar": sorted(similar.get(t, []))} for t, n in counts]
+        )
+        return
+    if not stdout_is_terminal():
+        for t, n in counts:
+            near = similar.get(t)
+            echo(f"{n}\t{t}" + (f"\tsimilar: {', '.join(sorted(near))}" if near else ""))
+        return
+    from rich.table import Table
+
+    out = console()
+    if not counts:
+        out.print("No tags yet. Add some with: mlsd tag ID +TAG")
+        return
+    table = Table(title=None, expand=False)
+    table.add_column("Tag", style="cyan", no_wrap=True)
+    table.add_column("Entries", justify="right")
+    table.add_column("Near spellings", style="yellow")
+    for t, n in counts:
+        table.add_row(t, str(n), ", ".join(sorted(similar.get(t, []))))
+    out.print(table)
+    pairs = sum(len(v) for v in similar.values()) // 2
+    footer = f"{len(counts)} tag{'s' if len(counts) != 1 else ''}"
+    if pairs:
+        plural = "s" if pairs != 1 else ""
+        footer += f"; {pairs} near-spelling pair{plural}: merge with mlsd tag --rename OLD NEW"
+    out.print(footer, style="dim")
