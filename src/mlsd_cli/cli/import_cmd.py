@@ -1,10 +1,137 @@
-"""Placeholder: the owner of this command replaces this module."""
+"""``mlsd import``: read a markdown curated list into the catalogue."""
 
 from __future__ import annotations
 
-from mlsd_cli.cli.common import err
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from mlsd_cli.cli.common import CatalogueOpt, JsonOpt, echo, handle_errors, locate, print_json
 
 
-def command() -> None:
-    """Not built yet."""
-    err("not implemented yet")
+@handle_errors
+def command(
+    file: Annotated[
+        Path,
+        typer.Argument(metavar="FILE.md", help="The markdown list to read.", show_default=False),
+    ],
+    section: Annotated[
+        str | None,
+        typer.Option(
+            "--section",
+            "-s",
+            help="Put the list's sections under this section (id or title; created if new).",
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print what would be added; write nothing.")
+    ] = False,
+    json_out: JsonOpt = False,
+    catalogue: CatalogueOpt = None,
+) -> None:
+    """Import a markdown list (an awesome list, a book's resources page) into the catalogue.
+
+    Headings become sections (nesting kept), list items become resources: \\[title](url), a "(Author, Venue, 2019)" byline, and a description after " - " or ": " or in the paragraphs below the item. Items without a link are kept without a URL; free text under a heading becomes the section's intro. Tables of contents, in-page anchors and badges are left out.
+
+    A resource whose exact URL is already in the catalogue is skipped and reported, so importing the same list twice adds nothing. Sections with the same title under the same parent are reused.
+
+    [bold]Examples[/bold]
+
+      mlsd import awesome-mlops.md
+
+      mlsd import reading-list.md --section "Reading group" --dry-run
+
+      mlsd import README.md -c my-list.toml --json
+    """  # noqa: E501
+    from mlsd_cli import store
+    from mlsd_cli.importers.markdown import import_into, parse_markdown
+
+    text = _read_markdown(file)
+    parsed = parse_markdown(text, name=file.stem)
+    location = locate(catalogue)
+    if dry_run:
+        report = import_into(store.load(location), parsed, under_section=section, dry_run=True)
+    else:
+        with store.editing(location) as cat:
+            report = import_into(cat, parsed, under_section=section)
+
+    if json_out:
+        from mlsd_cli.schema import resource_to_json
+
+        print_json(
+            {
+                "catalogue": str(location.path),
+                "dry_run": dry_run,
+                "added": [resource_to_json(r) for r in report.added],
+                "skipped": [
+                    {
+                        "title": s.title,
+                        "url": s.url,
+                        "existing_id": s.existing_id,
+                        "reason": s.reason,
+                        "within_list": s.within_list,
+                    }
+                    for s in report.skipped
+                ],
+                "url_less": report.url_less,
+                "sections_added": [
+                    {"id": s.id, "title": s.title, "parent": s.parent}
+                    for s in report.sections_added
+                ],
+            }
+        )
+        return
+
+    titles = {s.id: s.title for s in report.sections_added}
+    if dry_run:
+        for r in report.added:
+            where = ", ".join(titles.get(s, s) for s in r.sections)
+            echo(f"+ {r.id}\t{r.title}\t{r.url or '(no URL)'}\t[{where}]")
+    n = len(report.added)
+    verb = "Would add" if dry_run else "Added"
+    echo(
+        f"{verb} {n} resource{'' if n == 1 else 's'} ({report.url_less} without a URL) and "
+        f"{len(report.sections_added)} new section{'' if len(report.sections_added) == 1 else 's'}"
+        f" {'to' if dry_run else 'in'} {location.path}."
+    )
+    same_url = [s for s in report.skipped if s.reason == "same-url" and not s.within_list]
+    same_title = [s for s in report.skipped if s.reason == "same-title" and not s.within_list]
+    within = [s for s in report.skipped if s.within_list]
+    if same_url:
+        echo(f"Skipped {len(same_url)} already in the catalogue (same URL):")
+        for s in same_url:
+            echo(f"  {s.url}  (= {s.existing_id})")
+    if same_title:
+        echo(f"Skipped {len(same_title)} url-less item(s) already in the catalogue (same title):")
+        for s in same_title:
+            echo(f"  {s.title}  (= {s.existing_id})")
+    if within:
+        echo(f"Listed twice in {file.name} (one entry, both sections): {len(within)}")
+        for s in within:
+            echo(f"  {s.url or s.title}  (= {s.existing_id})")
+    if dry_run:
+        echo("Dry run: nothing was written.")
+
+
+def _read_markdown(path: Path) -> str:
+    """The file's text; a one-line ImportFileError when it cannot be read as UTF-8."""
+    from mlsd_cli.errors import ImportFileError
+
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ImportFileError(f"{path}: no such file", hint="check the path") from None
+    except IsADirectoryError:
+        raise ImportFileError(f"{path} is a directory", hint="give a markdown file") from None
+    except OSError as exc:
+        raise ImportFileError(f"cannot read {path}: {exc.strerror}") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise ImportFileError(
+            f"{path}:{line}:{column}: invalid UTF-8 (byte 0x{data[exc.start]:02x})",
+            hint="save the list as UTF-8 (e.g. iconv -f latin1 -t utf-8)",
+        ) from None

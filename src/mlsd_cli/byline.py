@@ -1,0 +1,243 @@
+"""Bylines: the "(Author, Venue, Year)" parenthetical after a link in a markdown list.
+
+Two dialects are read:
+
+- **explicit**, what :func:`format_byline` writes: ``(Author A, Author B, *Venue*, 2019)``. The
+  italic part is the venue, a final four-digit part the year, every other part one author.
+  Without a venue the authors are joined by ``"; "`` (``(Chuan Guo; Geoff Pleiss, 2017)``)
+  unless the plain form reads back the same. Characters that would change the meaning
+  (``\\ , ; * _ ( ) [ ]`` ...) are backslash-escaped, as markdown itself escapes them, so a
+  README renders the names as written.
+- **heuristic**, for hand-written lists: ``(Robert Chang, Airbnb Engineering & Data Science,
+  2017)``, ``(Guo et al., 2017)``, ``(Yonghui Wu, Google AI Blog 2018)``,
+  ``(Martin Zinkevich)``. The first part holds the authors (split on " and " / " & "), the
+  middle parts the venue, a four-digit year ends it even without a comma, and "Jr."-style
+  suffixes stay with their name.
+
+No I/O, no printing: plain functions for the importer and the markdown exporter.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: Characters escaped with a backslash in names and venues (all ASCII punctuation, so a
+#: markdown renderer shows them without the backslash).
+_ESCAPED = frozenset("\\`*_{}[]()<>#!|~,;&")
+_YEAR = re.compile(r"^\d{4}$")
+_TRAILING_YEAR = re.compile(r"^(.*\S)\s+(\d{4})$")
+_SUFFIX = re.compile(r"^(?:jr|sr|ii|iii|iv|phd|md)\.?$", re.IGNORECASE)
+_AUTHOR_SPLIT = re.compile(r"\s+(?:and|&)\s+")
+
+Byline = tuple[list[str], str | None, int | None]
+
+
+# ----------------------------------------------------------------- escaping
+
+
+def escape_inline(text: str) -> str:
+    """Backslash-escape markdown punctuation (and the byline separators) in ``text``."""
+    return "".join(f"\\{c}" if c in _ESCAPED else c for c in text)
+
+
+def unescape(text: str) -> str:
+    """Undo markdown backslash escapes: ``\\,`` -> ``,`` (a backslash before a letter stays)."""
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        c = text[i]
+        if c == "\\" and i + 1 < len(text) and _is_ascii_punct(text[i + 1]):
+            out.append(text[i + 1])
+            i += 2
+            continue
+        out.append(c)
+        i += 1
+    return "".join(out)
+
+
+def _is_ascii_punct(c: str) -> bool:
+    return c.isascii() and not c.isalnum() and not c.isspace() and c.isprintable()
+
+
+def _scan(text: str) -> list[tuple[str, bool]]:
+    """``text`` as (character, escaped) pairs; the escaping backslashes are dropped."""
+    out: list[tuple[str, bool]] = []
+    i = 0
+    while i < len(text):
+        c = text[i]
+        if c == "\\" and i + 1 < len(text) and _is_ascii_punct(text[i + 1]):
+            out.append((text[i + 1], True))
+            i += 2
+        else:
+            out.append((c, False))
+            i += 1
+    return out
+
+
+def split_unescaped(text: str, separators: str) -> list[str]:
+    """Split raw markdown on unescaped separator characters; parts keep their escapes."""
+    parts: list[str] = []
+    current: list[str] = []
+    i = 0
+    while i < len(text):
+        c = text[i]
+        if c == "\\" and i + 1 < len(text) and _is_ascii_punct(text[i + 1]):
+            current.append(text[i : i + 2])
+            i += 2
+            continue
+        if c in separators:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(c)
+        i += 1
+    parts.append("".join(current))
+    return parts
+
+
+def matching_paren(text: str, start: int) -> int | None:
+    """Index of the ``)`` closing the ``(`` at ``start`` (escapes honoured), or None."""
+    depth = 0
+    i = start
+    while i < len(text):
+        c = text[i]
+        if c == "\\" and i + 1 < len(text):
+            i += 2
+            continue
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return None
+
+
+def strip_parens(text: str) -> str:
+    """``"(a, b)"`` -> ``"a, b"`` when the outer parentheses enclose the whole text."""
+    text = text.strip()
+    if text.startswith("(") and matching_paren(text, 0) == len(text) - 1:
+        return text[1:-1].strip()
+    return text
+
+
+def _italic_inner(part: str) -> str | None:
+    """The inside of ``*venue*`` / ``_venue_`` (raw), or None when ``part`` is not italic."""
+    scanned = _scan(part)
+    if len(scanned) < 3:
+        return None
+    first, last = scanned[0], scanned[-1]
+    if first[1] or last[1] or first[0] != last[0] or first[0] not in "*_":
+        return None
+    if scanned[1] == (first[0], False):  # **bold** is not the venue marker
+        return None
+    return part[1:-1]
+
+
+def _has_italic(parts: list[str]) -> bool:
+    return any(_italic_inner(p.strip()) is not None for p in parts)
+
+
+# ----------------------------------------------------------------- parsing
+
+
+def parse_byline(text: str) -> Byline:
+    """``"(Robert Chang, Airbnb Engineering & Data Science, 2017)"`` -> (authors, venue, year).
+
+    Accepts the text with or without its outer parentheses. Never raises: text that is not a
+    byline gives its parts as best it can (see :func:`looks_like_byline` to decide first).
+    """
+    inner = strip_parens(text)
+    if not inner:
+        return [], None, None
+    parts = [p.strip() for p in split_unescaped(inner, ",")]
+    if _has_italic(parts) or len(split_unescaped(inner, ";")) > 1:
+        return _parse_explicit(parts)
+    return _parse_heuristic(parts)
+
+
+def _parse_explicit(parts: list[str]) -> Byline:
+    year: int | None = None
+    if len(parts) > 1 and _YEAR.match(parts[-1]):
+        year = int(parts.pop())
+    venue: str | None = None
+    authors: list[str] = []
+    for part in parts:
+        italic = _italic_inner(part)
+        if italic is not None and venue is None:
+            venue = unescape(italic).strip() or None
+            continue
+        for name in split_unescaped(part, ";"):
+            name = unescape(name).strip()
+            if name:
+                authors.append(name)
+    return authors, venue, year
+
+
+def _parse_heuristic(parts: list[str]) -> Byline:
+    parts = [p for p in parts if p]
+    year: int | None = None
+    if parts and _YEAR.match(parts[-1]):
+        year = int(parts.pop())
+    elif parts:
+        m = _TRAILING_YEAR.match(parts[-1])
+        if m:
+            parts[-1] = m.group(1)
+            year = int(m.group(2))
+    merged: list[str] = []
+    for part in parts:
+        if merged and _SUFFIX.match(unescape(part)):
+            merged[-1] = f"{merged[-1]}, {part}"
+        else:
+            merged.append(part)
+    if not merged:
+        return [], None, year
+    authors = [unescape(a).strip() for a in _AUTHOR_SPLIT.split(merged[0])]
+    venue = ", ".join(unescape(p).strip() for p in merged[1:]) or None
+    return [a for a in authors if a], venue, year
+
+
+def looks_like_byline(text: str) -> bool:
+    """Is this parenthetical an author/venue/year byline (not a remark such as
+    "(a short checklist for ML systems design)" or "(Search Online)")?"""
+    inner = strip_parens(text)
+    if not inner or "://" in inner or "](" in inner:
+        return False
+    parts = [p.strip() for p in split_unescaped(inner, ",")]
+    if _has_italic(parts) or len(split_unescaped(inner, ";")) > 1:
+        return True
+    plain = unescape(inner)
+    if not (plain[0].isupper() or plain[0].isdigit()):
+        return False
+    if plain.casefold() == "search online":
+        return False
+    authors, venue, year = _parse_heuristic(parts)
+    longest = max((len(p.split()) for p in [*authors, venue or ""]), default=0)
+    return longest <= (8 if year is not None else 5)
+
+
+# ----------------------------------------------------------------- formatting
+
+
+def format_byline(authors: list[str], venue: str | None, year: int | None) -> str:
+    """The markdown byline ``(Author A, Author B, *Venue*, 2019)``, or "" when all are empty.
+
+    :func:`parse_byline` reads it back exactly (for authors and a venue without surrounding
+    blanks or line breaks): the inverse the markdown export -> import round trip relies on.
+    """
+    names = [a.strip() for a in authors if a.strip()]
+    place = venue.strip() if venue and venue.strip() else None
+    tail = [str(year)] if year is not None else []
+    if place is not None:
+        parts = [escape_inline(a) for a in names] + [f"*{escape_inline(place)}*", *tail]
+        return f"({', '.join(parts)})"
+    if not names:
+        return f"({tail[0]})" if tail else ""
+    plain = f"({', '.join([' and '.join(escape_inline(a) for a in names), *tail])})"
+    if parse_byline(plain) == (names, None, year):
+        return plain
+    explicit = "; ".join(escape_inline(a) for a in names)
+    if len(names) == 1:
+        explicit += ";"
+    return f"({', '.join([explicit, *tail])})"
