@@ -1,10 +1,171 @@
-"""Placeholder: the owner of this command replaces this module."""
+"""``mlsd export``: the catalogue as markdown (the README), JSON, CSV, BibTeX or HTML."""
 
 from __future__ import annotations
 
-from mlsd_cli.cli.common import err
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from mlsd_cli.cli.common import (
+    CatalogueOpt,
+    KindOpt,
+    NoUrlOpt,
+    OrgOpt,
+    SectionOpt,
+    SinceOpt,
+    TagOpt,
+    YearOpt,
+    build_filter,
+    echo,
+    err,
+    exit_findings,
+    handle_errors,
+    load_catalogue,
+)
 
 
-def command() -> None:
-    """Not built yet."""
-    err("not implemented yet")
+@handle_errors
+def command(
+    fmt: Annotated[
+        str,
+        typer.Option("--format", "-f", help="markdown, json, csv, bibtex or html."),
+    ] = "markdown",
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write to this file instead of stdout. A markdown file holding the lines "
+            "<!-- mlsd:start --> and <!-- mlsd:end --> keeps everything outside them.",
+            dir_okay=False,
+            show_default=False,
+        ),
+    ] = None,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check",
+            help="Write nothing; exit 1 with a short diff when --output FILE is out of date.",
+        ),
+    ] = False,
+    style: Annotated[
+        str,
+        typer.Option(
+            "--style",
+            help="Markdown style: full (close to the source lists) or awesome (awesome-list "
+            "rules: one-line descriptions, each link once).",
+        ),
+    ] = "full",
+    group_by: Annotated[
+        str,
+        typer.Option(
+            "--group-by", "-g", help="Markdown and html: section, org, kind, year or tag."
+        ),
+    ] = "section",
+    section: SectionOpt = None,
+    tag: TagOpt = None,
+    kind: KindOpt = None,
+    org: OrgOpt = None,
+    year: YearOpt = None,
+    since: SinceOpt = None,
+    no_url: NoUrlOpt = False,
+    catalogue: CatalogueOpt = None,
+) -> None:
+    """Export the catalogue as markdown, JSON, CSV, BibTeX or HTML.
+
+    Markdown is a curated list: a table of contents, the sections with their intros, each resource with its link, authors, venue, year and description (--style awesome: one line each, awesome-list rules).
+
+    With --output README.md, only the part between the lines <!-- mlsd:start --> and <!-- mlsd:end --> is replaced, so the hand-written top stays. --check writes nothing and exits 1 with a short diff when that part is out of date (CI runs it).
+
+    The filters of `mlsd list` choose what is exported. JSON is the whole catalogue in a stable schema (docs/export.md); CSV one row per resource; BibTeX one entry per resource; HTML one self-contained page with a filter box.
+
+    [bold]Examples[/bold]
+
+      mlsd export --format markdown --output README.md
+
+      mlsd export --format markdown --output README.md --check
+
+      mlsd export --style awesome --group-by org > awesome.md
+
+      mlsd export --format bibtex --kind paper -o papers.bib
+
+      mlsd export --format json | jq '.resources | length'
+
+      mlsd export --format html --tag streaming -o streaming.html
+    """  # noqa: E501
+    import sys
+
+    from mlsd_cli.errors import InputError
+    from mlsd_cli.exporters import GROUPED_FORMATS, STYLES, ExportOptions, renderer
+    from mlsd_cli.filters import apply
+    from mlsd_cli.grouping import GROUP_KEYS
+    from mlsd_cli.readme import (
+        expected_text,
+        find_markers,
+        read_text,
+        short_diff,
+        write_if_changed,
+    )
+
+    fmt_name = fmt.strip().lower()
+    renderer(fmt_name)  # an unknown format fails before the catalogue is read
+    fmt_name = {"md": "markdown", "bib": "bibtex", "htm": "html"}.get(fmt_name, fmt_name)
+    if style not in STYLES:
+        raise InputError(f"--style: unknown style '{style}'", hint="use full or awesome")
+    if style != "full" and fmt_name != "markdown":
+        raise InputError("--style applies to --format markdown only")
+    if group_by not in GROUP_KEYS:
+        raise InputError(
+            f"--group-by: unknown key '{group_by}'", hint=f"use one of {', '.join(GROUP_KEYS)}"
+        )
+    if group_by != "section" and fmt_name not in GROUPED_FORMATS:
+        raise InputError(
+            f"--group-by applies to {' and '.join(GROUPED_FORMATS)} only",
+            hint=f"{fmt_name} lists every resource once",
+        )
+    if check and output is None:
+        raise InputError("--check needs --output FILE", hint="the file to compare with")
+
+    _location, cat = load_catalogue(catalogue)
+    selection = build_filter(cat, section, tag, kind, org, year, since, no_url)
+    options = ExportOptions(
+        selection=None if selection.empty else apply(cat, selection),
+        group_by=group_by,
+        style=style,
+    )
+    if output is None:
+        text = renderer(fmt_name)(cat, options)
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+
+    current = read_text(output)
+    if check and current is None:
+        raise InputError(
+            f"--check: {output} does not exist",
+            hint=f"create it with: mlsd export --format {fmt_name} --output {output}",
+        )
+    expected = expected_text(cat, fmt_name, options, current, str(output))
+    if check:
+        assert current is not None
+        if current == expected:
+            echo(f"{output} is up to date.")
+            return
+        err(
+            f"{output} is out of date with the catalogue; regenerate it with: "
+            f"mlsd export --format {fmt_name} --output {output}"
+        )
+        for line in short_diff(current, expected, str(output)):
+            sys.stderr.write(line + "\n")
+        exit_findings()
+        return
+    written = write_if_changed(output, expected, current)
+    count = len(options.resources(cat))
+    what = f"{count} resource{'s' if count != 1 else ''}"
+    if current is not None and fmt_name == "markdown" and find_markers(current, str(output)):
+        what += ", between the mlsd markers"
+    if written:
+        echo(f"Wrote {output} ({what}).")
+    else:
+        echo(f"{output} is already up to date ({what}).")

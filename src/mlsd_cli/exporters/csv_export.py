@@ -1,0 +1,81 @@
+"""The CSV export: one row per resource, RFC 4180 (the csv module; CRLF line ends).
+
+List fields (sections, authors, tags, aliases) are joined with "; ". Sections are given by
+id. A cell that a spreadsheet would run as a formula (it starts with ``=``, ``+``, ``-``,
+``@``, a tab or a carriage return) is prefixed with a single quote ``'``, as OWASP
+recommends; ``docs/export.md`` explains how to undo it. The JSON export is the lossless one.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+
+from mlsd_cli.exporters import ExportOptions
+from mlsd_cli.models import Catalogue, Resource
+
+COLUMNS: tuple[str, ...] = (
+    "id",
+    "title",
+    "url",
+    "kind",
+    "sections",
+    "org",
+    "authors",
+    "venue",
+    "year",
+    "tags",
+    "description",
+    "added",
+    "aliases",
+)
+LIST_SEPARATOR = "; "
+#: First characters that make a spreadsheet treat a cell as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _risky(cell: str) -> bool:
+    # Quotes already in front are looked through, so that guard/unguard stay exact inverses.
+    return cell.lstrip("'").startswith(FORMULA_STARTS)
+
+
+def guard(cell: str) -> str:
+    """Neutralise spreadsheet formula injection: ``=1+1`` -> ``'=1+1``."""
+    return "'" + cell if _risky(cell) else cell
+
+
+def unguard(cell: str) -> str:
+    """Undo :func:`guard` (for scripts that read the CSV back): ``'=1+1`` -> ``=1+1``."""
+    return cell[1:] if cell.startswith("'") and _risky(cell) else cell
+
+
+def _join(values: Iterable[str]) -> str:
+    return LIST_SEPARATOR.join(values)
+
+
+def row(r: Resource) -> list[str]:
+    cells = [
+        r.id,
+        r.title,
+        r.url or "",
+        r.kind,
+        _join(r.sections),
+        r.org or "",
+        _join(r.authors),
+        r.venue or "",
+        str(r.year) if r.year is not None else "",
+        _join(r.tags),
+        r.description,
+        r.added.isoformat() if r.added else "",
+        _join(r.aliases),
+    ]
+    return [guard(c) for c in cells]
+
+
+def render(catalogue: Catalogue, options: ExportOptions) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(COLUMNS)
+    writer.writerows(row(r) for r in options.resources(catalogue))
+    return out.getvalue()

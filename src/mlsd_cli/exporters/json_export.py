@@ -1,0 +1,50 @@
+"""The JSON export: the whole catalogue in one documented, stable object (``docs/export.md``).
+
+    {"format": 1, "catalogue": {...}, "sections": [...], "resources": [...],
+     "not_duplicates": [[id, id], ...]}
+
+Every key is always present (null, "" or [] when empty), so scripts need no guards. A
+filtered export keeps every section and lists only the selected resources (and the
+not-duplicate pairs between them).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from mlsd_cli.exporters import ExportOptions
+from mlsd_cli.models import FORMAT_VERSION, Catalogue, Section
+from mlsd_cli.schema import resource_to_json
+
+#: Version of the JSON export's schema. Adding keys keeps it; renaming or removing bumps it.
+JSON_FORMAT = 1
+
+
+def section_to_json(s: Section) -> dict[str, Any]:
+    return {"id": s.id, "title": s.title, "parent": s.parent, "intro": s.intro}
+
+
+def to_data(catalogue: Catalogue, options: ExportOptions) -> dict[str, Any]:
+    """The export as plain data (what :func:`render` serialises)."""
+    resources = options.resources(catalogue)
+    if options.filtered:
+        chosen = {r.id for r in resources}
+        pairs = [p for p in catalogue.not_duplicates if p[0] in chosen and p[1] in chosen]
+    else:
+        pairs = list(catalogue.not_duplicates)
+    return {
+        "format": JSON_FORMAT,
+        "catalogue": {
+            "title": catalogue.title,
+            "description": catalogue.description,
+            "file_format": FORMAT_VERSION,
+        },
+        "sections": [section_to_json(s) for s in catalogue.sections],
+        "resources": [resource_to_json(r) for r in resources],
+        "not_duplicates": [list(p) for p in sorted(set(pairs))],
+    }
+
+
+def render(catalogue: Catalogue, options: ExportOptions) -> str:
+    return json.dumps(to_data(catalogue, options), ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,454 @@
+"""The markdown export: the catalogue as a curated list (the project's README).
+
+Two styles (``docs/export.md``):
+
+- **full** (default), close to the source lists: a table of contents, sections nested by
+  heading level with their intro text, each resource as ``- [Title](url) (Authors, *Venue*,
+  Year)`` with its description, all paragraphs of it, as indented paragraphs of the item. An
+  entry in two sections is shown in both. :mod:`mlsd_cli.importers.markdown` reads it back.
+- **awesome**, the awesome-list conventions: ``## Contents``, ``- [Title](url) - Description.``
+  with one-line capitalised descriptions ending in a period, every link once.
+
+Safety: titles, headings and labels are plain text with every markdown-special character
+escaped; descriptions and intros stay markdown, but raw HTML is neutralised (``<`` before a
+tag becomes ``&lt;``) and links to anything but http(s) lose their link. Only URLs that
+:func:`mlsd_cli.urls.is_http_url` accepts are ever linked. Output is deterministic.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from mlsd_cli.byline import format_byline
+from mlsd_cli.exporters import ExportOptions, groups
+from mlsd_cli.models import Catalogue, Resource
+from mlsd_cli.urls import is_http_url
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+
+# ----------------------------------------------------------------- GitHub anchors
+
+#: Unicode categories github-slugger keeps besides letters and digits.
+_SLUG_KEEP = frozenset({"Mn", "Mc", "Me", "Nd", "Nl", "No", "Pc"})
+
+
+def github_slug(text: str) -> str:
+    """GitHub's heading anchor (github-slugger): lower-case, punctuation dropped except '-'
+    and '_', each space a '-'. ``"Chapter 6. Model Development"`` ->
+    ``chapter-6-model-development``; letters, marks and digits of any script are kept."""
+    out = []
+    for c in text.lower():
+        if c == " ":
+            out.append("-")
+        elif c in "-_" or c.isalnum() or unicodedata.category(c) in _SLUG_KEEP:
+            out.append(c)
+    return "".join(out)
+
+
+class Slugger:
+    """Unique anchors for the headings of one page, in order: repeats get ``-1``, ``-2``..."""
+
+    def __init__(self, taken: Iterable[str] = ()) -> None:
+        self.occurrences: dict[str, int] = {}
+        for text in taken:
+            self.slug(text)
+
+    def slug(self, text: str) -> str:
+        base = github_slug(text)
+        result = base
+        while result in self.occurrences:
+            self.occurrences[base] += 1
+            result = f"{base}-{self.occurrences[base]}"
+        self.occurrences[result] = 0
+        return result
+
+
+# ----------------------------------------------------------------- escaping plain text
+
+_INLINE_SPECIAL = re.compile(r"[\\`*_\[\]<>|~#]|&(?=#?[0-9A-Za-z]+;)")
+_ORDERED_START = re.compile(r"^(\d{1,9})([.)])")
+_DEST_SPECIAL = re.compile(r"[\\()]|&(?=#?[0-9A-Za-z]+;)")
+_DEST_ENCODE = {"<": "%3C", ">": "%3E", '"': "%22", "`": "%60"}
+
+
+def plain(text: str) -> str:
+    """One line of text: runs of blanks (line breaks too) become one space."""
+    return " ".join(text.split())
+
+
+def escape_text(text: str) -> str:
+    """Plain text as inline markdown that renders exactly as ``text`` (on one line): markdown
+    punctuation is backslash-escaped, so ``Foo [bar]``, ``a|b``, ``*x*`` and ``<script>``
+    stay text."""
+    return _INLINE_SPECIAL.sub(lambda m: "\\" + m.group(), plain(text))
+
+
+def escape_line_start(escaped: str) -> str:
+    """Escape what would start a block when ``escaped`` begins a line (``- x``, ``1. x``)."""
+    if escaped[:1] in ("-", "+", "=", ">"):
+        return "\\" + escaped
+    match = _ORDERED_START.match(escaped)
+    if match:
+        return f"{match.group(1)}\\{match.group(2)}{escaped[match.end() :]}"
+    return escaped
+
+
+def link_destination(url: str) -> str:
+    """A URL for ``[text](...)``: parentheses and backslashes escaped, so the link always
+    parses and reads back as ``url``."""
+    for c, code in _DEST_ENCODE.items():
+        url = url.replace(c, code)
+    return _DEST_SPECIAL.sub(lambda m: "\\" + m.group(), url)
+
+
+def link(title: str, url: str | None) -> str:
+    """``[Title](url)`` for an http(s) URL; the escaped title alone otherwise."""
+    text = escape_text(title)
+    if url and is_http_url(url):
+        return f"[{text}]({link_destination(url)})"
+    return text
+
+
+# ----------------------------------------------------------------- curator markdown
+
+_RISKY = re.compile(r"[<\[]")
+_CODE_SPAN_OR_TARGET = re.compile(
+    r"(?P<code>(?P<ticks>`+)(?:(?!(?P=ticks)).)+?(?<!`)(?P=ticks)(?!`))"
+    r"|(?P<tag><(?=[A-Za-z/!?]))"
+    r"|(?P<inline>\]\(\s*(?P<dest><[^<>\n]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*))"
+    r"|(?P<refdef>(?m:^[ ]{0,3}\[(?:[^\[\]\\]|\\.)+\]:[ \t]*(?P<refdest><[^<>\n]*>|\S+)))",
+    re.DOTALL,
+)
+
+
+@lru_cache(maxsize=1)
+def _checker() -> MarkdownIt:
+    """A permissive parser (raw HTML on, every link kept) that shows what a renderer would."""
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    md.validateLink = lambda url: True  # type: ignore[method-assign]
+    return md
+
+
+def _web_target(raw: str) -> bool:
+    from mlsd_cli.byline import unescape
+
+    target = html.unescape(unescape(raw.strip().removeprefix("<").removesuffix(">")))
+    return target.lower().startswith(("http://", "https://")) and is_http_url(target)
+
+
+def problems(text: str) -> list[str]:
+    """What makes markdown unsafe once rendered: raw HTML, links that are not http(s)."""
+    env: dict[str, Any] = {}
+    tokens = _checker().parse(text, env)
+    found: list[str] = []
+    for token in _walk(tokens):
+        if token.type in ("html_block", "html_inline"):
+            found.append(f"raw HTML {token.content.strip()[:40]!r}")
+        elif token.type in ("link_open", "image"):
+            target = str(token.attrGet("href") or token.attrGet("src") or "")
+            if not (target.lower().startswith(("http://", "https://")) and is_http_url(target)):
+                found.append(f"link to {target[:40]!r}")
+    for ref in (env.get("references") or {}).values():
+        target = str(ref.get("href", ""))
+        if not (target.lower().startswith(("http://", "https://")) and is_http_url(target)):
+            found.append(f"link definition to {target[:40]!r}")
+    return found
+
+
+def _walk(tokens: Sequence[Token]) -> Iterable[Token]:
+    for token in tokens:
+        yield token
+        if token.children:
+            yield from _walk(token.children)
+
+
+def _code_block_lines(text: str) -> set[int]:
+    """Line numbers (0-based) inside fenced or indented code blocks."""
+    lines: set[int] = set()
+    for token in _checker().parse(text):
+        if token.type in ("fence", "code_block") and token.map:
+            start, end = token.map
+            # A fence's own ``` lines are not content, but keeping them is harmless.
+            lines.update(range(start, end))
+    return lines
+
+
+def _neutralise(match: re.Match[str]) -> str:
+    if match.group("code"):
+        return match.group()
+    if match.group("tag"):
+        return "&lt;"
+    if match.group("inline") is not None:
+        if _web_target(match.group("dest")):
+            return match.group()
+        return "]&#40;" + match.group()[2:]
+    refdef = match.group()
+    if _web_target(match.group("refdest")):
+        return refdef
+    cut = refdef.index("]:")
+    return refdef[:cut] + "]&#58;" + refdef[cut + 2 :]
+
+
+def _outside_code(text: str, change: Any) -> str:
+    code = _code_block_lines(text)
+    lines = text.split("\n")
+    out: list[str] = []
+    chunk: list[str] = []
+    for n, line in enumerate(lines):
+        if n in code:
+            if chunk:
+                out.append(change("\n".join(chunk)))
+                chunk = []
+            out.append(line)
+        else:
+            chunk.append(line)
+    if chunk:
+        out.append(change("\n".join(chunk)))
+    return "\n".join(out)
+
+
+def _brute(chunk: str) -> str:
+    return chunk.replace("<", "&lt;").replace("[", "&#91;").replace("]", "&#93;")
+
+
+def safe_markdown(text: str) -> str:
+    """Curator markdown kept as markdown, made safe: HTML tags neutralised (``<`` ->
+    ``&lt;``), links and link definitions to anything but http(s) unlinked (their text
+    stays). Code blocks and code spans are left alone. Text without ``<`` or ``[`` is
+    returned as it is (the fast path)."""
+    text = text.strip("\n")
+    if "\t" in text:
+        text = text.expandtabs(4)
+    if not _RISKY.search(text):
+        return text
+    careful = _outside_code(text, lambda chunk: _CODE_SPAN_OR_TARGET.sub(_neutralise, chunk))
+    if not problems(careful):
+        return careful
+    brute = _outside_code(text, _brute)
+    if not problems(brute):
+        return brute
+    return "\n".join(escape_text(line) if line.strip() else "" for line in text.split("\n"))
+
+
+def indent(text: str, prefix: str) -> list[str]:
+    """Lines of ``text`` indented by ``prefix`` (blank lines stay empty)."""
+    return [prefix + line if line.strip() else "" for line in text.split("\n")]
+
+
+_LIST_LINE = re.compile(r"^\s*(?:[-+*]|\d{1,9}[.)])(?:\s|$)", re.MULTILINE)
+#: Ends a list in the text above, so the resource list below does not join it.
+LIST_BREAK = "<!-- -->"
+
+
+def _needs_break(text: str) -> bool:
+    return bool(_LIST_LINE.search(text)) or text.rstrip().endswith(":")
+
+
+# ----------------------------------------------------------------- plain text of markdown
+
+
+@lru_cache(maxsize=1)
+def _reader() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").enable(["table", "strikethrough"])
+
+
+_MARKUP = re.compile(r"[\\`*_\[\]<>&#|~=]|^\s*(?:[-+]|\d{1,9}[.)])(?:\s|$)|^ {4}", re.MULTILINE)
+
+
+def first_paragraph_text(text: str) -> str:
+    """The visible text of the first block of ``text`` (links give their text), one line."""
+    text = text.strip()
+    if not text:
+        return ""
+    if not _MARKUP.search(text):
+        return plain(re.split(r"\n\s*\n", text, maxsplit=1)[0])
+    for token in _reader().parse(text):
+        if token.type == "inline":
+            visible = plain(_inline_text(token.children or []))
+            if visible:
+                return visible
+        elif token.type in ("fence", "code_block") and token.content.strip():
+            return plain(token.content)
+    return ""
+
+
+def all_text(text: str) -> str:
+    """The visible text of every block of ``text``, joined on one line."""
+    if not _MARKUP.search(text):
+        return plain(text)
+    parts = []
+    for token in _reader().parse(text.strip()):
+        if token.type == "inline":
+            parts.append(_inline_text(token.children or []))
+        elif token.type in ("fence", "code_block"):
+            parts.append(token.content)
+    return plain(" ".join(parts))
+
+
+def _inline_text(children: Sequence[Token]) -> str:
+    out: list[str] = []
+    for t in children:
+        if t.type in ("text", "code_inline"):
+            out.append(t.content)
+        elif t.type in ("softbreak", "hardbreak"):
+            out.append(" ")
+        elif t.type == "image" and t.children:
+            out.append(_inline_text(t.children))
+    return "".join(out)
+
+
+def sentence(text: str) -> str:
+    """Capitalised, ending with '.', '!', '?' or '…' (awesome-lint's description rules)."""
+    text = plain(text).rstrip(":;,-–— ")
+    if not text:
+        return ""
+    if text[0].islower():
+        text = text[0].upper() + text[1:]
+    if not re.search(r"[.!?…][\"”]?$", text):
+        text += "."
+    return text
+
+
+def awesome_url_key(url: str) -> str:
+    """The URL as awesome-lint's double-link rule compares it (normalize-url, scheme off)."""
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    port = parts.port
+    if port and not (
+        (parts.scheme == "http" and port == 80) or (parts.scheme == "https" and port == 443)
+    ):
+        host = f"{host}:{port}"
+    path = re.sub(r"/index\.[a-z]+$", "/", parts.path or "/").rstrip("/")
+    query = urlencode(
+        sorted(
+            (k, v)
+            for k, v in parse_qsl(parts.query, keep_blank_values=True)
+            if not k.lower().startswith("utm_")
+        )
+    )
+    return urlunsplit(("", host, path, query, parts.fragment)).removeprefix("//")
+
+
+# ----------------------------------------------------------------- rendering
+
+
+def _heading(level: int, text: str) -> str:
+    return f"{'#' * min(level, 6)} {escape_text(text)}"
+
+
+def _toc(entries: list[tuple[int, str, str]]) -> list[str]:
+    """``- [Title](#anchor)`` lines, nested two spaces per level."""
+    return [
+        f"{'  ' * depth}- [{escape_text(title)}](#{anchor})" for depth, title, anchor in entries
+    ]
+
+
+def full_item(r: Resource) -> list[str]:
+    """The lines of one resource in the full style (without the blank line after)."""
+    if r.url and is_http_url(r.url):
+        head = link(r.title, r.url)
+    else:  # a plain title; parentheses escaped so no reader takes them for a byline
+        head = escape_line_start(escape_text(r.title).replace("(", "\\(").replace(")", "\\)"))
+    byline = format_byline(r.authors, r.venue, r.year)
+    lines = [f"- {head} {byline}" if byline else f"- {head}"]
+    description = safe_markdown(r.description) if r.description.strip() else ""
+    if description:
+        lines.append("")
+        lines.extend(indent(description, "  "))
+    return lines
+
+
+def awesome_item(r: Resource) -> str:
+    if r.url and is_http_url(r.url):
+        head = link(r.title, r.url)
+    else:
+        head = escape_line_start(escape_text(r.title))
+    summary = sentence(first_paragraph_text(r.description))
+    return f"- {head} - {escape_text(summary)}" if summary else f"- {head}"
+
+
+def render(catalogue: Catalogue, options: ExportOptions) -> str:
+    if options.style not in ("full", "awesome"):
+        from mlsd_cli.errors import InputError
+
+        raise InputError(f"--style: unknown style '{options.style}'", hint="use full or awesome")
+    awesome = options.style == "awesome"
+    heads = groups(catalogue, options)
+    out: list[str] = []
+    above = list(options.headings_above)
+    top = options.heading_level if options.embedded else 2
+    title = plain(catalogue.title) or ("Resources" if awesome else "")
+    if title and not options.embedded:
+        out += [_heading(1, title), ""]
+        above.append(title)
+    if catalogue.description.strip():
+        description = safe_markdown(catalogue.description)
+        out += [description, ""]
+        if _needs_break(description):
+            out += [LIST_BREAK, ""]
+    slugger = Slugger(above)
+    if awesome:
+        contents = "Contents"
+        out += [_heading(top, contents), ""]
+        slugger.slug(contents)
+    anchors = [slugger.slug(plain(g.title)) for g in heads]
+    toc_depth = 1 if awesome else 99
+    toc = [(g.depth, plain(g.title), a) for g, a in zip(heads, anchors, strict=True)]
+    toc = [entry for entry in toc if entry[0] <= toc_depth]
+    if toc:
+        out += [*_toc(toc), ""]
+    seen_links: set[str] = set()
+    for group in heads:
+        out += [_heading(top + group.depth, group.title), ""]
+        if group.intro.strip():
+            if awesome:
+                intro = escape_line_start(escape_text(all_text(group.intro)))
+                out += [intro, ""] if intro else []
+            else:
+                intro = safe_markdown(group.intro)
+                out += [intro, ""]
+                if group.resources and _needs_break(intro):
+                    out += [LIST_BREAK, ""]
+        if awesome:
+            items = _awesome_items(group.resources, seen_links)
+            if items:
+                out += [*items, ""]
+            continue
+        for r in group.resources:
+            lines = full_item(r)
+            out += lines
+            if len(lines) > 1:
+                out.append("")
+        if group.resources and out[-1] != "":
+            out.append("")
+    while out and out[-1] == "":
+        out.pop()
+    return "\n".join(out) + "\n"
+
+
+def _awesome_items(resources: list[Resource], seen: set[str]) -> list[str]:
+    """Each entry once (in its first section) and each link once."""
+    items = []
+    for r in resources:
+        if "\0" + r.id in seen:
+            continue
+        seen.add("\0" + r.id)
+        if r.url and is_http_url(r.url):
+            key = awesome_url_key(r.url)
+            if key in seen:
+                continue
+            seen.add(key)
+        items.append(awesome_item(r))
+    return items
