@@ -578,6 +578,31 @@ class LinkReport:
     last_ok: datetime | None = None
     last_checked: datetime | None = None
 
+    def to_json(self) -> dict[str, Any]:
+        result = self.result
+        return {
+            "url": self.url,
+            "resources": self.resources,
+            "verdict": self.verdict,
+            "status": result.status if result else None,
+            "reason": self.reason,
+            "final_url": result.final_url if result else None,
+            "redirects": [
+                {"status": r.status, "url": r.url, "location": r.location}
+                for r in (result.redirects if result else [])
+            ],
+            "moved_to": result.moved_to if result else None,
+            "failures": self.failures,
+            "attempts": result.attempts if result else 0,
+            "method": result.method if result else None,
+            "last_checked": _stamp(self.last_checked),
+            "last_ok": _stamp(self.last_ok),
+        }
+
+
+def _stamp(value: datetime | None) -> str | None:
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if value else None
+
 
 @dataclass
 class CheckReport:
@@ -586,6 +611,7 @@ class CheckReport:
     checked_at: datetime
     dead_after: int
     state_warning: str | None = None
+    catalogue: Path | None = None
 
     def counts(self) -> dict[str, int]:
         counts = dict.fromkeys(VERDICTS, 0)
@@ -596,6 +622,19 @@ class CheckReport:
     @property
     def has_dead(self) -> bool:
         return any(link.verdict == "dead" for link in self.links)
+
+    def to_json(self, fixed: Sequence[tuple[str, str, str]] = ()) -> dict[str, Any]:
+        """The ``mlsd check --json`` document (schema in docs/check.md)."""
+        counts = self.counts()
+        return {
+            "catalogue": str(self.catalogue) if self.catalogue else None,
+            "state_file": str(self.state_file),
+            "checked_at": _stamp(self.checked_at),
+            "dead_after": self.dead_after,
+            "summary": {"total": len(self.links), **counts},
+            "links": [link.to_json() for link in self.links],
+            "fixed": [{"resource": rid, "old": old, "new": new} for rid, old, new in fixed],
+        }
 
     def moves(self) -> dict[str, str]:
         """Permanently moved URLs that work at their new address: old -> new."""
@@ -679,6 +718,7 @@ def check_catalogue(
         checked_at=now,
         dead_after=dead_after,
         state_warning=state.warning,
+        catalogue=location.path,
     )
 
 

@@ -1,10 +1,340 @@
-"""Placeholder: the owner of this command replaces this module."""
+"""``mlsd check``: dead and moved links, remembered across runs."""
 
 from __future__ import annotations
 
-from mlsd_cli.cli.common import err
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from mlsd_cli.cli.common import (
+    CatalogueOpt,
+    JsonOpt,
+    KindOpt,
+    OrgOpt,
+    SectionOpt,
+    SinceOpt,
+    TagOpt,
+    YearOpt,
+    YesOpt,
+    build_filter,
+    confirm,
+    console,
+    echo,
+    err,
+    exit_findings,
+    handle_errors,
+    interactive,
+    load_catalogue,
+    print_json,
+    stdout_is_terminal,
+)
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
+
+    from mlsd_cli.links import CheckReport, LinkReport, LinkResult
 
 
-def command() -> None:
-    """Not built yet."""
-    err("not implemented yet")
+@handle_errors
+def command(
+    section: SectionOpt = None,
+    tag: TagOpt = None,
+    kind: KindOpt = None,
+    org: OrgOpt = None,
+    year: YearOpt = None,
+    since: SinceOpt = None,
+    concurrency: Annotated[
+        int, typer.Option("--concurrency", min=1, help="Requests in flight at most.")
+    ] = 16,
+    per_host: Annotated[
+        int, typer.Option("--per-host", min=1, help="Requests in flight to one host at most.")
+    ] = 4,
+    host_delay: Annotated[
+        float,
+        typer.Option(
+            "--host-delay", min=0, help="Seconds between the starts of two requests to one host."
+        ),
+    ] = 0.1,
+    timeout: Annotated[
+        float,
+        typer.Option(
+            "--timeout",
+            min=0.001,
+            help="Seconds one attempt on a link may take (connect, read and in total).",
+        ),
+    ] = 10.0,
+    retries: Annotated[
+        int,
+        typer.Option("--retries", min=0, help="Retries after 429, 5xx and timeouts."),
+    ] = 2,
+    backoff: Annotated[
+        float,
+        typer.Option(
+            "--backoff",
+            min=0,
+            help="Seconds before the first retry; doubles each time (Retry-After wins).",
+        ),
+    ] = 1.0,
+    accept: Annotated[
+        str,
+        typer.Option("--accept", help="Status codes that mean the link works: 200..299,403."),
+    ] = "200..299",
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--exclude", "-x", help="Skip URLs matching this regular expression. Repeatable."
+        ),
+    ] = None,
+    dead_after: Annotated[
+        int,
+        typer.Option(
+            "--dead-after", min=1, help="Call a link dead after this many failing runs in a row."
+        ),
+    ] = 2,
+    max_age: Annotated[
+        str | None,
+        typer.Option("--max-age", help="Skip links checked OK within this time: 30m, 12h, 7d, 2w."),
+    ] = None,
+    fix_redirects: Annotated[
+        bool,
+        typer.Option(
+            "--fix-redirects",
+            help="Rewrite permanently moved URLs (301/308) in the catalogue, after asking.",
+        ),
+    ] = False,
+    yes: YesOpt = False,
+    json_out: JsonOpt = False,
+    catalogue: CatalogueOpt = None,
+) -> None:
+    """Check the resources' links: dead, failing, moved, or blocked by bot protection.
+
+    Checks every URL of the catalogue (or those the filters select) concurrently, HEAD first and GET when a server mishandles HEAD, with retries on 429, 5xx and timeouts. Results are remembered in .mlsd-linkstate.json beside the catalogue: a link is dead only after --dead-after failing runs in a row (before that it is failing), 403 and 429 that persist are soft (a warning), and permanent redirects are listed (--fix-redirects rewrites them).
+
+    Exit status: 1 when a link is dead, 0 otherwise. See docs/check.md for --json and the state file.
+
+    [bold]Examples[/bold]
+
+      mlsd check
+
+      mlsd check --section "Chapter 6" --max-age 7d
+
+      mlsd check --exclude 'linkedin\\.com' --accept 200..299,999
+
+      mlsd check --fix-redirects --yes
+
+      mlsd check --json > links.json
+    """  # noqa: E501
+    import sys
+
+    from mlsd_cli import store
+    from mlsd_cli.errors import AbortedError, InputError
+    from mlsd_cli.filters import apply
+    from mlsd_cli.links import (
+        CheckOptions,
+        check_catalogue,
+        compile_excludes,
+        parse_status_codes,
+    )
+    from mlsd_cli.links import fix_redirects as rewrite_moves
+    from mlsd_cli.linkstate import parse_duration
+
+    options = CheckOptions(
+        concurrency=concurrency,
+        per_host=per_host,
+        host_delay=host_delay,
+        timeout=timeout,
+        retries=retries,
+        backoff=backoff,
+        accept=parse_status_codes(accept),
+    )
+    excludes = compile_excludes(exclude or ())
+    age = parse_duration(max_age) if max_age else None
+    location, cat = load_catalogue(catalogue)
+    selection = build_filter(cat, section, tag, kind, org, year, since, False)
+    resources = apply(cat, selection)
+    if fix_redirects:
+        store.ensure_writable(location)
+        if not yes and json_out:
+            raise InputError(
+                "--fix-redirects with --json cannot ask for confirmation", hint="add --yes"
+            )
+        if not yes and not interactive():
+            raise InputError(
+                "--fix-redirects needs a confirmation and there is no terminal",
+                hint="add --yes",
+            )
+
+    progress = _Progress(enabled=sys.stderr.isatty())
+    try:
+        report = check_catalogue(
+            location,
+            resources,
+            options,
+            all_urls=[r.url for r in cat.resources if r.url],
+            dead_after=dead_after,
+            max_age=age,
+            exclude=excludes,
+            on_start=progress.start,
+            on_result=progress.advance,
+        )
+    finally:
+        progress.stop()
+    if report.state_warning:
+        err(f"warning: {report.state_warning}")
+
+    moves = report.moves() if fix_redirects else {}
+    fixed: list[tuple[str, str, str]] = []
+    if moves and yes:
+        fixed = rewrite_moves(location, moves)
+    if json_out:
+        print_json(report.to_json(fixed))
+    else:
+        _print_report(report, fix_redirects=fix_redirects)
+        if moves and not yes:
+            plural = "s" if len(moves) != 1 else ""
+            question = f"Rewrite {len(moves)} moved URL{plural} in {location.path}?"
+            if not confirm(question):
+                raise AbortedError("declined: no URL was rewritten")
+            fixed = rewrite_moves(location, moves)
+        if fixed:
+            echo(f"Rewrote {len(fixed)} URL{'s' if len(fixed) != 1 else ''} in {location.path}.")
+    if report.has_dead:
+        exit_findings()
+
+
+class _Progress:
+    """A rich progress bar on stderr, only when stderr is a terminal."""
+
+    def __init__(self, *, enabled: bool) -> None:
+        self.enabled = enabled
+        self.bar: Progress | None = None
+        self.task: TaskID | None = None
+        self.failing = 0
+
+    def start(self, total: int) -> None:
+        if not self.enabled or total == 0:
+            return
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
+        self.bar = Progress(
+            TextColumn("Checking links"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TextColumn("{task.fields[failing]}"),
+            console=console(stderr=True),
+            transient=True,
+        )
+        self.task = self.bar.add_task("check", total=total, failing="")
+        self.bar.start()
+
+    def advance(self, result: LinkResult) -> None:
+        if self.bar is None or self.task is None:
+            return
+        if result.failed:
+            self.failing += 1
+        failing = f"{self.failing} failing" if self.failing else ""
+        self.bar.update(self.task, advance=1, failing=failing)
+
+    def stop(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def _label(link: LinkReport, dead_after: int) -> str:
+    if link.verdict == "failing":
+        return f"failing ({link.failures}/{dead_after})"
+    return {"dead": "DEAD", "soft": "soft", "redirected": "moved"}[link.verdict]
+
+
+def _detail(link: LinkReport) -> str:
+    result = link.result
+    if link.verdict == "redirected" and result is not None:
+        return f"moved to {result.moved_to}"
+    if link.verdict == "dead":
+        return f"{link.reason} ({link.failures} runs in a row)"
+    return link.reason or ""
+
+
+def _status(link: LinkReport) -> str:
+    result = link.result
+    if result is None:
+        return "-"
+    if link.verdict == "redirected" and result.redirects:
+        return str(result.redirects[0].status)
+    return str(result.status) if result.status else "-"
+
+
+def _problems(report: CheckReport) -> list[LinkReport]:
+    order = {"dead": 0, "failing": 1, "soft": 2, "redirected": 3}
+    shown = [
+        link
+        for link in report.links
+        if link.verdict in ("dead", "failing", "soft")
+        or (link.verdict == "redirected" and link.result is not None and link.result.moved_to)
+    ]
+    return sorted(shown, key=lambda link: order[link.verdict])
+
+
+def _print_report(report: CheckReport, *, fix_redirects: bool) -> None:
+    problems = _problems(report)
+    counts = report.counts()
+    moved = sum(1 for link in problems if link.verdict == "redirected")
+    if not stdout_is_terminal():
+        for link in problems:
+            status = _status(link)
+            label = _label(link, report.dead_after)
+            echo(
+                "\t".join(
+                    [
+                        label,
+                        status,
+                        link.url,
+                        ",".join(link.resources),
+                        _detail(link),
+                    ]
+                )
+            )
+        echo("  ".join(f"{name} {count}" for name, count in counts.items()))
+        if moved and not fix_redirects:
+            echo(f"{moved} moved permanently: mlsd check --fix-redirects rewrites them")
+        return
+
+    from rich.table import Table
+
+    out = console()
+    if not report.links:
+        out.print("No links to check.")
+        return
+    if problems:
+        table = Table(title="Links to look at", title_justify="left")
+        table.add_column("", no_wrap=True)
+        table.add_column("Status", justify="right", no_wrap=True)
+        table.add_column("URL", overflow="fold", ratio=3)
+        table.add_column("Resource", overflow="fold", max_width=28)
+        table.add_column("Detail", overflow="fold", ratio=2)
+        styles = {"dead": "bold red", "failing": "yellow", "soft": "magenta", "redirected": "cyan"}
+        for link in problems:
+            status = _status(link)
+            table.add_row(
+                f"[{styles[link.verdict]}]{_label(link, report.dead_after)}[/]",
+                status,
+                link.url,
+                ", ".join(link.resources),
+                _detail(link),
+            )
+        out.print(table)
+    summary = Table(title="Summary", title_justify="left")
+    for name in counts:
+        summary.add_column(name, justify="right")
+    summary.add_row(*(str(count) for count in counts.values()))
+    out.print(summary)
+    if moved and not fix_redirects:
+        out.print(f"{moved} moved permanently: [bold]mlsd check --fix-redirects[/] rewrites them")
+    out.print(f"State: {report.state_file}", style="dim")
