@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from mlsd_cli.models import Catalogue, Resource
@@ -11,8 +13,11 @@ from mlsd_cli.tags import (
     near_duplicate_pairs,
     near_duplicates,
     normalize_tag,
+    suggest,
     tag_counts,
 )
+
+from .conftest import BOOK_SEED, SCALE_SEED, seed_path
 
 
 @pytest.mark.parametrize(
@@ -97,6 +102,11 @@ NEGATIVE = [
     ("kafka", "flink"),
     ("real-time", "near-real-time"),
     ("data", "date"),
+    ("scale", "scaled"),
+    ("deliver", "delivery"),
+    ("smart", "start"),
+    ("sample", "simple"),
+    ("optical", "optimal"),
     ("embedding", "embedding"),  # equal: not a near spelling of itself
     ("Streaming", "streaming"),  # equal once normalised
 ]
@@ -184,3 +194,49 @@ def test_near_duplicate_pairs_scale_to_many_tags() -> None:
     assert ("topic-00007-alpha", "topic-00007-alphas") in pairs
     # Digits differing is never a typo: topic-00001 and topic-00002 are different tags.
     assert all(a.rstrip("s") == b.rstrip("s") for a, b in pairs)
+
+
+def test_on_the_words_of_the_real_seed_lists() -> None:
+    """Every word of the two source lists as a tag: their real typos are found, and the many
+    English words one letter apart from another are not."""
+    text = seed_path(BOOK_SEED).read_text(encoding="utf-8")
+    text += seed_path(SCALE_SEED).read_text(encoding="utf-8")
+    words = {normalize_tag(w) for w in re.findall(r"[A-Za-z][A-Za-z-]+", text)}
+    pairs = set(near_duplicate_pairs(words))
+    typos = [
+        ("adapation", "adaptation"),
+        ("knowledge", "knowlegde"),
+        ("predicting", "predictiong"),
+        ("related", "releated"),
+        ("contextual-bandit", "contextual-bandits"),
+        ("model", "models"),
+        ("netflix-techblog", "netflixtechblog"),
+    ]
+    different = [
+        ("chase", "chose"),
+        ("notice", "novice"),
+        ("optical", "optimal"),
+        ("qualify", "quality"),
+        ("sample", "simple"),
+        ("smart", "start"),
+        ("video", "vimeo"),
+        ("write", "wrote"),
+        ("deliver", "delivery"),
+        ("scale", "scaled"),
+        ("recommended", "recommender"),
+        ("described", "describes"),
+        ("these", "those"),
+    ]
+    for a, b in typos + different:
+        assert a in words and b in words, (a, b)  # the seeds really contain both
+    assert [p for p in typos if p not in pairs] == []
+    assert [p for p in different if p in pairs] == []
+
+
+def test_suggest_for_a_tag_not_in_use() -> None:
+    existing = ["feature-store", "feature-stores", "kafka", "streaming"]
+    assert suggest("feature_stores", existing) == ["feature-store"]  # a near spelling
+    assert suggest("feature-stor", existing) == ["feature-store", "feature-stores"]  # similar
+    assert suggest("streamin", existing) == ["streaming"]
+    assert suggest("nlp", existing) == []
+    assert suggest("kafka", existing) == []  # the tag itself is never suggested

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from mlsd_cli.errors import InputError, NotFoundError
-from mlsd_cli.tags import near_duplicates, normalize_tag
+from mlsd_cli.tags import near_duplicates, normalize_tag, suggest
 
 if TYPE_CHECKING:
     from mlsd_cli.filters import ResourceFilter
@@ -173,7 +173,7 @@ def make_rename(catalogue: Catalogue, old: str, new: str) -> TagRename:
     new_tag = _normal(new, "new tag")
     used = used_tags(catalogue)
     if old_tag not in used:
-        similar = near_duplicates(old_tag, used)
+        similar = suggest(old_tag, used)
         raise NotFoundError(
             f"no entry has the tag '{old_tag}'",
             hint=f"did you mean '{similar[0]}'?" if similar else "see: mlsd tag --list",
@@ -209,7 +209,7 @@ def check(catalogue: Catalogue, op: TagOperation) -> list[TagNote]:
             notes.append(TagNote(tag, "near-spelling", tuple(similar)))
     for tag in unused:
         if tag not in used:
-            notes.append(TagNote(tag, "unused", tuple(near_duplicates(tag, sorted(used)))))
+            notes.append(TagNote(tag, "unused", tuple(suggest(tag, sorted(used)))))
     return notes
 
 

@@ -5,11 +5,14 @@ they are written (see ``docs/tags.md``):
 
 - plural and singular: ``feature-stores`` / ``feature-store``, ``libraries`` / ``library``;
 - separators and word order: ``ml-ops`` / ``mlops``, ``store-feature`` / ``feature-store``;
-- one typing slip (a letter missing, extra, wrong, or two letters swapped), in tags of five or
-  more letters: ``recomender`` / ``recommender``, ``monitorign`` / ``monitoring``.
+- one typing slip in tags of five or more letters: a letter missing or extra inside the word
+  (``recomender`` / ``recommender``), two neighbouring letters swapped (``monitorign`` /
+  ``monitoring``), or, in tags of eight or more, one wrong letter inside the word
+  (``anomoly-detection`` / ``anomaly-detection``).
 
-A slip in the first letter (``batching`` / ``matching``) or in a digit (``gpt-3`` / ``gpt-4``)
-makes a different word, so it is not counted; neither are merely related tags (``nlp`` / ``cv``).
+One letter different at either end (``batching`` / ``matching``, ``scale`` / ``scaled``), a wrong
+letter in a short word (``smart`` / ``start``) or any digit (``gpt-3`` / ``gpt-4``) makes another
+word, so these are not counted; neither are merely related tags (``nlp`` / ``cv``).
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ _NON_WORD = re.compile(r"[^a-z0-9]+")
 
 #: A typing slip is only considered in tags at least this long (letters and digits only).
 TYPO_MIN_LENGTH = 5
+#: ...and a wrong letter (rather than a missing, extra or swapped one) in tags this long.
+SUBSTITUTION_MIN_LENGTH = 8
 
 
 def normalize_tag(text: str) -> str:
@@ -35,29 +40,40 @@ def normalize_tag(text: str) -> str:
     return "-".join(w for w in _NON_WORD.split(ascii_text.lower()) if w)
 
 
-def _singular(word: str) -> str:
-    """A rough English singular, good enough to compare two spellings of one tag."""
+def _singulars(word: str) -> tuple[str, ...]:
+    """Rough English singulars of ``word`` (itself when it does not look plural).
+
+    Good enough to compare two spellings of one tag: ``libraries`` -> ``library``,
+    ``indexes`` -> ``index``, ``caches`` -> ``cach`` or ``cache``.
+    """
     if len(word) < 4 or word[-1] != "s" or word.endswith(("ss", "us", "is")):
-        return word
+        return (word,)
     if word.endswith("ies") and len(word) > 4:
-        return word[:-3] + "y"
+        return (word[:-3] + "y",)
     if word.endswith(("sses", "xes", "ches", "shes", "zes")):
-        return word[:-2]
-    return word[:-1]
+        return (word[:-2], word[:-1])
+    return (word[:-1],)
 
 
 def _forms(tag: str) -> frozenset[str]:
     """The separator-free spellings a tag is compared by: as written, singular, words sorted."""
     words = [w for w in tag.split("-") if w]
     compact = "".join(words)
-    singular = [_singular(w) for w in words]
-    return frozenset(
-        {compact, "".join(singular), "".join(sorted(singular)), _singular(compact)} - {""}
-    )
+    first = [_singulars(w)[0] for w in words]
+    last = [_singulars(w)[-1] for w in words]
+    forms = {compact, "".join(first), "".join(last), "".join(sorted(first))}
+    forms.update(_singulars(compact))
+    return frozenset(forms - {""})
 
 
 def _one_slip(a: str, b: str) -> bool:
-    """Do ``a`` and ``b`` differ by one plausible typing slip?"""
+    """Do ``a`` and ``b`` differ by one plausible typing slip?
+
+    A letter missing or extra inside the word (not first, not last: ``scale`` / ``scaled`` is
+    another form), two neighbouring letters swapped, or one wrong letter inside a word of
+    :data:`SUBSTITUTION_MIN_LENGTH` or more (shorter words differing by one letter are too often
+    other words: ``smart`` / ``start``). Never a digit: ``gpt-3`` / ``gpt-4``.
+    """
     if min(len(a), len(b)) < TYPO_MIN_LENGTH or abs(len(a) - len(b)) > 1:
         return False
     from rapidfuzz.distance import OSA, Levenshtein
@@ -67,12 +83,15 @@ def _one_slip(a: str, b: str) -> bool:
     if Levenshtein.distance(a, b, score_cutoff=1) == 1:
         op = next(iter(Levenshtein.editops(a, b)))
         if op.tag == "replace":
-            changed, first = a[op.src_pos] + b[op.dest_pos], op.src_pos == 0
+            changed, pos, length = a[op.src_pos] + b[op.dest_pos], op.src_pos, len(a)
+            if length < SUBSTITUTION_MIN_LENGTH:
+                return False
         elif op.tag == "insert":
-            changed, first = b[op.dest_pos], op.dest_pos == 0
+            changed, pos, length = b[op.dest_pos], op.dest_pos, len(b)
         else:  # delete
-            changed, first = a[op.src_pos], op.src_pos == 0
-        return not first and not any(c.isdigit() for c in changed)
+            changed, pos, length = a[op.src_pos], op.src_pos, len(a)
+        inside = 0 < pos < length - 1
+        return inside and not any(c.isdigit() for c in changed)
     # Two neighbouring letters swapped.
     i = next(k for k in range(len(a)) if a[k] != b[k])
     return not any(c.isdigit() for c in a[i : i + 2])
@@ -118,6 +137,31 @@ def near_duplicates(tag: str, existing: Iterable[str]) -> list[str]:
         elif _near(forms, other_forms):
             slips.append(other)
     return sorted(same_words) + sorted(slips)
+
+
+#: :func:`suggest` falls back to tags at least this similar (rapidfuzz ratio, 0-100).
+SUGGEST_MIN_SCORE = 80.0
+
+
+def suggest(tag: str, existing: Iterable[str], *, limit: int = 3) -> list[str]:
+    """Tags of ``existing`` to propose for a ``tag`` that is not in use ("did you mean").
+
+    Near spellings first; failing those, the most similar tags (``feature-stor`` ->
+    ``feature-store``), which is looser than :func:`near_duplicates` on purpose.
+    """
+    near = near_duplicates(tag, existing)
+    if near:
+        return near[:limit]
+    normal = normalize_tag(tag)
+    if not normal:
+        return []
+    from rapidfuzz import fuzz, process
+
+    choices = sorted({e for e in existing if normalize_tag(e) != normal})
+    found = process.extract(
+        normal, choices, scorer=fuzz.ratio, score_cutoff=SUGGEST_MIN_SCORE, limit=limit
+    )
+    return [choice for choice, _score, _index in found]
 
 
 def _deletions(text: str) -> set[str]:
