@@ -422,3 +422,29 @@ def test_bad_catalogue_is_one_line(cli: Run, tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert len(result.stderr.splitlines()) == 1 and f"{bad}:" in result.stderr
     assert bad.read_bytes() == b"[catalogue]\nformat = 1\n[[resources]]\nid = 3\n"
+
+
+@pytest.mark.slow
+def test_concurrent_tag_commands_lose_no_update(cat: Path, mlsd_exe: list[str]) -> None:
+    """Three real processes tag the same entry at once: the lock and the re-read keep all three."""
+    import subprocess
+
+    procs = [
+        subprocess.Popen(
+            [*mlsd_exe, "tag", "feast", f"+parallel-{i}", "--catalogue", str(cat)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for i in range(3)
+    ]
+    outcomes = [(p.wait(timeout=60), p.stderr.read() if p.stderr else "") for p in procs]
+    for proc in procs:
+        for stream in (proc.stdout, proc.stderr):
+            if stream:
+                stream.close()
+    assert all(code == 0 for code, _err in outcomes), outcomes
+    tags = _tags(cat, "feast")
+    assert tags[:2] == ["feature-store", "mlops"]
+    assert sorted(tags[2:]) == [f"parallel-{i}" for i in range(3)]

@@ -239,3 +239,21 @@ def test_no_op_under_store_editing_leaves_the_file_alone(sample_catalogue: Path)
         assert apply(catalogue, TagEdit(add=("streaming",)), ["the-log"]) == []
     assert sample_catalogue.read_bytes() == before
     assert sample_catalogue.stat().st_ino == stat.st_ino  # not even rewritten
+
+
+def test_operation_reapplied_under_the_lock_keeps_a_concurrent_change(
+    sample_catalogue: Path,
+) -> None:
+    stale = store.load(sample_catalogue)
+    planned = plan(stale.resources, TagEdit(add=("logs",)))
+    # Meanwhile another command tags the same entry.
+    with store.editing(sample_catalogue) as other:
+        apply(other, TagEdit(add=("kafka",)), ["the-log"])
+    with store.editing(sample_catalogue) as fresh:
+        applied = apply(fresh, TagEdit(add=("logs",)), [c.id for c in planned])
+    assert [c.id for c in applied] == [c.id for c in planned]
+    assert store.load(sample_catalogue).resource("the-log").tags == [  # type: ignore[union-attr]
+        "streaming",
+        "kafka",
+        "logs",
+    ]
