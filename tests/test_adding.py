@@ -105,6 +105,8 @@ def test_kind_guess_from_the_url_alone() -> None:
 
 def test_missing_required() -> None:
     assert adding.missing_required(adding.NewFields()) == ["title", "kind", "sections"]
+    assert adding.and_list(["title", "kind", "sections"]) == "title, kind and sections"
+    assert adding.and_list(["kind"]) == "kind" and adding.and_list([]) == ""
     fields = adding.NewFields(title="T", kind="blog", sections=["x"])
     assert adding.missing_required(fields) == []
 

@@ -124,7 +124,7 @@ def split_list(text: str) -> list[str]:
 
 
 def find_section(catalogue: Catalogue, ref: str) -> Section | None:
-    """The section ``ref`` names: its id, its title (any case), or a unique title prefix."""
+    """The section ``ref`` names: its id, its title (any case), or a unique prefix of either."""
     ref = ref.strip()
     if not ref:
         return None
@@ -135,7 +135,11 @@ def find_section(catalogue: Catalogue, ref: str) -> Section | None:
     for section in catalogue.sections:
         if section.id == folded or section.title.casefold() == folded:
             return section
-    prefixed = [s for s in catalogue.sections if s.title.casefold().startswith(folded)]
+    prefixed = [
+        s
+        for s in catalogue.sections
+        if s.title.casefold().startswith(folded) or s.id.startswith(folded)
+    ]
     if len(prefixed) == 1:
         return prefixed[0]
     return None
@@ -208,6 +212,13 @@ def prefill(given: NewFields, metadata: PageMetadata | None, kind_guess: str | N
     return out
 
 
+def and_list(items: Sequence[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} and {items[-1]}"
+
+
 def missing_required(fields: NewFields) -> list[str]:
     """Names of the required fields not given yet: "title", "kind", "sections"."""
     missing = []
@@ -237,7 +248,7 @@ def build_resource(
     missing = missing_required(fields)
     if missing:
         flags = ", ".join(REQUIRED_FLAGS[m] for m in missing)
-        raise InputError(f"missing {' and '.join(missing)}", hint=f"pass {flags}")
+        raise InputError(f"missing {and_list(missing)}", hint=f"pass {flags}")
     title = (fields.title or "").strip()
     kind = check_kind(fields.kind or "")
     scratch = Catalogue(sections=[*catalogue.sections, *new_sections])

@@ -12,7 +12,6 @@ import typer
 from mlsd_cli.cli.common import (
     CatalogueOpt,
     JsonOpt,
-    YesOpt,
     echo,
     err,
     handle_errors,
@@ -38,6 +37,7 @@ def command(
     url: Annotated[
         str | None,
         typer.Argument(
+            metavar="URL",
             help="The resource's address (http or https). Asked for on a terminal when left "
             "out; a resource may have none.",
             show_default=False,
@@ -73,7 +73,14 @@ def command(
     description: Annotated[
         str | None, typer.Option("--description", "-d", help="A few words about it (markdown).")
     ] = None,
-    yes: YesOpt = False,
+    yes: Annotated[
+        bool,
+        typer.Option(
+            "--yes",
+            "-y",
+            help="Ask nothing: add with the options (and the page's metadata) as they are.",
+        ),
+    ] = False,
     force: Annotated[
         bool,
         typer.Option(
@@ -250,7 +257,7 @@ def _flags_plan(
     fields = adding.prefill(given, metadata, adding.guessed_kind(given.url, metadata))
     missing = adding.missing_required(fields)
     if missing:
-        what = " and ".join(missing)
+        what = adding.and_list(missing)
         flags = ", ".join(adding.REQUIRED_FLAGS[m] for m in missing)
         raise InputError(f"missing {what}", hint=f"pass {flags}")
     plan = adding.AddPlan(fields)
@@ -485,8 +492,9 @@ def _interactive_plan(
     _say("About to add:")
     for line in resource_details(preview, scratch):
         _say(f"  {line}" if line else "")
-    for section in plan.new_sections:
-        _say(f"  (new section: {section.title})")
+        if line.startswith("sections:"):
+            for section in plan.new_sections:
+                _say(f"               (new section: {section.title})")
     _say("")
     if not _yes_no("Add it?", default=True):
         raise AbortedError("not added; nothing was written")
