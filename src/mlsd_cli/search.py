@@ -1,0 +1,412 @@
+"""Ranked, typo-tolerant search over the catalogue. Pure functions: nothing here prints.
+
+How a query is matched (``docs/cli.md`` shows the user's side):
+
+- The query and the catalogue text are folded the same way: case-folded, accents dropped,
+  split into words at anything that is not a letter or a digit (``real-time`` and the tag
+  ``feature-store`` are two words each). Common English words ("the", "of", "how"...) are
+  ignored unless the query has nothing else.
+- Each query word matches catalogue words that are the same word (``score 1``), the same word
+  in another form (``systems`` / ``system``, ``recommendation`` / ``recommender``: a light
+  suffix-stripping stem), or a longer word it begins (``stor`` -> ``storage``). A word that does
+  not occur in the catalogue at all is corrected: it matches the closest words of the
+  catalogue's vocabulary (rapidfuzz, ``recomender`` -> ``recommender``), with a lower score.
+- Fields weigh differently: title > tags, organisation, authors > venue, section names >
+  description. A word found in a second field adds a little.
+- An entry containing *every* query word (as a word, a form of it or a prefix) outranks every
+  entry that misses a word or matches one only by a fuzzy correction. Among the rest, more
+  matched words and rarer words (inverse document frequency) rank higher.
+- Scores run from 0 to 100; equal scores keep catalogue order, so results are deterministic.
+
+Speed: each field of the selected resources is folded into one string, and words are found
+with ``str.find`` (C speed) and mapped back to entries by bisecting the entries' offsets; the
+vocabulary for fuzzy correction is built only when a query word is not in the catalogue.
+There is no Python loop over all entries per query word.
+"""
+
+from __future__ import annotations
+
+import gc
+import heapq
+import math
+import re
+import unicodedata
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import partial
+from itertools import accumulate, count
+from operator import add, attrgetter
+
+from mlsd_cli.errors import InputError
+from mlsd_cli.filters import ResourceFilter, apply
+from mlsd_cli.models import Catalogue, Resource
+
+_STOP_WORDS = """a about an and are as at be by can do does for from how i in into is it its of
+on or our s so t that the their them then there these this those to was we what when where which
+who why will with you your"""
+#: Words a query ignores (unless it has nothing else).
+STOP_WORDS = frozenset(_STOP_WORDS.split())
+
+#: (resource field, weight) of the searched fields: title > tags, org, authors > venue,
+#: sections > description.
+FIELDS: tuple[tuple[str, float], ...] = (
+    ("title", 1.0),
+    ("tags", 0.8),
+    ("org", 0.8),
+    ("authors", 0.8),
+    ("venue", 0.6),
+    ("sections", 0.6),
+    ("description", 0.4),
+)
+#: The fields whose words a misspelt query word is corrected to (descriptions are long, and
+#: full of words nobody searches for: leaving them out keeps large catalogues fast).
+VOCABULARY_FIELDS = frozenset(("title", "tags", "org", "authors", "venue", "sections"))
+
+#: How well a catalogue word matches a query word.
+EXACT = 1.0
+SAME_STEM = 0.95
+#: ...at most: a prefix scores less the more letters it leaves out.
+PREFIX = 0.9
+#: A fuzzy correction scores this times its rapidfuzz ratio (0-1): always below PREFIX.
+FUZZY = 0.8
+#: Prefixes and fuzzy corrections need a query word at least this long.
+PREFIX_MIN_LENGTH = 3
+FUZZY_MIN_LENGTH = 4
+#: Most catalogue words a misspelt query word is corrected to.
+FUZZY_LIMIT = 8
+#: A multi-word query found as a phrase in the title adds this (before normalising).
+PHRASE_BONUS = 0.1
+
+_WORD = re.compile(r"[^\W_]+")
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+_URL = re.compile(r"\]\([^)\s]*\)|<?https?://[^\s)\]>\x00]+")
+_SEP = "\x00"
+_SUFFIXES = ("ations", "ation", "ings", "ing", "ions", "ion", "ers", "er", "ed", "s")
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One result: the resource, its score (0-100) and the catalogue words that matched."""
+
+    resource: Resource
+    score: float
+    #: Folded catalogue words (lower case, no accents) that matched, for highlighting.
+    matched: tuple[str, ...]
+
+
+def fold(text: str) -> str:
+    """Case-fold and drop accents: 'Tomás’ Café' -> 'tomas’ cafe'."""
+    text = text.casefold()
+    if text.isascii():
+        return text
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", text))
+
+
+def query_words(query: str) -> list[str]:
+    """The words a query searches for, in order, without repeats or stop words."""
+    words = _WORD.findall(fold(query))
+    kept = [w for w in words if w not in STOP_WORDS] or words
+    return list(dict.fromkeys(kept))
+
+
+def stem(word: str) -> str:
+    """A light English stem: 'recommendations' -> 'recommend', 'systems' -> 'system'.
+
+    Only strips common suffixes and keeps at least four letters; good enough to match forms
+    of one word, never used to display anything.
+    """
+    if word.endswith("ies") and len(word) > 5:
+        return word[:-3] + "y"
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            if suffix == "s" and word.endswith(("ss", "us", "is")):
+                return word
+            return word[: -len(suffix)]
+    return word
+
+
+class _Field:
+    """One field of every selected resource, folded into a single string.
+
+    Words are found with ``str.find`` and mapped back to resources by bisecting ``bounds``.
+    """
+
+    __slots__ = ("blob", "bounds", "name", "weight")
+
+    def __init__(self, name: str, weight: float, texts: list[str]) -> None:
+        # texts: one per resource, in order.
+        self.name = name
+        self.weight = weight
+        blob = _SEP.join(texts)
+        if blob.count(_SEP) != len(texts) - 1:  # a text contained the separator itself
+            texts = [t.replace(_SEP, " ") for t in texts]
+            blob = _SEP.join(texts)
+        if blob.isascii():
+            blob = blob.lower()  # the same as fold() for ASCII, and no offset moves
+        else:
+            # Folding may change a text's length ('ß' -> 'ss'): fold each text on its own.
+            texts = list(map(fold, texts))
+            blob = _SEP.join(texts)
+        if name == "description" and "://" in blob:
+            # Blank out link targets without moving any offset.
+            blob = _URL.sub(lambda m: " " * len(m.group()), blob)
+        self.blob = blob
+        #: Where each resource's text but the first starts in ``blob``.
+        self.bounds = list(map(add, accumulate(map(len, texts)), count(1)))
+
+    def words_from(self, root: str) -> dict[str, set[int]]:
+        """Catalogue words starting with ``root`` -> the resources (indexes) holding them."""
+        blob = self.blob
+        find, match, size, end_of_blob = blob.find, _WORD.match, len(root), len(blob)
+        itself: list[int] = []
+        longer: dict[str, list[int]] = {}
+        pos = find(root)
+        while pos != -1:
+            end = pos + size
+            if pos and blob[pos - 1].isalnum():
+                pass  # inside a word
+            elif end == end_of_blob or not blob[end].isalnum():
+                itself.append(pos)
+            else:
+                m = match(blob, pos)
+                assert m is not None
+                end = m.end()
+                longer.setdefault(m.group(), []).append(pos)
+            pos = find(root, end)
+        to_doc = partial(bisect_right, self.bounds)
+        found = {term: set(map(to_doc, positions)) for term, positions in longer.items()}
+        if itself:
+            found[root] = set(map(to_doc, itself))
+        return found
+
+    def word(self, word: str) -> set[int]:
+        """The resources (indexes) holding ``word`` (or a phrase) as a whole word."""
+        blob = self.blob
+        find, size, end_of_blob = blob.find, len(word), len(blob)
+        positions: list[int] = []
+        pos = find(word)
+        while pos != -1:
+            end = pos + size
+            if (not pos or not blob[pos - 1].isalnum()) and (
+                end == end_of_blob or not blob[end].isalnum()
+            ):
+                positions.append(pos)
+            pos = find(word, end)
+        return set(map(partial(bisect_right, self.bounds), positions))
+
+    def vocabulary(self) -> set[str]:
+        # Splitting at white space first, then tokenising only the distinct chunks, is about
+        # twice as fast as tokenising the whole text.
+        return set(_WORD.findall(" ".join(set(self.blob.split()))))
+
+
+def _section_labels(catalogue: Catalogue) -> dict[str, str]:
+    """Section id -> its title and its ancestors' titles (searching a chapter finds its parts)."""
+    by_id = {s.id: s for s in catalogue.sections}
+    labels: dict[str, str] = {}
+    for s in catalogue.sections:
+        titles, seen, parent = [s.title], {s.id}, s.parent
+        while parent and parent in by_id and parent not in seen:
+            seen.add(parent)
+            titles.append(by_id[parent].title)
+            parent = by_id[parent].parent
+        labels[s.id] = " / ".join(titles)
+    return labels
+
+
+def _fields(catalogue: Catalogue, resources: Sequence[Resource]) -> list[_Field]:
+    """The searched fields, read in one pass with C-level map/zip (no Python code per entry)."""
+    names = [name for name, _weight in FIELDS]
+    rows = map(attrgetter(*names), resources)
+    columns = dict(zip(names, zip(*rows, strict=True), strict=True))
+    labels = _section_labels(catalogue)
+    fields = []
+    for name, weight in FIELDS:
+        column = columns[name]
+        if name in ("tags", "authors", "sections"):
+            texts = list(map(" | ".join, column))
+            if name == "sections":
+                titles = {
+                    ids: " | ".join(labels.get(s, s) for s in ids.split(" | "))
+                    for ids in set(texts)
+                }
+                texts = list(map(titles.__getitem__, texts))
+        else:
+            # Optional strings: None -> "" ({None: ""}.get(v, v) is v for any other value).
+            texts = list(map({None: ""}.get, column, column))
+        fields.append(_Field(name, weight, texts))
+    return fields
+
+
+@dataclass
+class _Match:
+    """One query word's catalogue words in one field."""
+
+    field: _Field
+    term: str
+    docs: set[int]
+    similarity: float
+    #: Is the term the query word itself, a form of it, or a word it begins (not a correction)?
+    contained: bool
+
+    @property
+    def value(self) -> float:
+        return self.field.weight * self.similarity
+
+
+def _similarity(word: str, term: str, word_stem: str) -> float:
+    if term == word:
+        return EXACT
+    if stem(term) == word_stem:
+        return SAME_STEM
+    if len(word) >= PREFIX_MIN_LENGTH and term.startswith(word):
+        # The fewer letters the word leaves out, the better: 'stor' is 'store' before 'storage'.
+        return PREFIX - 0.05 * (1.0 - len(word) / len(term))
+    return 0.0
+
+
+def _matches(word: str, fields: list[_Field], vocabulary: _Vocabulary) -> list[_Match]:
+    """Where one query word occurs: as itself, in another form, as a prefix, or corrected."""
+    found: list[_Match] = []
+    word_stem = stem(word)
+    # Where to look: the stem, as a prefix ('librar' for both 'library' and 'libraries').
+    root = word_stem if word.startswith(word_stem) else word_stem[:-1]
+    for field in fields:
+        if len(root) >= PREFIX_MIN_LENGTH:
+            for term, docs in field.words_from(root).items():
+                sim = _similarity(word, term, word_stem)
+                if sim:
+                    found.append(_Match(field, term, docs, sim, True))
+        else:
+            docs = field.word(word)
+            if docs:
+                found.append(_Match(field, word, docs, EXACT, True))
+    if (
+        any(m.similarity >= SAME_STEM for m in found)
+        or len(word) < FUZZY_MIN_LENGTH
+        or not word.isalpha()
+    ):
+        return found
+    from rapidfuzz import fuzz, process
+
+    cutoff = 85.0 if len(word) <= 4 else 80.0
+    for term, ratio, _index in process.extract(
+        word, vocabulary.words(), scorer=fuzz.ratio, score_cutoff=cutoff, limit=FUZZY_LIMIT
+    ):
+        if _similarity(word, term, word_stem):
+            continue  # already found above
+        for field in fields:
+            docs = field.word(term)
+            if docs:
+                found.append(_Match(field, term, docs, FUZZY * ratio / 100.0, False))
+    return found
+
+
+class _Vocabulary:
+    """The words fuzzy corrections are drawn from, built only when a query word needs one."""
+
+    def __init__(self, fields: list[_Field]) -> None:
+        self._fields = [f for f in fields if f.name in VOCABULARY_FIELDS]
+        self._words: list[str] | None = None
+
+    def words(self) -> list[str]:
+        if self._words is None:
+            words: set[str] = set()
+            for field in self._fields:
+                words |= field.vocabulary()
+            self._words = sorted(words)
+        return self._words
+
+
+def _best_values(matches: list[_Match]) -> dict[int, float]:
+    """resource -> the best weighted similarity of any of its matches (C-level set work)."""
+    best: dict[int, float] = {}
+    for m in sorted(matches, key=lambda m: -m.value):
+        new = m.docs.difference(best)
+        if new:
+            best.update(dict.fromkeys(new, m.value))
+    return best
+
+
+def search(
+    catalogue: Catalogue,
+    query: str,
+    *,
+    selection: ResourceFilter | None = None,
+    limit: int | None = None,
+) -> list[SearchHit]:
+    """The resources matching ``query``, best first (see the module docstring).
+
+    ``selection`` restricts the search to the resources passing a filter; ``limit`` keeps the
+    best N. Raises InputError when the query has no words.
+    """
+    # Searching allocates many short-lived containers and never makes a reference cycle: the
+    # cyclic garbage collector would only re-scan the whole catalogue again and again.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _search(catalogue, query, selection, limit)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _search(
+    catalogue: Catalogue, query: str, selection: ResourceFilter | None, limit: int | None
+) -> list[SearchHit]:
+    words = query_words(query)
+    if not words:
+        raise InputError(
+            "the search query is empty",
+            hint='give one or more words, for example: mlsd search "feature store"',
+        )
+    resources = (
+        catalogue.resources if selection is None or selection.empty else apply(catalogue, selection)
+    )
+    if not resources or (limit is not None and limit <= 0):
+        return []
+    fields = _fields(catalogue, resources)
+    vocabulary = _Vocabulary(fields)
+    matches = [_matches(w, fields, vocabulary) for w in words]
+
+    # Relevance: each word's best weighted similarity, weighted by how rare the word is.
+    best = [_best_values(m) for m in matches]
+    idf = [math.log(1.0 + len(resources) / (1.0 + len(b))) for b in best]
+    total_idf = sum(idf)
+    relevance: dict[int, float] = {}
+    get = relevance.get
+    for values, weight in zip(best, idf, strict=True):
+        share = weight / total_idf
+        for d, value in values.items():
+            relevance[d] = get(d, 0.0) + share * value
+    # Entries containing every word come first; a phrase in the title adds a little.
+    complete = set.intersection(
+        *({d for m in word_matches if m.contained for d in m.docs} for word_matches in matches)
+    )
+    if len(words) > 1:
+        phrase = " ".join(_WORD.findall(fold(query)))
+        for d in fields[0].word(phrase) & complete:
+            relevance[d] += PHRASE_BONUS
+    for d in complete:
+        relevance[d] += _COMPLETE
+
+    def rank(item: tuple[int, float]) -> tuple[float, int]:
+        return (-item[1], item[0])
+
+    ranked = (
+        sorted(relevance.items(), key=rank)
+        if limit is None
+        else heapq.nsmallest(limit, relevance.items(), key=rank)
+    )
+    hits = []
+    for d, value in ranked:
+        tier = value >= _COMPLETE
+        score = 50.0 * tier + 50.0 * (value - _COMPLETE * tier) / (1.0 + PHRASE_BONUS)
+        terms = {m.term for word_matches in matches for m in word_matches if d in m.docs}
+        hits.append(SearchHit(resources[d], round(score, 2), tuple(sorted(terms))))
+    return hits
+
+
+#: Added to the relevance (at most 1 + PHRASE_BONUS) of entries that contain every word.
+_COMPLETE = 10.0

@@ -1,0 +1,387 @@
+"""The search engine (library side): matching, typo tolerance, ranking, determinism."""
+
+from __future__ import annotations
+
+import pytest
+
+from mlsd_cli.errors import InputError
+from mlsd_cli.filters import make_filter
+from mlsd_cli.models import Catalogue, Resource, Section
+from mlsd_cli.search import STOP_WORDS, SearchHit, fold, query_words, search, stem
+
+
+def _catalogue() -> Catalogue:
+    sections = [
+        Section("case-studies", "Case studies"),
+        Section("recsys", "Recommender systems"),
+        Section("streaming", "Streaming systems", parent="data-eng"),
+        Section("data-eng", "Data engineering fundamentals"),
+    ]
+    r = Resource
+    resources = [
+        r(
+            id="airbnb-search-ranking",
+            title="Machine Learning-Powered Search Ranking of Airbnb Experiences",
+            kind="blog",
+            sections=["case-studies"],
+            url="https://medium.com/airbnb-engineering/search-ranking",
+            org="Airbnb",
+            authors=["Mihajlo Grbovic"],
+            venue="Airbnb Engineering & Data Science",
+            year=2019,
+            tags=["search", "ranking"],
+            description="A canonical example of the ranking and recommendation problem.",
+        ),
+        r(
+            id="instagram-explore",
+            title="Powered by AI: Instagram's Explore recommender system",
+            kind="blog",
+            sections=["recsys"],
+            url="https://instagram-engineering.com/explore",
+            org="Instagram",
+            year=2019,
+            tags=["recsys"],
+        ),
+        r(
+            id="netflix-recommendations",
+            title="Netflix Recommendations: Beyond the 5 stars",
+            kind="blog",
+            sections=["recsys"],
+            org="Netflix",
+            year=2012,
+            description="How the Netflix Prize shaped the recommender systems of today.",
+        ),
+        r(
+            id="metaflow",
+            title="Open-Sourcing Metaflow, a Human-Centric Framework for Data Science",
+            kind="blog",
+            sections=["case-studies"],
+            org="Netflix",
+            year=2019,
+            tags=["ml-platform"],
+        ),
+        r(
+            id="the-log",
+            title="The Log: What every software engineer should know about real-time data",
+            kind="blog",
+            sections=["streaming"],
+            org="LinkedIn",
+            authors=["Jay Kreps"],
+            venue="LinkedIn Engineering",
+            year=2013,
+            tags=["streaming", "kafka"],
+        ),
+        r(
+            id="feature-store-intro",
+            title="What is a feature store?",
+            kind="blog",
+            sections=["data-eng"],
+            authors=["Tomás Ortega"],
+            tags=["feature-store"],
+            description="Features for training and serving, kept consistent.",
+        ),
+        r(
+            id="stream-features",
+            title="Real-time features at scale",
+            kind="talk",
+            sections=["streaming"],
+            description="We store features in a low-latency key-value store. See "
+            "[the slides](https://example.com/medium-slides).",
+        ),
+        r(
+            id="systems-book",
+            title="Designing Machine Learning Systems",
+            kind="book",
+            sections=["case-studies"],
+            authors=["Chip Huyen"],
+            venue="O'Reilly",
+            year=2022,
+        ),
+        r(
+            id="fraud-lyft",
+            title="From shallow to deep learning in fraud",
+            kind="blog",
+            sections=["case-studies"],
+            org="Lyft",
+            authors=["Hao Yi Ong"],
+            year=2018,
+            tags=["fraud"],
+        ),
+        r(
+            id="booking-150",
+            title="150 Successful Machine Learning Models: 6 Lessons Learned at Booking.com",
+            kind="paper",
+            sections=["case-studies"],
+            org="Booking.com",
+            authors=["Bernardi", "Mavridis", "Estevez"],
+            venue="KDD",
+            year=2019,
+        ),
+    ]
+    return Catalogue(title="Test", sections=sections, resources=resources)
+
+
+@pytest.fixture
+def cat() -> Catalogue:
+    return _catalogue()
+
+
+def ids(hits: list[SearchHit]) -> list[str]:
+    return [h.resource.id for h in hits]
+
+
+# ----------------------------------------------------------------- words
+
+
+def test_query_words_fold_split_and_drop_stop_words() -> None:
+    assert query_words("How to build a Feature-Store?") == ["build", "feature", "store"]
+    assert query_words("Tomás  TOMÁS") == ["tomas"]
+    assert query_words("the of") == ["the", "of"]  # nothing else: stop words are kept
+    assert query_words("  ,;  ") == []
+    assert {"the", "a", "of", "how"} <= STOP_WORDS
+
+
+def test_fold_drops_case_and_accents() -> None:
+    assert fold("Tomás Café STRASSE") == "tomas cafe strasse"
+    assert fold("Straße") == "strasse"
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("systems", "system"),
+        ("recommendations", "recommend"),
+        ("recommender", "recommend"),
+        ("recommendation", "recommend"),
+        ("ranking", "rank"),
+        ("libraries", "library"),
+        ("class", "class"),
+        ("user", "user"),
+        ("kafka", "kafka"),
+    ],
+)
+def test_stem(word: str, expected: str) -> None:
+    assert stem(word) == expected
+
+
+# ----------------------------------------------------------------- finding
+
+
+def test_exact_words_find_the_entry(cat: Catalogue) -> None:
+    hits = search(cat, "feature store")
+    assert ids(hits)[0] == "feature-store-intro"
+    assert {"feature", "store"} <= set(hits[0].matched)
+
+
+def test_misspelt_query_still_finds_the_right_entries(cat: Catalogue) -> None:
+    hits = search(cat, "recomender systm")
+    top = ids(hits)[:3]
+    assert "instagram-explore" in top
+    assert "recommender" in hits[0].matched
+
+
+def test_every_word_outranks_fuzzy_partial_matches(cat: Catalogue) -> None:
+    hits = search(cat, "recommender system")
+    assert ids(hits)[0] == "instagram-explore"  # both words, in the title
+    complete = [h for h in hits if h.score >= 50]
+    partial = [h for h in hits if h.score < 50]
+    assert complete and partial
+    assert hits.index(complete[-1]) < hits.index(partial[0])
+    # netflix-recommendations has both (as other forms) in title and description
+    assert "netflix-recommendations" in ids(complete)
+
+
+def test_author_surname_finds_their_work(cat: Catalogue) -> None:
+    assert ids(search(cat, "grbovic"))[0] == "airbnb-search-ranking"
+    assert ids(search(cat, "Kreps"))[0] == "the-log"
+    assert ids(search(cat, "huyen"))[0] == "systems-book"
+
+
+def test_misspelt_surname(cat: Catalogue) -> None:
+    assert ids(search(cat, "grbovich"))[0] == "airbnb-search-ranking"
+
+
+def test_company_finds_its_case_studies(cat: Catalogue) -> None:
+    hits = search(cat, "netflix")
+    assert set(ids(hits)[:2]) == {"netflix-recommendations", "metaflow"}
+
+
+def test_company_with_punctuation(cat: Catalogue) -> None:
+    assert ids(search(cat, "booking.com"))[0] == "booking-150"
+
+
+def test_stop_words_are_ignored(cat: Catalogue) -> None:
+    assert ids(search(cat, "what is the log")) == ids(search(cat, "log"))
+
+
+def test_prefix_finds_longer_words(cat: Catalogue) -> None:
+    assert ids(search(cat, "metaf"))[0] == "metaflow"
+
+
+def test_plural_and_other_forms(cat: Catalogue) -> None:
+    assert ids(search(cat, "frauds"))[0] == "fraud-lyft"
+    assert "instagram-explore" in ids(search(cat, "recommendations"))
+
+
+def test_accents_are_folded(cat: Catalogue) -> None:
+    assert ids(search(cat, "tomas ortega"))[0] == "feature-store-intro"
+    assert ids(search(cat, "TOMÁS"))[0] == "feature-store-intro"
+
+
+def test_section_names_are_searched_including_parents(cat: Catalogue) -> None:
+    hits = search(cat, "fundamentals")
+    # the-log and stream-features sit in "Streaming systems", a part of data-eng
+    assert {"feature-store-intro", "the-log", "stream-features"} == set(ids(hits))
+
+
+def test_description_is_searched_but_link_targets_are_not(cat: Catalogue) -> None:
+    assert ids(search(cat, "low-latency")) == ["stream-features"]
+    assert search(cat, "medium") == []  # only in link targets (and urls are not searched)
+
+
+def test_nothing_matches(cat: Catalogue) -> None:
+    assert search(cat, "zzzzqx blorf") == []
+
+
+def test_short_words_match_only_whole_words(cat: Catalogue) -> None:
+    assert ids(search(cat, "ai")) == ["instagram-explore"]  # not "airbnb"
+
+
+def test_digits_are_not_corrected(cat: Catalogue) -> None:
+    assert ids(search(cat, "150")) == ["booking-150"]
+    assert search(cat, "151") == []
+
+
+# ----------------------------------------------------------------- ranking
+
+
+def test_field_weights_title_over_tags_over_venue_over_description() -> None:
+    base = {"kind": "blog", "sections": ["s"]}
+    cat = Catalogue(
+        sections=[Section("s", "Section")],
+        resources=[
+            Resource(id="in-description", title="One", description="about kafka", **base),  # type: ignore[arg-type]
+            Resource(id="in-venue", title="Two", venue="Kafka Summit", **base),  # type: ignore[arg-type]
+            Resource(id="in-tags", title="Three", tags=["kafka"], **base),  # type: ignore[arg-type]
+            Resource(id="in-title", title="Kafka at scale", **base),  # type: ignore[arg-type]
+        ],
+    )
+    hits = search(cat, "kafka")
+    assert ids(hits) == ["in-title", "in-tags", "in-venue", "in-description"]
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    assert len({h.score for h in hits}) == 4
+
+
+def test_exact_word_outranks_other_forms_and_prefixes() -> None:
+    base = {"kind": "blog", "sections": ["s"]}
+    cat = Catalogue(
+        sections=[Section("s", "Section")],
+        resources=[
+            Resource(id="prefix", title="Storage engines", **base),  # type: ignore[arg-type]
+            Resource(id="plural", title="Stores", **base),  # type: ignore[arg-type]
+            Resource(id="exact", title="Store", **base),  # type: ignore[arg-type]
+        ],
+    )
+    assert ids(search(cat, "store")) == ["exact", "plural"]
+    assert ids(search(cat, "stor")) == ["exact", "plural", "prefix"]
+
+
+def test_phrase_in_title_ranks_first() -> None:
+    base = {"kind": "blog", "sections": ["s"]}
+    cat = Catalogue(
+        sections=[Section("s", "Section")],
+        resources=[
+            Resource(id="apart", title="Store every feature", **base),  # type: ignore[arg-type]
+            Resource(id="phrase", title="A feature store", **base),  # type: ignore[arg-type]
+        ],
+    )
+    assert ids(search(cat, "feature store")) == ["phrase", "apart"]
+
+
+def test_rarer_words_weigh_more_among_partial_matches() -> None:
+    base = {"kind": "blog", "sections": ["s"]}
+    common = [
+        Resource(id=f"ml-{i}", title=f"Machine learning {i}", **base)  # type: ignore[arg-type]
+        for i in range(8)
+    ]
+    cat = Catalogue(
+        sections=[Section("s", "Section")],
+        resources=[*common, Resource(id="kafka", title="Kafka", **base)],  # type: ignore[arg-type]
+    )
+    assert ids(search(cat, "machine kafka"))[0] == "kafka"
+
+
+def test_scores_are_between_0_and_100_and_best_first(cat: Catalogue) -> None:
+    for query in ("machine learning", "recomender systm", "netflix", "data"):
+        hits = search(cat, query)
+        assert hits, query
+        scores = [h.score for h in hits]
+        assert scores == sorted(scores, reverse=True)
+        assert all(0 < s <= 100 for s in scores)
+
+
+def test_ties_keep_catalogue_order_and_results_are_deterministic() -> None:
+    base = {"kind": "blog", "sections": ["s"]}
+    resources = [Resource(id=f"r{i}", title="Same title", **base) for i in range(20)]  # type: ignore[arg-type]
+    cat = Catalogue(sections=[Section("s", "Section")], resources=resources)
+    hits = search(cat, "same title")
+    assert ids(hits) == [f"r{i}" for i in range(20)]
+    assert ids(search(cat, "same title", limit=5)) == [f"r{i}" for i in range(5)]
+    again = _catalogue()
+    assert search(again, "machine learning") == search(_catalogue(), "machine learning")
+
+
+# ----------------------------------------------------------------- options and errors
+
+
+def test_limit(cat: Catalogue) -> None:
+    full = search(cat, "learning")
+    assert len(full) >= 3
+    assert search(cat, "learning", limit=2) == full[:2]
+    assert search(cat, "learning", limit=0) == []
+
+
+def test_selection_restricts_the_search(cat: Catalogue) -> None:
+    selection = make_filter(cat, kinds=["paper"])
+    assert ids(search(cat, "machine learning", selection=selection)) == ["booking-150"]
+    by_section = make_filter(cat, sections=["data-eng"])
+    found = ids(search(cat, "features", selection=by_section))
+    assert set(found) == {"feature-store-intro", "stream-features"}
+
+
+def test_empty_query_is_an_input_error(cat: Catalogue) -> None:
+    with pytest.raises(InputError, match="empty"):
+        search(cat, "   ")
+    with pytest.raises(InputError):
+        search(cat, "?!")
+
+
+def test_empty_catalogue() -> None:
+    assert search(Catalogue(), "anything") == []
+
+
+def test_text_containing_the_internal_separator() -> None:
+    cat = Catalogue(
+        sections=[Section("s", "Section")],
+        resources=[
+            Resource(id="odd", title="odd\x00title", kind="blog", sections=["s"]),
+            Resource(id="next", title="next one", kind="blog", sections=["s"]),
+        ],
+    )
+    assert ids(search(cat, "next")) == ["next"]
+    assert ids(search(cat, "title")) == ["odd"]
+
+
+def test_non_ascii_text_keeps_entries_apart() -> None:
+    # 'ß' folds to two letters: later entries' offsets must not shift.
+    cat = Catalogue(
+        sections=[Section("s", "Section")],
+        resources=[
+            Resource(id="strasse", title="Große Straße ß ß ß", kind="blog", sections=["s"]),
+            Resource(id="after", title="kafka", kind="blog", sections=["s"]),
+            Resource(id="last", title="Flink", kind="blog", sections=["s"]),
+        ],
+    )
+    assert ids(search(cat, "kafka")) == ["after"]
+    assert ids(search(cat, "flink")) == ["last"]
+    assert ids(search(cat, "strasse")) == ["strasse"]
