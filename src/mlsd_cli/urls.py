@@ -6,7 +6,9 @@ matching only: the catalogue keeps every URL as the user wrote it.
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+import itertools
+import re
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 
 ALLOWED_SCHEMES = ("http", "https")
 
@@ -40,3 +42,305 @@ def url_problem(url: str) -> str | None:
 def is_http_url(url: str | None) -> bool:
     """True for a URL that ``url_problem`` accepts."""
     return bool(url) and url_problem(url or "") is None
+
+
+# --------------------------------------------------------------------------- canonical forms
+
+#: Query parameters that track where a click came from; they never name a different page.
+TRACKING_PARAMS = frozenset(
+    {
+        "fbclid",
+        "gclid",
+        "dclid",
+        "gclsrc",
+        "msclkid",
+        "yclid",
+        "twclid",
+        "igshid",
+        "mc_cid",
+        "mc_eid",
+        "_hsenc",
+        "_hsmi",
+        "mkt_tok",
+        "ref_src",
+        "ref_url",
+        "spm",
+        "si",
+        "trk",
+        "trkcampaign",
+        "share",
+        "usp",
+        "feature",
+        "sharetype",
+    }
+)
+#: Medium (and its custom domains) add these to every link to a post.
+MEDIUM_PARAMS = frozenset({"source", "sk", "gi", "postpublishedtype", "responsesopen"})
+_TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "vero_", "hmb_")
+_HOST_PREFIXES = ("www.", "m.", "mobile.")
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+_INDEX_FILES = frozenset(
+    {"index.html", "index.htm", "index.php", "index.shtml", "default.htm", "default.aspx"}
+)
+#: Hosts that are the same site under another name.
+_HOST_ALIASES = {
+    "x.com": "twitter.com",
+    "youtube-nocookie.com": "youtube.com",
+    "dx.doi.org": "doi.org",
+    "export.arxiv.org": "arxiv.org",
+    "blog.x.com": "blog.twitter.com",
+}
+_URL_SHAPE = re.compile(
+    r"^([A-Za-z][A-Za-z0-9+.-]*)://([^/?#]*)([^?#]*)(?:\?([^#]*))?(?:#(.*))?$", re.DOTALL
+)
+_PERCENT = re.compile(r"%[0-9a-fA-F]{2}")
+_UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+
+
+def _fix_percent(match: re.Match[str]) -> str:
+    char = chr(int(match.group(0)[1:], 16))
+    return char if char in _UNRESERVED else match.group(0).upper()
+
+
+def _canonical_host(host: str) -> str:
+    host = host.lower().rstrip(".")
+    for prefix in _HOST_PREFIXES:
+        if host.startswith(prefix) and host.count(".") >= 2:
+            host = host[len(prefix) :]
+            break
+    host = host.replace(".m.wikipedia.org", ".wikipedia.org")
+    return _HOST_ALIASES.get(host, host)
+
+
+def _is_tracking(name: str, medium: bool) -> bool:
+    key = name.lower()
+    if key in TRACKING_PARAMS or key.startswith(_TRACKING_PREFIXES):
+        return True
+    return medium and key in MEDIUM_PARAMS
+
+
+def canonical_url(url: str) -> str:
+    """The form of ``url`` used to tell whether two URLs name the same page.
+
+    https and http, host case, ``www.``/``m.``, default ports, a trailing slash,
+    ``index.html``, the fragment, tracking parameters (``utm_*``, ``fbclid``, ``gclid``,
+    Medium's ``source``...) and the order of the query make no difference. For matching only:
+    the catalogue keeps the URL as the user wrote it. Anything that is not an http(s) URL is
+    returned stripped, otherwise unchanged.
+    """
+    parts = _canonical_parts(url)
+    if parts is None:
+        return url.strip()
+    host, path, query, fragment = parts
+    text = f"https://{host}{path}"
+    if query:
+        text = f"{text}?{query}"
+    return f"{text}#{fragment}" if fragment else text
+
+
+def _canonical_parts(url: str) -> tuple[str, str, str, str] | None:
+    """(host, path, query, fragment) of the canonical URL; None for a non-http(s) URL."""
+    text = url.strip()
+    match = _URL_SHAPE.match(text)
+    if match is None:
+        return None
+    scheme, netloc, path, raw_query, raw_fragment = match.groups()
+    scheme = scheme.lower()
+    if scheme not in ALLOWED_SCHEMES:
+        return None
+    if any(c in netloc for c in "@:["):  # user info, a port, IPv6: the careful parser
+        try:
+            split = urlsplit(text)
+            hostname, port = split.hostname, split.port
+        except ValueError:
+            return None
+    else:
+        hostname, port = netloc, None
+    if not hostname:
+        return None
+    host = _canonical_host(hostname)
+    if port is not None and port != _DEFAULT_PORTS[scheme]:
+        host = f"{host}:{port}"
+    if "%" in path:
+        path = _PERCENT.sub(_fix_percent, path)
+    if "//" in path:
+        path = re.sub(r"/{2,}", "/", path)
+    head, _, last = path.rpartition("/")
+    if last.lower() in _INDEX_FILES:
+        path = head
+    path = path.rstrip("/")
+    query = ""
+    if raw_query:
+        medium = host == "medium.com" or host.endswith(".medium.com") or bool(_medium_id(path))
+        pairs = [
+            (name, value)
+            for name, value in parse_qsl(raw_query, keep_blank_values=True)
+            if not _is_tracking(name, medium)
+        ]
+        query = urlencode(sorted(pairs), quote_via=quote)
+    fragment = raw_fragment if raw_fragment and raw_fragment.startswith("!") else ""
+    return host, path, query, fragment
+
+
+# --------------------------------------------------------------------------- identity keys
+
+_ARXIV_ID = re.compile(
+    r"^(?:abs|pdf|html|format|ps)/((?:\d{4}\.\d{4,5})|(?:[a-z-]+(?:\.[A-Z]{2})?/\d{7}))"
+    r"(?:v\d+)?(?:\.pdf)?$",
+    re.IGNORECASE,
+)
+_ARXIV_HOSTS = frozenset({"arxiv.org", "ar5iv.org", "ar5iv.labs.arxiv.org", "alphaxiv.org"})
+_YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
+_DOI = re.compile(r"(10\.\d{4,9}/[^\s?#]+)")
+_ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(.+)$", re.IGNORECASE)
+#: A Medium post id: 10-12 lower-case hex digits after the last dash of the slug.
+_HEX = frozenset("0123456789abcdef")
+_GOOGLE_DOC = re.compile(
+    r"^/(?:document|presentation|spreadsheets|drawings|forms|file)(?:/u/\d+)?/d/(?:e/)?"
+    r"([A-Za-z0-9_-]{20,})"
+)
+_PMLR = re.compile(r"^/(v\d+)/([a-z0-9_-]+?)(?:/[a-z0-9_-]+)?(?:\.html|\.pdf)?$", re.IGNORECASE)
+_ACL = re.compile(r"^/(?:anthology/)?([A-Z]?\d{2}-\d{4}|\d{4}\.[a-z0-9-]+\.\d+)(?:\.pdf)?$", re.I)
+
+
+def _medium_id(path: str) -> str | None:
+    """The Medium post id at the end of ``path`` (after the slug's last dash), if any."""
+    if not path or path[-1] not in _HEX:
+        return None
+    post = path.rsplit("/", 1)[-1].rsplit("-", 1)[-1]
+    if not 10 <= len(post) <= 12 or not _HEX.issuperset(post):
+        return None
+    # Random hex has both digits and letters; a slug word or a plain number is not an id.
+    if post.isdigit() or not any(c.isdigit() for c in post):
+        return None
+    return post
+
+
+def _doi_in(text: str) -> str | None:
+    match = _DOI.search(unquote(text))
+    if not match:
+        return None
+    doi = match.group(1).rstrip("/.").lower()
+    for suffix in (".pdf", "/full", "/abstract", "/pdf"):
+        doi = doi.removesuffix(suffix)
+    return doi
+
+
+def identity_key(url: str) -> str:
+    """What ``url`` points at, for finding duplicates.
+
+    Known shapes give a key that survives every way of writing them: ``arxiv:1706.04599``
+    (``abs/``, ``pdf/``, versions, ``.pdf``), ``youtube:8jTo3bVni3E`` (``watch?v=``,
+    ``youtu.be/``, ``embed/``, ``shorts/``), ``doi:10.1145/3240323.3240372`` (doi.org and
+    publishers' ``/doi/`` URLs), ``medium:9272d3d4739d`` (a Medium post on medium.com, a
+    publication or a custom domain), ``gdoc:<id>`` (Google Docs and Drive), ``twitter:<id>``,
+    ``vimeo:<id>``, ``ieee:<n>``, ``pmlr:v97/zhao19a``, ``acl:2020.acl-main.442``,
+    ``openreview:<id>``, ``github:owner/repo``, ``amazon:<ASIN>``.
+    Anything else gives :func:`canonical_url`.
+    """
+    parts = _canonical_parts(url)
+    if parts is None:
+        return url.strip()
+    host, path, query, fragment = parts
+    key = _known_key(host, path, dict(parse_qsl(query, keep_blank_values=True)) if query else {})
+    if key:
+        return key
+    text = f"https://{host}{path}"
+    if query:
+        text = f"{text}?{query}"
+    return f"{text}#{fragment}" if fragment else text
+
+
+_KEYED_HOSTS = frozenset(
+    {
+        *_ARXIV_HOSTS,
+        "youtube.com",
+        "music.youtube.com",
+        "youtu.be",
+        "vimeo.com",
+        "player.vimeo.com",
+        "doi.org",
+        "ieeexplore.ieee.org",
+        "docs.google.com",
+        "drive.google.com",
+        "twitter.com",
+        "proceedings.mlr.press",
+        "aclanthology.org",
+        "aclweb.org",
+        "openreview.net",
+        "github.com",
+    }
+)
+
+
+def _known_key(host: str, path: str, query: dict[str, str]) -> str | None:
+    if host in _KEYED_HOSTS or host.startswith("amazon.") or "/doi/" in path or "doi" in query:
+        key = _site_key(host, path, query)
+        if key:
+            return key
+    post = _medium_id(path)
+    return f"medium:{post}" if post else None
+
+
+def _site_key(host: str, path: str, query: dict[str, str]) -> str | None:
+    segments = [s for s in path.split("/") if s]
+    if host in _ARXIV_HOSTS:
+        match = _ARXIV_ID.match("/".join(segments))
+        if match:
+            return f"arxiv:{match.group(1).lower()}"
+    if host in ("youtube.com", "music.youtube.com"):
+        video = query.get("v")
+        if not video and len(segments) >= 2 and segments[0] in ("embed", "v", "shorts", "live"):
+            video = segments[1]
+        if video and _YOUTUBE_ID.match(video):
+            return f"youtube:{video}"
+    if host == "youtu.be" and segments and _YOUTUBE_ID.match(segments[0]):
+        return f"youtube:{segments[0]}"
+    if host in ("vimeo.com", "player.vimeo.com"):
+        numbers = [s for s in segments if s.isdigit()]
+        if numbers:
+            return f"vimeo:{numbers[0]}"
+    doi = None
+    if host == "doi.org":
+        doi = _doi_in(path.lstrip("/"))
+    elif "/doi/" in path or query.get("doi"):
+        doi = _doi_in(path) or _doi_in(query.get("doi", ""))
+    if doi:
+        arxiv = _ARXIV_DOI.match(doi)
+        return f"arxiv:{arxiv.group(1)}" if arxiv else f"doi:{doi}"
+    if host == "ieeexplore.ieee.org":
+        number = query.get("arnumber") or next(
+            (b for a, b in itertools.pairwise(segments) if a == "document"), None
+        )
+        if number and number.isdigit():
+            return f"ieee:{number}"
+    if host in ("docs.google.com", "drive.google.com"):
+        match = _GOOGLE_DOC.match(path)
+        if match:
+            return f"gdoc:{match.group(1)}"
+        if query.get("id") and segments[:1] == ["open"]:
+            return f"gdoc:{query['id']}"
+    if (
+        host == "twitter.com"
+        and len(segments) >= 3
+        and segments[1] in ("status", "statuses")
+        and segments[2].isdigit()
+    ):
+        return f"twitter:{segments[2]}"
+    if host == "proceedings.mlr.press":
+        match = _PMLR.match(path)
+        if match:
+            return f"pmlr:{match.group(1).lower()}/{match.group(2).lower()}"
+    if host in ("aclanthology.org", "aclweb.org"):
+        match = _ACL.match(path)
+        if match:
+            return f"acl:{match.group(1).lower()}"
+    if host == "openreview.net" and query.get("id") and segments[:1] in (["forum"], ["pdf"]):
+        return f"openreview:{query['id']}"
+    if host == "github.com" and len(segments) == 2:
+        return f"github:{segments[0].lower()}/{segments[1].lower().removesuffix('.git')}"
+    if host.startswith("amazon.") and "dp" in segments[:-1]:
+        asin = segments[segments.index("dp") + 1]
+        if len(asin) == 10 and asin.isalnum():
+            return f"amazon:{asin.upper()}"
+    return None

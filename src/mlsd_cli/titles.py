@@ -1,0 +1,131 @@
+"""Title normalisation for matching: two ways of typing one title give one string.
+
+``normalize_title("[VIDEO] Uber’s Michelangelo — Part II (Search Online)")`` gives
+``"ubers michelangelo part 2"``. Used by the duplicate matcher; never written to the catalogue.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+#: Words that say what a resource is, not what it is called: "[VIDEO] ...", "Paper: ...".
+_KIND_WORDS = (
+    "video|videos|paper|papers|slides|slide|deck|talk|keynote|podcast|audio|pdf|blog|blog post"
+    "|post|article|book|course|tutorial|lecture|thread|tweet|tweets|podcast episode|webinar"
+    "|notes|code|repo|github|youtube|arxiv|preprint|free|paywall|paywalled|search online"
+)
+#: A bracketed tag at the start: "[VIDEO]", "[Paper]", "[KDD '17 Paper]", "(Slides)".
+_LEADING_TAG = re.compile(r"^\s*(?:\[[^\]]{1,40}\]|\((?:" + _KIND_WORDS + r")\))\s*[:\-–—|]?\s*")
+#: "Video: ...", "Slides - ..." at the start.
+_LEADING_WORD = re.compile(r"^\s*(?:" + _KIND_WORDS + r")\s*[:|]\s*", re.IGNORECASE)
+#: "(Search Online)", "[PDF]", "(video)" at the end.
+_TRAILING_TAG = re.compile(
+    r"\s*[\[(]\s*(?:" + _KIND_WORDS + r")(?:\s*,\s*(?:" + _KIND_WORDS + r"))*\s*[\])]\s*\.?\s*$",
+    re.IGNORECASE,
+)
+#: "... | by Jane Doe | Medium", "... - Medium", "... | Netflix TechBlog" style page suffixes.
+_TRAILING_SITE = re.compile(
+    r"\s+[|\-–—]\s+(?:by [^|]{1,60}\s+\|\s+)?(?:medium|the startup|towards data science|"
+    r"netflix techblog|hacker noon|hackernoon|youtube|arxiv\.org|slideshare)\s*$",
+    re.IGNORECASE,
+)
+_DASHES = dict.fromkeys(map(ord, "‐‑‒–—―−⁃﹘﹣－"), "-")
+_QUOTES = dict.fromkeys(map(ord, "‘’‚‛′`´ʼ"), "'") | dict.fromkeys(map(ord, "“”„‟″«»"), '"')
+_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
+_WITH = re.compile(r"(?<!\w)w/(?!\w)")
+_NON_WORD = re.compile(r"[^\w+#]+|_")
+_ROMAN = {
+    "i": 1,
+    "ii": 2,
+    "iii": 3,
+    "iv": 4,
+    "v": 5,
+    "vi": 6,
+    "vii": 7,
+    "viii": 8,
+    "ix": 9,
+    "x": 10,
+}
+_NUMBER_WORDS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+}
+#: Words after which a roman numeral or a number word is a number: "Part II", "Part Two".
+_SERIES_WORDS = frozenset({"part", "chapter", "vol", "volume", "episode", "ep", "lecture", "no"})
+_DIGIT = re.compile(r"\d")
+#: Worth trying the decoration patterns: a bracket, a colon, a bar or a spaced dash.
+_DECORATED = re.compile(r"[\[(|:]| - ")
+_ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
+_DIGITS = re.compile(r"\d+")
+
+
+def _strip_decorations(text: str) -> str:
+    previous = None
+    while previous != text:
+        previous = text
+        text = _LEADING_TAG.sub("", text, count=1)
+        text = _LEADING_WORD.sub("", text, count=1)
+        text = _TRAILING_TAG.sub("", text, count=1)
+        text = _TRAILING_SITE.sub("", text, count=1)
+    return text
+
+
+def normalize_title(title: str) -> str:
+    """Lower-case words and numbers only, for comparing titles.
+
+    Unicode NFKC, case, dash and quote variants, punctuation, "[VIDEO]"/"[KDD '17 Paper]"-style
+    prefixes, "(Search Online)"/"[PDF]"-style suffixes and "| Medium"-style page suffixes make
+    no difference; "Part II" and "Part Two" become "part 2", "2nd" becomes "2".
+    """
+    text = title
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text).translate(_DASHES).translate(_QUOTES)
+    elif "`" in text:
+        text = text.translate(_QUOTES)
+    if _DECORATED.search(text):
+        stripped = _strip_decorations(text)
+        if stripped.strip():  # a title that is nothing but a tag keeps its words
+            text = stripped
+    text = text.casefold()
+    if "'" in text:
+        text = _APOSTROPHE.sub("", text)
+    if "&" in text:
+        text = text.replace("&", " and ")
+    if "w/" in text:
+        text = _WITH.sub(" with ", text)
+    words = [w for w in _NON_WORD.split(text) if w]
+    if not _DIGIT.search(text) and _SERIES_WORDS.isdisjoint(words):
+        return " ".join(words)
+    out: list[str] = []
+    for word in words:
+        ordinal = _ORDINAL.match(word) if word[0].isdigit() else None
+        if ordinal:
+            word = ordinal.group(1)
+        elif out and out[-1] in _SERIES_WORDS:
+            value = _ROMAN.get(word) or _NUMBER_WORDS.get(word)
+            if value:
+                word = str(value)
+        out.append(word)
+    return " ".join(out)
+
+
+def title_numbers(normalized: str) -> tuple[int, ...]:
+    """The numbers in a normalised title, sorted: "part 2 of 2019" -> (2, 2019).
+
+    Titles whose numbers differ ("Part 1"/"Part 2", "2019"/"2020") are different resources.
+    """
+    return tuple(sorted(int(n) for n in _DIGITS.findall(normalized)))
