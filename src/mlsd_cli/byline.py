@@ -24,8 +24,10 @@ import re
 #: Characters escaped with a backslash in names and venues (all ASCII punctuation, so a
 #: markdown renderer shows them without the backslash).
 _ESCAPED = frozenset("\\`*_{}[]()<>#!|~,;&")
-_YEAR = re.compile(r"^\d{4}$")
-_TRAILING_YEAR = re.compile(r"^(.*\S)\s+(\d{4})$")
+_YEAR = re.compile(r"^[0-9]{4}$")
+_TRAILING_YEAR = re.compile(r"^(.*\S)\s+([0-9]{4})$")
+#: A URL or a markdown link inside a parenthetical: a remark, not a byline.
+_LINKISH = re.compile(r"(?<!\\)://|(?<!\\)\]\(")
 _SUFFIX = re.compile(r"^(?:jr|sr|ii|iii|iv|phd|md)\.?$", re.IGNORECASE)
 _AUTHOR_SPLIT = re.compile(r"\s+(?:and|&)\s+")
 
@@ -36,8 +38,17 @@ Byline = tuple[list[str], str | None, int | None]
 
 
 def escape_inline(text: str) -> str:
-    """Backslash-escape markdown punctuation (and the byline separators) in ``text``."""
-    return "".join(f"\\{c}" if c in _ESCAPED else c for c in text)
+    """Backslash-escape markdown punctuation (and the byline separators) in ``text``.
+
+    A ``:`` before ``//`` is escaped too, so a name is never read as a URL.
+    """
+    out = []
+    for i, c in enumerate(text):
+        if c in _ESCAPED or (c == ":" and text.startswith("//", i + 1)):
+            out.append(f"\\{c}")
+        else:
+            out.append(c)
+    return "".join(out)
 
 
 def unescape(text: str) -> str:
@@ -193,16 +204,42 @@ def _parse_heuristic(parts: list[str]) -> Byline:
             merged.append(part)
     if not merged:
         return [], None, year
-    authors = [unescape(a).strip() for a in _AUTHOR_SPLIT.split(merged[0])]
-    venue = ", ".join(unescape(p).strip() for p in merged[1:]) or None
+    # "(Ghemawat, Gobioff and Leung, SOSP 2003)": the author list runs on to the last part
+    # made of names that ends the list (" and ", "et al.").
+    last = 0
+    for k in range(1, len(merged)):
+        if not _names(merged[k]):
+            break
+        if _LIST_END.search(unescape(merged[k])):
+            last = k
+    authors: list[str] = []
+    for part in merged[: last + 1]:
+        authors.extend(unescape(a).strip() for a in _AUTHOR_SPLIT.split(part))
+    venue = ", ".join(unescape(p).strip() for p in merged[last + 1 :]) or None
     return [a for a in authors if a], venue, year
+
+
+_LIST_END = re.compile(r"\s+and\s+|\bet al\.?$")
+_PARTICLES = frozenset("van von de der den da di du del della la le et al al. bin ibn y".split())
+
+
+def _names(part: str) -> bool:
+    """Does this byline part read as person names ("Gobioff and Leung", "Granger, Jr.")?"""
+    for name in _AUTHOR_SPLIT.split(unescape(part)):
+        words = name.split()
+        if not 1 <= len(words) <= 4:
+            return False
+        for w in words:
+            if w.casefold() not in _PARTICLES and not w[:1].isupper():
+                return False
+    return True
 
 
 def looks_like_byline(text: str) -> bool:
     """Is this parenthetical an author/venue/year byline (not a remark such as
     "(a short checklist for ML systems design)" or "(Search Online)")?"""
     inner = strip_parens(text)
-    if not inner or "://" in inner or "](" in inner:
+    if not inner or _LINKISH.search(inner):
         return False
     parts = [p.strip() for p in split_unescaped(inner, ",")]
     if _has_italic(parts) or len(split_unescaped(inner, ";")) > 1:
@@ -235,7 +272,7 @@ def format_byline(authors: list[str], venue: str | None, year: int | None) -> st
     if not names:
         return f"({tail[0]})" if tail else ""
     plain = f"({', '.join([' and '.join(escape_inline(a) for a in names), *tail])})"
-    if parse_byline(plain) == (names, None, year):
+    if parse_byline(plain) == (names, None, year) and looks_like_byline(plain):
         return plain
     explicit = "; ".join(escape_inline(a) for a in names)
     if len(names) == 1:

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import copy
 import re
-import textwrap
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -161,7 +160,6 @@ _HOST_KINDS: tuple[tuple[str, str], ...] = (
     ("speakerdeck.com", "slides"),
     ("twitter.com", "thread"),
     ("x.com", "thread"),
-    ("amazon.com", "book"),
     ("oreilly.com", "book"),
     ("manning.com", "book"),
     ("coursera.org", "course"),
@@ -196,6 +194,8 @@ def guess_kind(title: str, url: str | None, text: str = "") -> str:
             return "slides"
         if host.startswith("blog."):
             return "blog"
+        if re.match(r"^(?:www\.)?amazon\.[a-z.]+$", host) and ("/dp/" in path or "/gp/" in path):
+            return "book"
         for domain, kind in _HOST_KINDS:
             if _host_matches(host, domain):
                 return kind
@@ -231,7 +231,7 @@ def _markdown() -> MarkdownIt:
     if _PARSER is not None:
         return _PARSER
     from markdown_it import MarkdownIt
-    from markdown_it.rules_inline import autolink, link
+    from markdown_it.rules_inline import autolink, image, link
     from markdown_it.rules_inline.state_inline import StateInline
 
     def positioned(rule: Any, *, labelled: bool) -> Any:
@@ -242,6 +242,9 @@ def _markdown() -> MarkdownIt:
             ok = bool(rule(state, silent))
             if ok and not silent:
                 for token in state.tokens[first_new:]:
+                    if token.type == "image":
+                        token.meta["span"] = (start, state.pos)
+                        break
                     if token.type == "link_open":
                         token.meta["span"] = (start, state.pos)
                         if label_end > start:
@@ -254,6 +257,7 @@ def _markdown() -> MarkdownIt:
     md = MarkdownIt("commonmark").enable(["table", "strikethrough"])
     md.inline.ruler.at("link", positioned(link, labelled=True))
     md.inline.ruler.at("autolink", positioned(autolink, labelled=False))
+    md.inline.ruler.at("image", positioned(image, labelled=False))
     _PARSER = md
     return md
 
@@ -308,11 +312,34 @@ class _Head:
     description: str = ""
 
 
+_HTML_A = re.compile(r"""^<a\s[^>]*?href\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
+
+
 def _links(children: list[Token]) -> list[_Link]:
     found: list[_Link] = []
     i = 0
     while i < len(children):
         t = children[i]
+        html_a = _HTML_A.match(t.content) if t.type == "html_inline" else None
+        if html_a:
+            j = i + 1
+            while j < len(children) and not (
+                children[j].type == "html_inline" and children[j].content.lower() == "</a>"
+            ):
+                j += 1
+            href = html_a.group(1)
+            found.append(
+                _Link(
+                    href=href,
+                    label=_plain(children[i + 1 : j]),
+                    span=None,
+                    label_span=None,
+                    is_web=url_problem(href) is None,
+                    is_anchor=href.startswith("#"),
+                )
+            )
+            i = j + 1
+            continue
         if t.type != "link_open":
             i += 1
             continue
@@ -377,13 +404,13 @@ def _read_head(inline: Token) -> _Head:
         return _read_linkless_head(raw, links)
     link = web[0]
     start, end = link.span or (0, 0)
-    if link.span is None:  # a reference-style link: fall back to the visible text
+    if link.span is None:  # an HTML <a href>: the visible text only
         return _Head("resource", title=_clean_title(link.label), url=link.href)
     before = plain_text(raw[:start]) if start else ""
     if before:
         return _read_mid_link_head(raw, link)
     head = _Head("resource", title=link.label, url=link.href)
-    rest = raw[end:]
+    rest = _without_decorations(raw, end, children)
     note = ""
     stripped = rest.lstrip()
     if stripped.startswith("("):
@@ -418,6 +445,26 @@ def _read_head(inline: Token) -> _Head:
     head.title = _clean_title(head.title)
     head.description = "\n\n".join(p for p in (note, description) if p)
     return head
+
+
+def _without_decorations(raw: str, start: int, children: list[Token]) -> str:
+    """``raw[start:]`` without images (badges) and inline HTML tags."""
+    cuts = [
+        t.meta["span"]
+        for t in children
+        if t.type == "image" and t.meta.get("span") and t.meta["span"][0] >= start
+    ]
+    out = []
+    position = start
+    for a, b in sorted(cuts):
+        out.append(raw[position:a])
+        position = b
+    out.append(raw[position:])
+    text = "".join(out)
+    for t in children:
+        if t.type == "html_inline" and t.content in text:
+            text = text.replace(t.content, "", 1)
+    return text
 
 
 def _read_mid_link_head(raw: str, link: _Link) -> _Head:
@@ -470,7 +517,7 @@ def _read_linkless_head(raw: str, links: list[_Link]) -> _Head:
         at = text.find(bare[1])
         if at >= 0:
             before = text[:at].strip(" :-–—")
-            after = text[at + len(bare[1]) :].strip(" :-–—")
+            after = text[at + len(bare[1]) :].strip(" :-–—.,;")
             text = before or after
             if before and after:
                 note = "\n\n".join(p for p in (after, note) if p)
@@ -496,20 +543,26 @@ class _Walker:
         self.current: str | None = None
         #: Where free text goes: a section's intro, or a resource's description.
         self.target: ParsedSection | ParsedResource | None = None
+        #: Free text before the first heading: the intro of the first section made.
+        self.preamble: list[str] = []
 
     # -- helpers
 
-    def source(self, node: SyntaxTreeNode) -> str:
+    def source(self, node: SyntaxTreeNode, indent: int = 0) -> str:
+        """The block's markdown as written, less ``indent`` columns (the list item's)."""
         if not node.map:
             return ""
         start, end = node.map
-        chunk = "\n".join(line.rstrip() for line in self.lines[start:end])
-        return textwrap.dedent(chunk).strip("\n")
+        lines = [_outdent(line, indent).rstrip() for line in self.lines[start:end]]
+        return "\n".join(lines).strip("\n")
 
     def new_section(self, title: str, level: int, parent: str | None) -> ParsedSection:
         sid = unique_id(slugify(title), self.taken)
         self.taken.add(sid)
         section = ParsedSection(id=sid, title=title, parent=parent, level=level)
+        if self.preamble:
+            section.intro = "\n\n".join(self.preamble)
+            self.preamble = []
         self.out.sections.append(section)
         return section
 
@@ -522,13 +575,22 @@ class _Walker:
                 self.target = section
         return self.current
 
+    def add_intro(self, text: str) -> None:
+        """Free text that never belongs to a resource (HTML blocks)."""
+        if self.current is None:
+            if text.strip():
+                self.preamble.append(text)
+            return
+        self.target = self.out.section(self.current)
+        self.add_free_text(text)
+
     def add_free_text(self, text: str) -> None:
         text = text.strip("\n")
         if not text.strip():
             return
         if self.target is None:
-            sid = self.section_id()
-            self.target = self.out.section(sid)
+            self.preamble.append(text)
+            return
         target = self.target
         if isinstance(target, ParsedSection):
             target.intro = f"{target.intro}\n\n{text}" if target.intro else text
@@ -543,7 +605,9 @@ class _Walker:
             if node.type == "heading":
                 level = int(node.tag[1:]) if node.tag[1:].isdigit() else 1
                 inline = node.children[0].token if node.children else None
-                title = _plain(inline.children if inline else None) or "Untitled section"
+                title = _plain(inline.children if inline else None)
+                if not title:  # an empty "#": no section
+                    continue
                 while self.stack and self.stack[-1][0] >= level:
                     self.stack.pop()
                 parent = self.stack[-1][1] if self.stack else None
@@ -566,11 +630,13 @@ class _Walker:
             elif node.type == "html_block":
                 text = self.source(node)
                 if not re.fullmatch(r"\s*<!--.*-->\s*", text, re.DOTALL):
-                    self.add_free_text(text)
+                    self.add_intro(text)
                 colon = False
             elif node.type in ("fence", "code_block", "blockquote"):
                 self.add_free_text(self.source(node))
                 colon = False
+        if self.preamble:  # free text and no heading, no item at all
+            self.section_id()
         self.prune()
         return self.out
 
@@ -587,8 +653,10 @@ class _Walker:
             created.extend(self.item(item, self.section_id()))
         if not created:
             return
-        last_is_resource = bool(created) and created[-1].line == _line(items[-1])
-        if len(created) == 1 and last_is_resource:
+        # A numbered list holding one resource (the book's case studies: "3. [Title](url)"
+        # then paragraphs): what follows, up to the next list or heading, describes it.
+        single = len(created) == 1 and created[0].line == _line(items[-1])
+        if single and node.type == "ordered_list":
             self.target = created[0]
         else:
             self.target = self.out.section(self.section_id())
@@ -603,6 +671,7 @@ class _Walker:
         inline = _head_inline(item)
         rest = list(item.children[1:] if inline is not None else item.children)
         head = _read_head(inline) if inline is not None else _Head("empty")
+        indent = _content_indent(self.lines[item.map[0]]) if item.map else 0
         created: list[ParsedResource] = []
         if head.what in ("empty", "nav"):
             for block in rest:
@@ -621,7 +690,7 @@ class _Walker:
                     for sub in block.children:
                         created.extend(self.item(sub, target))
                 else:
-                    text = self.source(block)
+                    text = self.source(block, indent)
                     section.intro = f"{section.intro}\n\n{text}" if section.intro else text
             return created
         resource = ParsedResource(
@@ -641,7 +710,7 @@ class _Walker:
                 for sub in block.children:
                     created.extend(self.item(sub, sid))
             else:
-                chunks.append(self.source(block))
+                chunks.append(self.source(block, indent))
         resource.description = "\n\n".join(c for c in chunks if c.strip())
         resource.kind = guess_kind(resource.title, resource.url, inline.content if inline else "")
         return created
@@ -708,6 +777,39 @@ class _Walker:
                     keep.add(node.id)
                     node = by_id.get(node.parent) if node.parent else None
         self.out.sections = [s for s in self.out.sections if s.id in keep]
+
+
+_MARKER = re.compile(r"^(\s*(?:[-*+]|\d{1,9}[.)]))([ \t]*)")
+
+
+def _content_indent(first_line: str) -> int:
+    """The column where a list item's content starts ("1.  text" -> 4)."""
+    line = first_line.expandtabs(4)
+    m = _MARKER.match(line)
+    if not m:
+        return 0
+    spaces = len(m.group(2))
+    if spaces == 0 or spaces > 4 or m.end() == len(line):
+        spaces = 1
+    return len(m.group(1)) + spaces
+
+
+def _outdent(line: str, columns: int) -> str:
+    """``line`` less up to ``columns`` leading blanks (tabs count to the next stop of 4)."""
+    if columns <= 0:
+        return line
+    width = 0
+    for i, c in enumerate(line):
+        if c == " ":
+            width += 1
+        elif c == "\t":
+            width += 4 - width % 4
+        else:
+            return line[i:] if width <= columns else " " * (width - columns) + line[i:]
+        if width >= columns:
+            rest = line[i + 1 :]
+            return " " * (width - columns) + rest
+    return ""
 
 
 def _head_inline(item: SyntaxTreeNode) -> Token | None:
