@@ -10,7 +10,7 @@ per URL (in the order given). How a URL is checked:
   limits serves them all, so thousands of URLs use a bounded number of sockets and tasks.
 - HEAD first; when HEAD is not answered with an accepted status (405 and 501 are the usual
   ones, but servers answer HEAD with 400, 403, 404 or 500 too, or hang up), the same attempt
-  asks again with GET. A GET body is streamed and at most ``max_body`` bytes are read.
+  asks again with GET. Bodies are streamed and at most ``max_body`` bytes of one are read.
 - Redirects are followed by hand (at most ``max_redirects``), so the chain is known: a loop or
   a redirect to a non-http URL is an error, and the leading run of permanent redirects (301,
   308) gives ``moved_to``, the URL the catalogue should use instead.
@@ -81,7 +81,7 @@ class CheckOptions:
     #: A Retry-After longer than this is not waited for (the link is reported as soft).
     max_retry_after: float = 30.0
     accept: frozenset[int] = DEFAULT_ACCEPT
-    #: At most this many bytes of a GET body are read.
+    #: At most this many bytes of a body are read (a short one is read to its end).
     max_body: int = 4096
     max_redirects: int = 10
     user_agent: str | None = None
@@ -427,8 +427,9 @@ class _Checker:
                 except TimeoutError:
                     raise _OutOfTime from None
                 try:
-                    if method == "GET" and response.status_code not in REDIRECT_STATUSES:
-                        await _read_some_body(response, self.options.max_body, deadline)
+                    # Reading to the end (an empty HEAD body, a short page or redirect body)
+                    # lets the connection be reused; a longer body is cut at the cap.
+                    await _read_some_body(response, self.options.max_body, deadline)
                 finally:
                     await response.aclose()
             finally:
@@ -504,9 +505,12 @@ def _client(options: CheckOptions) -> httpx.AsyncClient:
     return httpx.AsyncClient(
         follow_redirects=False,
         timeout=httpx.Timeout(options.timeout),
+        # At most `concurrency` requests are in flight (one per worker); the pool may keep as
+        # many idle keep-alive connections again, so that workers moving from host to host
+        # reuse connections instead of churning them. Sockets stay bounded either way.
         limits=httpx.Limits(
-            max_connections=options.concurrency,
-            max_keepalive_connections=min(options.concurrency, 64),
+            max_connections=2 * options.concurrency,
+            max_keepalive_connections=2 * options.concurrency,
             keepalive_expiry=5.0,
         ),
         headers={
