@@ -22,7 +22,12 @@ SEED_BYLINES = [
         "Airbnb Engineering & Data Science",
         2017,
     ),
-    ("(Chaitanya Ekanadham, Netflix Technology Blog, 2018)", ["Chaitanya Ekanadham"], "Netflix Technology Blog", 2018),
+    (
+        "(Chaitanya Ekanadham, Netflix Technology Blog, 2018)",
+        ["Chaitanya Ekanadham"],
+        "Netflix Technology Blog",
+        2018,
+    ),
     ("(Bernardi et al., KDD, 2019)", ["Bernardi et al."], "KDD", 2019),
     ("(Gabriel Aldamiz, HackerNoon, 2018)", ["Gabriel Aldamiz"], "HackerNoon", 2018),
     ("(Sophia Ciocca, 2017)", ["Sophia Ciocca"], None, 2017),
@@ -77,8 +82,14 @@ def test_seed_bylines(text: str, authors: list[str], venue: str | None, year: in
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("(Ghemawat, Gobioff and Leung, SOSP 2003)", (["Ghemawat", "Gobioff", "Leung"], "SOSP", 2003)),
-        ("(Smith, Journal of Science and Technology, 2019)", (["Smith"], "Journal of Science and Technology", 2019)),
+        (
+            "(Ghemawat, Gobioff and Leung, SOSP 2003)",
+            (["Ghemawat", "Gobioff", "Leung"], "SOSP", 2003),
+        ),
+        (
+            "(Smith, Journal of Science and Technology, 2019)",
+            (["Smith"], "Journal of Science and Technology", 2019),
+        ),
         ("(Ada Lovelace, *Notes*, 1843)", (["Ada Lovelace"], "Notes", 1843)),
         ("(A, B, _Some Venue_, 2019)", (["A", "B"], "Some Venue", 2019)),
         ("(Chuan Guo; Geoff Pleiss, 2017)", (["Chuan Guo", "Geoff Pleiss"], None, 2017)),
@@ -108,7 +119,12 @@ def test_remarks_are_not_bylines(text: str) -> None:
 @pytest.mark.parametrize(
     ("authors", "venue", "year", "expected"),
     [
-        (["Robert Chang"], "Airbnb Engineering & Data Science", 2017, "(Robert Chang, *Airbnb Engineering \\& Data Science*, 2017)"),
+        (
+            ["Robert Chang"],
+            "Airbnb Engineering & Data Science",
+            2017,
+            "(Robert Chang, *Airbnb Engineering \\& Data Science*, 2017)",
+        ),
         (["Guo et al."], None, 2017, "(Guo et al., 2017)"),
         (["Michael Graff", "Chris Sanden"], None, 2018, "(Michael Graff and Chris Sanden, 2018)"),
         (["Martin Zinkevich"], None, None, "(Martin Zinkevich)"),
@@ -131,9 +147,12 @@ def test_escape_round_trip() -> None:
 
 
 # Names as people type them, and worse: separators, markdown punctuation, brackets, digits.
-_NASTY = st.sampled_from(list(",;()[]*_\\`<>#!|~&'\". -") + ["et al.", " and ", "Jr.", "2019"])
+_NASTY = st.sampled_from([*",;()[]*_\\`<>#!|~&'\". -", "et al.", " and ", "Jr.", "2019"])
 _TEXT = st.lists(
-    st.one_of(_NASTY, st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), max_size=6)),
+    st.one_of(
+        _NASTY,
+        st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), max_size=6),
+    ),
     max_size=6,
 ).map("".join)
 _FIELD = _TEXT.map(lambda s: " ".join(s.split())).filter(bool)

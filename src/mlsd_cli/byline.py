@@ -220,7 +220,12 @@ def _parse_heuristic(parts: list[str]) -> Byline:
 
 
 _LIST_END = re.compile(r"\s+and\s+|\bet al\.?$")
-_PARTICLES = frozenset("van von de der den da di du del della la le et al al. bin ibn y".split())
+_PARTICLES = frozenset(
+    {
+        "van", "von", "de", "der", "den", "da", "di", "du", "del", "della",
+        "la", "le", "et", "al", "al.", "bin", "ibn", "y",
+    }
+)  # fmt: skip
 
 
 def _names(part: str) -> bool:
