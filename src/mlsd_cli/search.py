@@ -11,8 +11,9 @@ How a query is matched (``docs/cli.md`` shows the user's side):
   suffix-stripping stem), or a longer word it begins (``stor`` -> ``storage``). A word that does
   not occur in the catalogue at all is corrected: it matches the closest words of the
   catalogue's vocabulary (rapidfuzz, ``recomender`` -> ``recommender``), with a lower score.
-- Fields weigh differently: title > tags, organisation, authors > venue, section names >
-  description. A word found in a second field adds a little.
+- Fields weigh differently: title > tags, organisation, authors > venue, the titles of the
+  entry's sections > description. A word found in several fields counts where it weighs most.
+  Words of one to three letters match whole words only (and their plural: ``ad``, ``ads``).
 - An entry containing *every* query word (as a word, a form of it or a prefix) outranks every
   entry that misses a word or matches one only by a fuzzy correction. Among the rest, more
   matched words and rarer words (inverse document frequency) rank higher.
@@ -71,7 +72,7 @@ PREFIX = 0.9
 #: A fuzzy correction scores this times its rapidfuzz ratio (0-1): always below PREFIX.
 FUZZY = 0.8
 #: Prefixes and fuzzy corrections need a query word at least this long.
-PREFIX_MIN_LENGTH = 3
+PREFIX_MIN_LENGTH = 4
 FUZZY_MIN_LENGTH = 4
 #: Most catalogue words a misspelt query word is corrected to.
 FUZZY_LIMIT = 8
@@ -201,26 +202,14 @@ class _Field:
         return set(_WORD.findall(" ".join(set(self.blob.split()))))
 
 
-def _section_labels(catalogue: Catalogue) -> dict[str, str]:
-    """Section id -> its title and its ancestors' titles (searching a chapter finds its parts)."""
-    by_id = {s.id: s for s in catalogue.sections}
-    labels: dict[str, str] = {}
-    for s in catalogue.sections:
-        titles, seen, parent = [s.title], {s.id}, s.parent
-        while parent and parent in by_id and parent not in seen:
-            seen.add(parent)
-            titles.append(by_id[parent].title)
-            parent = by_id[parent].parent
-        labels[s.id] = " / ".join(titles)
-    return labels
-
-
 def _fields(catalogue: Catalogue, resources: Sequence[Resource]) -> list[_Field]:
     """The searched fields, read in one pass with C-level map/zip (no Python code per entry)."""
     names = [name for name, _weight in FIELDS]
     rows = map(attrgetter(*names), resources)
     columns = dict(zip(names, zip(*rows, strict=True), strict=True))
-    labels = _section_labels(catalogue)
+    # A section's own title only: its ancestors' titles ("... (the book): resources by
+    # chapter") would make their words match nearly every entry.
+    labels = catalogue.section_titles()
     fields = []
     for name, weight in FIELDS:
         column = columns[name]
@@ -273,15 +262,16 @@ def _matches(word: str, fields: list[_Field], vocabulary: _Vocabulary) -> list[_
     # Where to look: the stem, as a prefix ('librar' for both 'library' and 'libraries').
     root = word_stem if word.startswith(word_stem) else word_stem[:-1]
     for field in fields:
-        if len(root) >= PREFIX_MIN_LENGTH:
-            for term, docs in field.words_from(root).items():
+        if len(word) >= PREFIX_MIN_LENGTH:
+            for term, docs in field.words_from(root if len(root) >= 3 else word).items():
                 sim = _similarity(word, term, word_stem)
                 if sim:
                     found.append(_Match(field, term, docs, sim, True))
-        else:
-            docs = field.word(word)
-            if docs:
-                found.append(_Match(field, word, docs, EXACT, True))
+        else:  # a short word: whole words only, and its plural ('ad' finds 'ads')
+            for term, sim in ((word, EXACT), (word + "s", SAME_STEM)):
+                docs = field.word(term)
+                if docs:
+                    found.append(_Match(field, term, docs, sim, True))
     if (
         any(m.similarity >= SAME_STEM for m in found)
         or len(word) < FUZZY_MIN_LENGTH
