@@ -58,6 +58,7 @@ def start(sessions: list[Session], catalogue: Path, *args: str) -> Session:
     return session
 
 
+@pytest.mark.slow
 def test_full_flow_with_tab_completion(sample_catalogue: Path, sessions: list[Session]) -> None:
     before = store.load(sample_catalogue).resource_ids()
     s = start(sessions, sample_catalogue)
