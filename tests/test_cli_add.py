@@ -44,13 +44,34 @@ def assert_canonical(path: Path) -> None:
 def test_add_with_every_option(cli: Run, sample_catalogue: Path) -> None:
     before = ids(sample_catalogue)
     result = cli(
-        "add", NEW_URL,
-        "--title", NEW_TITLE, "--kind", "blog", "--section", "platforms",
-        "--tag", "Feature Store", "--tag", "point-in-time",
-        "--author", "Prasanna Padmanabhan", "--author", "Nitin Sharma",
-        "--org", "Netflix", "--venue", "Netflix TechBlog", "--year", "2016",
-        "--description", "Snapshots of online services **for** offline feature generation.",
-        "--yes", "--no-fetch", "-c", str(sample_catalogue),
+        "add",
+        NEW_URL,
+        "--title",
+        NEW_TITLE,
+        "--kind",
+        "blog",
+        "--section",
+        "platforms",
+        "--tag",
+        "Feature Store",
+        "--tag",
+        "point-in-time",
+        "--author",
+        "Prasanna Padmanabhan",
+        "--author",
+        "Nitin Sharma",
+        "--org",
+        "Netflix",
+        "--venue",
+        "Netflix TechBlog",
+        "--year",
+        "2016",
+        "--description",
+        "Snapshots of online services **for** offline feature generation.",
+        "--yes",
+        "--no-fetch",
+        "-c",
+        str(sample_catalogue),
     )
     assert result.exit_code == 0, result.stderr
     assert "distributed-time-travel-for-feature-generation" in result.stdout
@@ -68,9 +89,19 @@ def test_add_with_every_option(cli: Run, sample_catalogue: Path) -> None:
 
 def test_section_by_title_and_json_output(cli: Run, sample_catalogue: Path) -> None:
     result = cli(
-        "add", NEW_URL, "--title", NEW_TITLE, "--kind", "blog",
-        "--section", "streaming systems", "--json", "--yes", "--no-fetch",
-        "-c", str(sample_catalogue),
+        "add",
+        NEW_URL,
+        "--title",
+        NEW_TITLE,
+        "--kind",
+        "blog",
+        "--section",
+        "streaming systems",
+        "--json",
+        "--yes",
+        "--no-fetch",
+        "-c",
+        str(sample_catalogue),
     )
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
@@ -82,9 +113,21 @@ def test_section_by_title_and_json_output(cli: Run, sample_catalogue: Path) -> N
 def test_url_less_resource(cli: Run, sample_catalogue: Path) -> None:
     before = ids(sample_catalogue)
     result = cli(
-        "add", "--title", "Designing Data-Intensive Applications", "--kind", "book",
-        "--section", "platforms", "--author", "Martin Kleppmann", "--year", "2017",
-        "--yes", "--no-fetch", "-c", str(sample_catalogue),
+        "add",
+        "--title",
+        "Designing Data-Intensive Applications",
+        "--kind",
+        "book",
+        "--section",
+        "platforms",
+        "--author",
+        "Martin Kleppmann",
+        "--year",
+        "2017",
+        "--yes",
+        "--no-fetch",
+        "-c",
+        str(sample_catalogue),
     )
     assert result.exit_code == 0, result.stderr
     [new] = added(sample_catalogue, before)
@@ -94,8 +137,19 @@ def test_url_less_resource(cli: Run, sample_catalogue: Path) -> None:
 def test_id_is_made_unique(cli: Run, sample_catalogue: Path) -> None:
     # "The Log" slugifies to the id of an existing entry (whose title is much longer).
     result = cli(
-        "add", "https://example.org/the-log-talk", "--title", "The Log", "--kind", "talk",
-        "--section", "streaming", "--force", "--yes", "--no-fetch", "-c", str(sample_catalogue),
+        "add",
+        "https://example.org/the-log-talk",
+        "--title",
+        "The Log",
+        "--kind",
+        "talk",
+        "--section",
+        "streaming",
+        "--force",
+        "--yes",
+        "--no-fetch",
+        "-c",
+        str(sample_catalogue),
     )
     assert result.exit_code == 0, result.stderr
     assert "the-log-2" in ids(sample_catalogue)
@@ -116,9 +170,19 @@ def test_same_url_is_refused_even_with_force(
     before = sample_catalogue.read_bytes()
     for extra in ([], ["--force"]):
         result = cli(
-            "add", variant, "--title", "Meet Michelangelo, again", "--kind", "blog",
-            "--section", "platforms", "--yes", "--no-fetch", *extra,
-            "-c", str(sample_catalogue),
+            "add",
+            variant,
+            "--title",
+            "Meet Michelangelo, again",
+            "--kind",
+            "blog",
+            "--section",
+            "platforms",
+            "--yes",
+            "--no-fetch",
+            *extra,
+            "-c",
+            str(sample_catalogue),
         )
         assert result.exit_code == 1, result.stderr
         assert "ubers-michelangelo" in result.stderr
@@ -131,9 +195,18 @@ def test_same_url_is_refused_even_with_force(
 def test_similar_title_is_refused_without_force(cli: Run, sample_catalogue: Path) -> None:
     before = sample_catalogue.read_bytes()
     args = (
-        "add", "https://www.uber.com/blog/michelangelo/", "--title", "Ubers Michelangelo",
-        "--kind", "blog", "--section", "platforms", "--yes", "--no-fetch",
-        "-c", str(sample_catalogue),
+        "add",
+        "https://www.uber.com/blog/michelangelo/",
+        "--title",
+        "Ubers Michelangelo",
+        "--kind",
+        "blog",
+        "--section",
+        "platforms",
+        "--yes",
+        "--no-fetch",
+        "-c",
+        str(sample_catalogue),
     )
     refused = cli(*args)
     assert refused.exit_code == 1
@@ -150,8 +223,19 @@ def test_similar_title_is_refused_without_force(cli: Run, sample_catalogue: Path
 
 def test_duplicate_refusal_as_json(cli: Run, sample_catalogue: Path) -> None:
     result = cli(
-        "add", UBER_URL, "--title", "x", "--kind", "blog", "--section", "platforms",
-        "--json", "--yes", "--no-fetch", "-c", str(sample_catalogue),
+        "add",
+        UBER_URL,
+        "--title",
+        "x",
+        "--kind",
+        "blog",
+        "--section",
+        "platforms",
+        "--json",
+        "--yes",
+        "--no-fetch",
+        "-c",
+        str(sample_catalogue),
     )
     assert result.exit_code == 1
     data = json.loads(result.stdout)
@@ -183,8 +267,16 @@ def test_missing_field_without_terminal_is_exit_2(
 def test_kind_is_guessed_from_the_url(cli: Run, sample_catalogue: Path) -> None:
     before = ids(sample_catalogue)
     result = cli(
-        "add", "https://arxiv.org/abs/1706.04599", "--title", "On Calibration of Modern Neural Networks",
-        "--section", "platforms", "--yes", "--no-fetch", "-c", str(sample_catalogue),
+        "add",
+        "https://arxiv.org/abs/1706.04599",
+        "--title",
+        "On Calibration of Modern Neural Networks",
+        "--section",
+        "platforms",
+        "--yes",
+        "--no-fetch",
+        "-c",
+        str(sample_catalogue),
     )
     assert result.exit_code == 0, result.stderr
     assert added(sample_catalogue, before)[0].kind == "paper"
@@ -193,8 +285,17 @@ def test_kind_is_guessed_from_the_url(cli: Run, sample_catalogue: Path) -> None:
 def test_without_terminal_and_without_yes_asks_for_yes(cli: Run, sample_catalogue: Path) -> None:
     before = sample_catalogue.read_bytes()
     result = cli(
-        "add", NEW_URL, "--title", NEW_TITLE, "--kind", "blog", "--section", "platforms",
-        "--no-fetch", "-c", str(sample_catalogue),
+        "add",
+        NEW_URL,
+        "--title",
+        NEW_TITLE,
+        "--kind",
+        "blog",
+        "--section",
+        "platforms",
+        "--no-fetch",
+        "-c",
+        str(sample_catalogue),
     )
     assert result.exit_code == 2
     assert "no terminal" in result.stderr and "--yes" in result.stderr
@@ -204,10 +305,16 @@ def test_without_terminal_and_without_yes_asks_for_yes(cli: Run, sample_catalogu
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["ftp://example.org/x", "--title", "T", "--kind", "blog", "--section", "platforms"], "ftp"),
+        (
+            ["ftp://example.org/x", "--title", "T", "--kind", "blog", "--section", "platforms"],
+            "ftp",
+        ),
         (["--title", "T", "--kind", "papr", "--section", "platforms"], "unknown kind"),
         (["--title", "T", "--kind", "blog", "--section", "platfroms"], "did you mean 'platforms'"),
-        (["--title", "T", "--kind", "blog", "--section", "platforms", "--year", "17"], "four-digit"),
+        (
+            ["--title", "T", "--kind", "blog", "--section", "platforms", "--year", "17"],
+            "four-digit",
+        ),
     ],
 )
 def test_bad_values_are_exit_2(
@@ -228,8 +335,16 @@ def test_shipped_catalogue_is_read_only(
     shipped = store.find_catalogue(None).path
     before = shipped.read_bytes()
     result = cli(
-        "add", NEW_URL, "--title", NEW_TITLE, "--kind", "blog", "--section", "x",
-        "--yes", "--no-fetch",
+        "add",
+        NEW_URL,
+        "--title",
+        NEW_TITLE,
+        "--kind",
+        "blog",
+        "--section",
+        "x",
+        "--yes",
+        "--no-fetch",
     )
     assert result.exit_code == 2
     assert "read-only" in result.stderr
@@ -283,12 +398,27 @@ def lines(*answers: str) -> str:
 def test_interactive_full_flow(cli: Run, sample_catalogue: Path) -> None:
     before = ids(sample_catalogue)
     result = cli(
-        "add", "--no-fetch", "-c", str(sample_catalogue),
-        input=lines(*FULL_ANSWERS), env=INTERACTIVE,
+        "add",
+        "--no-fetch",
+        "-c",
+        str(sample_catalogue),
+        input=lines(*FULL_ANSWERS),
+        env=INTERACTIVE,
     )
     assert result.exit_code == 0, result.stderr
-    for prompt in ("URL", "Title", "Kind", "Sections", "Tags", "Authors", "Organisation", "Year",
-                   "Description", "About to add", "Add it?"):
+    for prompt in (
+        "URL",
+        "Title",
+        "Kind",
+        "Sections",
+        "Tags",
+        "Authors",
+        "Organisation",
+        "Year",
+        "Description",
+        "About to add",
+        "Add it?",
+    ):
         assert prompt in result.stderr
     [new] = added(sample_catalogue, before)
     assert new.title == NEW_TITLE and new.url == NEW_URL and new.kind == "blog"
@@ -302,12 +432,19 @@ def test_interactive_full_flow(cli: Run, sample_catalogue: Path) -> None:
 
 def test_interactive_reasks_a_bad_answer(cli: Run, sample_catalogue: Path) -> None:
     answers = [
-        "ftp://nope", NEW_URL,  # a bad URL, then a good one
+        "ftp://nope",
+        NEW_URL,  # a bad URL, then a good one
         NEW_TITLE,
-        "papr", "paper",  # kind
-        "nowhere", "n", "platforms",  # an unknown section, not created; then a known one
-        "", "", "",  # tags, authors, org
-        "17", "2016",  # year
+        "papr",
+        "paper",  # kind
+        "nowhere",
+        "n",
+        "platforms",  # an unknown section, not created; then a known one
+        "",
+        "",
+        "",  # tags, authors, org
+        "17",
+        "2016",  # year
         "",  # description
         "y",
     ]
@@ -342,8 +479,19 @@ def test_interactive_creates_a_section_only_when_confirmed(
 def test_interactive_flags_skip_their_prompts(cli: Run, sample_catalogue: Path) -> None:
     before = ids(sample_catalogue)
     result = cli(
-        "add", NEW_URL, "--title", NEW_TITLE, "--kind", "blog", "--section", "platforms",
-        "--tag", "feature-store", "--no-fetch", "-c", str(sample_catalogue),
+        "add",
+        NEW_URL,
+        "--title",
+        NEW_TITLE,
+        "--kind",
+        "blog",
+        "--section",
+        "platforms",
+        "--tag",
+        "feature-store",
+        "--no-fetch",
+        "-c",
+        str(sample_catalogue),
         input=lines("", "", "", "", "y"),  # authors, org, year, description, confirmation
         env=INTERACTIVE,
     )
@@ -368,8 +516,12 @@ def test_interactive_near_duplicate_tag_is_offered(cli: Run, sample_catalogue: P
 def test_interactive_same_url_stops_at_once(cli: Run, sample_catalogue: Path) -> None:
     before = sample_catalogue.read_bytes()
     result = cli(
-        "add", "--no-fetch", "-c", str(sample_catalogue),
-        input=lines(UBER_URL + "?utm_source=newsletter"), env=INTERACTIVE,
+        "add",
+        "--no-fetch",
+        "-c",
+        str(sample_catalogue),
+        input=lines(UBER_URL + "?utm_source=newsletter"),
+        env=INTERACTIVE,
     )
     assert result.exit_code == 1
     assert "ubers-michelangelo" in result.stderr
@@ -380,7 +532,10 @@ def test_interactive_same_url_stops_at_once(cli: Run, sample_catalogue: Path) ->
 def test_interactive_duplicate_warning_declined(cli: Run, sample_catalogue: Path) -> None:
     before = sample_catalogue.read_bytes()
     result = cli(
-        "add", "--no-fetch", "-c", str(sample_catalogue),
+        "add",
+        "--no-fetch",
+        "-c",
+        str(sample_catalogue),
         input=lines("https://www.uber.com/blog/michelangelo/", "Ubers Michelangelo", "n"),
         env=INTERACTIVE,
     )
@@ -416,8 +571,12 @@ def test_interactive_end_of_input_writes_nothing(
 ) -> None:
     before = sample_catalogue.read_bytes()
     result = cli(
-        "add", "--no-fetch", "-c", str(sample_catalogue),
-        input=lines(*FULL_ANSWERS[:answered]), env=INTERACTIVE,
+        "add",
+        "--no-fetch",
+        "-c",
+        str(sample_catalogue),
+        input=lines(*FULL_ANSWERS[:answered]),
+        env=INTERACTIVE,
     )
     assert result.exit_code == 1
     assert "nothing was written" in result.stderr
@@ -440,14 +599,25 @@ PAGE = html_page(
 
 
 def test_metadata_prefills_the_options_left_out(
-    cli: Run, sample_catalogue: Path, http_server: TestServer  # noqa: F811
+    cli: Run,
+    sample_catalogue: Path,
+    http_server: TestServer,  # noqa: F811
 ) -> None:
     http_server.route("/time-travel", Reply(200, PAGE))
     url = http_server.url("/time-travel")
     before = ids(sample_catalogue)
     result = cli(
-        "add", url, "--kind", "blog", "--section", "platforms", "--org", "Netflix",
-        "--yes", "-c", str(sample_catalogue),
+        "add",
+        url,
+        "--kind",
+        "blog",
+        "--section",
+        "platforms",
+        "--org",
+        "Netflix",
+        "--yes",
+        "-c",
+        str(sample_catalogue),
     )
     assert result.exit_code == 0, result.stderr
     assert http_server.count("/time-travel") >= 1
@@ -461,13 +631,26 @@ def test_metadata_prefills_the_options_left_out(
 
 
 def test_options_win_over_metadata(
-    cli: Run, sample_catalogue: Path, http_server: TestServer  # noqa: F811
+    cli: Run,
+    sample_catalogue: Path,
+    http_server: TestServer,  # noqa: F811
 ) -> None:
     http_server.route("/p", Reply(200, PAGE))
     before = ids(sample_catalogue)
     result = cli(
-        "add", http_server.url("/p"), "--title", "My own title", "--year", "2017",
-        "--kind", "talk", "--section", "platforms", "--yes", "-c", str(sample_catalogue),
+        "add",
+        http_server.url("/p"),
+        "--title",
+        "My own title",
+        "--year",
+        "2017",
+        "--kind",
+        "talk",
+        "--section",
+        "platforms",
+        "--yes",
+        "-c",
+        str(sample_catalogue),
     )
     assert result.exit_code == 0, result.stderr
     [new] = added(sample_catalogue, before)
@@ -476,15 +659,26 @@ def test_options_win_over_metadata(
 
 
 def test_duplicate_check_uses_the_fetched_title(
-    cli: Run, sample_catalogue: Path, http_server: TestServer  # noqa: F811
+    cli: Run,
+    sample_catalogue: Path,
+    http_server: TestServer,  # noqa: F811
 ) -> None:
     http_server.route(
         "/uber", Reply(200, html_page(meta=[("property", "og:title", "Uber's Michelangelo")]))
     )
     before = sample_catalogue.read_bytes()
     result = cli(
-        "add", http_server.url("/uber"), "--title", "An ML platform at a ride-hailing company",
-        "--kind", "blog", "--section", "platforms", "--yes", "-c", str(sample_catalogue),
+        "add",
+        http_server.url("/uber"),
+        "--title",
+        "An ML platform at a ride-hailing company",
+        "--kind",
+        "blog",
+        "--section",
+        "platforms",
+        "--yes",
+        "-c",
+        str(sample_catalogue),
     )
     assert result.exit_code == 1
     assert "ubers-michelangelo" in result.stderr
@@ -492,12 +686,23 @@ def test_duplicate_check_uses_the_fetched_title(
 
 
 def test_failed_fetch_warns_and_falls_back(
-    cli: Run, sample_catalogue: Path, http_server: TestServer  # noqa: F811
+    cli: Run,
+    sample_catalogue: Path,
+    http_server: TestServer,  # noqa: F811
 ) -> None:
     before = ids(sample_catalogue)
     result = cli(
-        "add", http_server.url("/gone"), "--title", NEW_TITLE, "--kind", "blog",
-        "--section", "platforms", "--yes", "-c", str(sample_catalogue),
+        "add",
+        http_server.url("/gone"),
+        "--title",
+        NEW_TITLE,
+        "--kind",
+        "blog",
+        "--section",
+        "platforms",
+        "--yes",
+        "-c",
+        str(sample_catalogue),
     )
     assert result.exit_code == 0, result.stderr
     warnings = [line for line in result.stderr.splitlines() if "warning" in line]
@@ -506,12 +711,21 @@ def test_failed_fetch_warns_and_falls_back(
 
 
 def test_failed_fetch_without_title_is_exit_2(
-    cli: Run, sample_catalogue: Path, http_server: TestServer  # noqa: F811
+    cli: Run,
+    sample_catalogue: Path,
+    http_server: TestServer,  # noqa: F811
 ) -> None:
     before = sample_catalogue.read_bytes()
     result = cli(
-        "add", http_server.url("/gone"), "--kind", "blog", "--section", "platforms",
-        "--yes", "-c", str(sample_catalogue),
+        "add",
+        http_server.url("/gone"),
+        "--kind",
+        "blog",
+        "--section",
+        "platforms",
+        "--yes",
+        "-c",
+        str(sample_catalogue),
     )
     assert result.exit_code == 2
     assert "--title" in result.stderr.splitlines()[-1]
@@ -519,16 +733,16 @@ def test_failed_fetch_without_title_is_exit_2(
 
 
 def test_interactive_defaults_come_from_the_page(
-    cli: Run, sample_catalogue: Path, http_server: TestServer  # noqa: F811
+    cli: Run,
+    sample_catalogue: Path,
+    http_server: TestServer,  # noqa: F811
 ) -> None:
     http_server.route("/time-travel", Reply(200, PAGE))
     url = http_server.url("/time-travel")
     before = ids(sample_catalogue)
     # Enter everywhere except sections, tags (no default) and the org (cleared with "-").
     answers = [url, "", "", "platforms", "", "", "-", "", "", "y"]
-    result = cli(
-        "add", "-c", str(sample_catalogue), input=lines(*answers), env=INTERACTIVE
-    )
+    result = cli("add", "-c", str(sample_catalogue), input=lines(*answers), env=INTERACTIVE)
     assert result.exit_code == 0, result.stderr
     assert f"[{NEW_TITLE}]" in result.stderr
     [new] = added(sample_catalogue, before)
