@@ -243,7 +243,7 @@ def test_hundreds_of_urls_on_a_bounded_number_of_connections(http_server: TestSe
     assert sorted(seen) == sorted(urls)
     assert all(r.outcome == OK for r in results)
     assert http_server.count("/x") == 400
-    assert http_server.max_open_connections <= 2 * 8  # in flight + idle keep-alive
+    assert http_server.max_open_connections <= 8  # one host: one pool of --per-host
 
 
 # ----------------------------------------------------------------- option parsing
@@ -297,3 +297,21 @@ def test_bad_options_are_input_errors() -> None:
         CheckOptions(concurrency=0)
     with pytest.raises(InputError, match="--timeout"):
         CheckOptions(timeout=0)
+
+
+def test_more_hosts_than_open_pools(http_server: TestServer) -> None:
+    # 12 servers (12 host:port pools) with room for 8 pools: idle pools are closed and
+    # reopened as the round-robin queue comes back to their host; every link still works.
+    servers = [http_server] + [TestServer().start() for _ in range(11)]
+    try:
+        urls = []
+        for server in servers:
+            server.route("/a", Reply(200))
+            urls += [server.url(f"/a?{i}") for i in range(3)]
+        results = check_links(urls, CheckOptions(concurrency=2, per_host=2, host_delay=0))
+        assert [r.outcome for r in results] == [OK] * len(urls)
+        assert all(server.count("/a") == 3 for server in servers)
+        assert all(server.max_open_connections <= 2 for server in servers)
+    finally:
+        for server in servers[1:]:
+            server.stop()
