@@ -160,6 +160,13 @@ def test_threshold_option(cli: Cli, dupes: Path) -> None:
 # --------------------------------------------------------------------------- --merge
 
 
+def test_help_states_the_default_threshold(cli: Cli) -> None:
+    from mlsd_cli.matching import DEFAULT_THRESHOLD
+
+    result = cli("dedupe", "--help")
+    assert f"Default: {DEFAULT_THRESHOLD:g}," in " ".join(result.stdout.split())
+
+
 def test_merge_needs_a_terminal(cli: Cli, dupes: Path) -> None:
     before = dupes.read_bytes()
     result = cli("dedupe", "-c", str(dupes), "--merge")

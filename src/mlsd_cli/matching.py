@@ -80,7 +80,7 @@ class DuplicateGroup:
     #: "same-url", "similar-title" or "both" (URL and title evidence in the group).
     reason: str
     #: The weakest link: the lowest score among the matched pairs that hold the group
-    #: together (100 for the same URL).
+    #: together (100 for the same URL), to one decimal.
     score: float
 
 
@@ -321,7 +321,9 @@ def _groups(catalogue: Catalogue, index: MatchIndex, threshold: float) -> list[D
         if len(members) < 2:
             continue
         score, reason = stats[root]
-        groups.append(DuplicateGroup(tuple(ids[m] for m in members), labels[reason], score))
+        groups.append(
+            DuplicateGroup(tuple(ids[m] for m in members), labels[reason], round(score, 1))
+        )
     return groups
 
 

@@ -38,7 +38,7 @@ def command(
             min=0.0,
             max=100.0,
             help="Title similarity (0-100) from which two titles count as one. "
-            "Default: the measured one (see docs/matching.md).",
+            "Default: 95, chosen by measurement (docs/matching.md).",
             show_default=False,
         ),
     ] = None,
