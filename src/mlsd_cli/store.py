@@ -287,30 +287,40 @@ def read_bytes(path: Path) -> bytes:
 
 def load(path: Path | CatalogueLocation) -> Catalogue:
     """Read and validate the catalogue at ``path``. Raises CatalogueError."""
+    return load_with_digest(path)[0]
+
+
+def load_with_digest(path: Path | CatalogueLocation) -> tuple[Catalogue, str]:
+    """:func:`load`, and the content hash of the bytes read: a key for data derived from them
+    (``mlsd search`` keeps its index of a large catalogue in :func:`cache_dir` under it)."""
     path = path.path if isinstance(path, CatalogueLocation) else Path(path)
     # Loading allocates hundreds of thousands of containers and no cycles: the cyclic GC
     # would rescan them again and again (it doubles the load time of a 100k catalogue).
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        catalogue = _load(path)
+        return _load(path)
     finally:
         if gc_was_enabled:
             gc.enable()
-    return catalogue
 
 
-def _load(path: Path) -> Catalogue:
+def cache_dir() -> Path:
+    """Where mlsd keeps caches ($MLSD_CACHE_DIR, else $XDG_CACHE_HOME/mlsd or ~/.cache/mlsd)."""
+    return _cache_dir()
+
+
+def _load(path: Path) -> tuple[Catalogue, str]:
     data = read_bytes(path)
-    if len(data) < CACHE_MIN_BYTES:
-        return parse_catalogue(data, str(path))
     digest = _digest(data)
+    if len(data) < CACHE_MIN_BYTES:
+        return parse_catalogue(data, str(path)), digest
     cached = _read_cache(path, digest)
     if cached is not None:
-        return cached
+        return cached, digest
     catalogue = parse_catalogue(data, str(path))
     _write_cache(path, digest, catalogue)
-    return catalogue
+    return catalogue, digest
 
 
 # --------------------------------------------------------------------------- saving
