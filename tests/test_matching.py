@@ -335,7 +335,8 @@ def test_find_duplicates_of_excludes_the_entry_itself_and_declared_pairs() -> No
         _r("m2", "Internals of Metaflow"),
         _r("m3", "Internals of Metaflow"),
     )
-    cat.not_duplicates = [("m1", "m3")]
+    cat.not_duplicates = [("m1", "m3"), ("m2", "m4")]
+    cat.resources.append(_r("m4", "Something else"))
     found = find_duplicates_of(
         cat, url="https://youtu.be/8jTo3bVni3E", title="Internals of Metaflow", exclude_id="m1"
     )

@@ -216,8 +216,9 @@ def find_duplicates_of(
                 found[i] = (max(best, float(score)), reasons | {SIMILAR_TITLE})
     declared = set()
     if exclude_id:
-        declared = {b if a == exclude_id else a for a, b in catalogue.not_duplicates}
-        declared.discard(exclude_id)
+        declared = {
+            b if a == exclude_id else a for a, b in catalogue.not_duplicates if exclude_id in (a, b)
+        }
     out = []
     for i, (score, reasons) in found.items():
         r = index.resources[i]
