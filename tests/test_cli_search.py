@@ -277,3 +277,24 @@ def test_terminal_nothing_found(catalogue_file: Path) -> None:
     finally:
         child.close(force=True)
     assert child.exitstatus == 0
+
+
+def test_large_catalogue_index_is_cached_and_gives_the_same_results(
+    cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from .test_search import _big_catalogue
+
+    path = tmp_path / "big.toml"
+    store.save(_big_catalogue(), path)
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("MLSD_CACHE_DIR", str(cache))
+    first = search(cli, path, "feature", "ranking", "--json")
+    assert first.exit_code == 0, first.stderr
+    assert len(list(cache.glob("search-*.bin"))) == 1
+    again = search(cli, path, "feature", "ranking", "--json")
+    assert again.stdout == first.stdout
+    top = json.loads(first.stdout)[0]
+    assert {"feature", "ranking"} <= set(top["matched"]) and top["score"] >= 50
+    misspelt = search(cli, path, "kafak", "--org", "uber", "--json")
+    found = json.loads(misspelt.stdout)
+    assert found and all(obj["org"] == "Uber" and "kafka" in obj["matched"] for obj in found)

@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 import pytest
 
 from mlsd_cli.errors import InputError
 from mlsd_cli.filters import make_filter
 from mlsd_cli.models import Catalogue, Resource, Section
-from mlsd_cli.search import STOP_WORDS, SearchHit, fold, query_words, search, stem
+from mlsd_cli.search import (
+    INDEX_CACHE_MIN_RESOURCES,
+    STOP_WORDS,
+    SearchHit,
+    SearchIndex,
+    cached_index,
+    fold,
+    query_words,
+    search,
+    stem,
+)
 
 
 def _catalogue() -> Catalogue:
@@ -396,3 +409,127 @@ def test_non_ascii_text_keeps_entries_apart() -> None:
     assert ids(search(cat, "kafka")) == ["after"]
     assert ids(search(cat, "flink")) == ["last"]
     assert ids(search(cat, "strasse")) == ["strasse"]
+
+
+# ----------------------------------------------------------------- the index and its cache
+
+
+def _big_catalogue(n: int = INDEX_CACHE_MIN_RESOURCES) -> Catalogue:
+    words = ["kafka", "feature", "store", "ranking", "fraud", "serving", "Grbović", "straße"]
+    resources = [
+        Resource(
+            id=f"r{i}",
+            title=f"{words[i % 8]} {words[(i * 3) % 8]} notes {i}",
+            kind="blog",
+            sections=["s"],
+            org=["Uber", None, "Netflix"][i % 3],
+            authors=[f"Author {words[(i * 5) % 8]}"],
+            tags=["recsys"] if i % 7 == 0 else [],
+            description=f"See [link](https://example.com/{i}) about {words[(i * 7) % 8]}.",
+        )
+        for i in range(n)
+    ]
+    return Catalogue(sections=[Section("s", "Section")], resources=resources)
+
+
+QUERIES = ["kafka store", "fraud", "grbovic", "strasse", "recomender", "netflix serving", "example"]
+
+
+def test_index_round_trips_through_bytes() -> None:
+    cat = _big_catalogue(300)
+    built = SearchIndex.build(cat)
+    again = SearchIndex.from_bytes(built.to_bytes("key-1"), "key-1", 300)
+    assert again is not None
+    assert again.vocabulary() == built.vocabulary()
+    for query in QUERIES:
+        assert search(cat, query, index=again) == search(cat, query), query
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        lambda b: b[:-10],  # truncated
+        lambda b: b + b"x",  # longer than its header says
+        lambda b: b"garbage" + b,  # not an index
+        lambda b: b.replace(b'"format": 1', b'"format": 99'),  # another format
+        lambda b: b.replace(b'"parts": [', b'"parts": [-1, '),  # a header that lies
+        lambda b: b"",
+    ],
+)
+def test_a_spoilt_index_is_ignored(spoil: Callable[[bytes], bytes]) -> None:
+    cat = _big_catalogue(300)
+    data = SearchIndex.build(cat).to_bytes("key-1")
+    assert SearchIndex.from_bytes(data, "key-1", 300) is not None
+    assert SearchIndex.from_bytes(spoil(data), "key-1", 300) is None
+
+
+@pytest.mark.parametrize(
+    "bounds",
+    [
+        lambda b: list(reversed(b)),  # not increasing
+        lambda b: [*b[:-1], b[-1] + 5],  # past the end of the text
+        lambda b: [0, *b[1:]],  # an entry starting before the first
+    ],
+)
+def test_an_index_with_impossible_offsets_is_ignored(
+    bounds: Callable[[list[int]], list[int]],
+) -> None:
+    index = SearchIndex.build(_big_catalogue(300))
+    index.fields[2].bounds = bounds(index.fields[2].bounds)
+    assert SearchIndex.from_bytes(index.to_bytes("k"), "k", 300) is None
+
+
+def test_an_index_for_another_key_or_size_is_ignored() -> None:
+    data = SearchIndex.build(_big_catalogue(300)).to_bytes("key-1")
+    assert SearchIndex.from_bytes(data, "key-2", 300) is None
+    assert SearchIndex.from_bytes(data, "key-1", 299) is None
+
+
+def test_a_mismatched_index_is_not_used() -> None:
+    small = _big_catalogue(10)
+    other = SearchIndex.build(_big_catalogue(20))
+    assert search(small, "kafka", index=other) == search(small, "kafka")
+
+
+def test_cached_index_is_written_once_and_reused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cat = _big_catalogue()
+    path = tmp_path / "resources.toml"
+    path.write_text("placeholder", encoding="utf-8")
+    cache = tmp_path / "cache"
+    first = cached_index(cat, path, "digest-1", cache)
+    files = list(cache.glob("search-*.bin"))
+    assert len(files) == 1
+
+    def no_build(_catalogue: Catalogue) -> SearchIndex:
+        raise AssertionError("the cached index was not used")
+
+    monkeypatch.setattr(SearchIndex, "build", staticmethod(no_build))
+    second = cached_index(cat, path, "digest-1", cache)
+    for query in QUERIES:
+        assert search(cat, query, index=second) == search(cat, query, index=first)
+    monkeypatch.undo()
+    # new content (another digest): rebuilt, and the one file replaced
+    cached_index(cat, path, "digest-2", cache)
+    assert list(cache.glob("search-*.bin")) == files
+    assert SearchIndex.from_bytes(files[0].read_bytes(), "digest-2", len(cat.resources))
+
+
+def test_small_catalogues_and_no_cache_write_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "resources.toml"
+    cached_index(_big_catalogue(50), path, "d", tmp_path / "a")
+    assert not (tmp_path / "a").exists()
+    monkeypatch.setenv("MLSD_NO_CACHE", "1")
+    cached_index(_big_catalogue(), path, "d", tmp_path / "b")
+    assert not (tmp_path / "b").exists()
+
+
+def test_unwritable_cache_directory_still_searches(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("x", encoding="utf-8")
+    cat = _big_catalogue()
+    index = cached_index(cat, tmp_path / "resources.toml", "d", blocker / "cache")
+    assert search(cat, "kafka", index=index) == search(cat, "kafka")

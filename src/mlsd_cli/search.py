@@ -27,20 +27,27 @@ There is no Python loop over all entries per query word.
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import hashlib
 import heapq
+import json
 import math
+import os
 import re
+import tempfile
 import unicodedata
+from array import array
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
 from itertools import accumulate, count
-from operator import add, attrgetter
+from operator import add, attrgetter, lt
+from pathlib import Path
 
 from mlsd_cli.errors import InputError
-from mlsd_cli.filters import ResourceFilter, apply
+from mlsd_cli.filters import ResourceFilter, matches
 from mlsd_cli.models import Catalogue, Resource
 
 _STOP_WORDS = """a about an and are as at be by can do does for from how i in into is it its of
@@ -63,6 +70,7 @@ FIELDS: tuple[tuple[str, float], ...] = (
 #: The fields whose words a misspelt query word is corrected to (descriptions are long, and
 #: full of words nobody searches for: leaving them out keeps large catalogues fast).
 VOCABULARY_FIELDS = frozenset(("title", "tags", "org", "authors", "venue", "sections"))
+_WEIGHTS = dict(FIELDS)
 
 #: How well a catalogue word matches a query word.
 EXACT = 1.0
@@ -111,6 +119,17 @@ def query_words(query: str) -> list[str]:
     return list(dict.fromkeys(kept))
 
 
+def checked_query_words(query: str) -> list[str]:
+    """:func:`query_words`, raising InputError when there are none."""
+    words = query_words(query)
+    if not words:
+        raise InputError(
+            "the search query is empty",
+            hint='give one or more words, for example: mlsd search "feature store"',
+        )
+    return words
+
+
 def stem(word: str) -> str:
     """A light English stem: 'recommendations' -> 'recommend', 'systems' -> 'system'.
 
@@ -128,33 +147,37 @@ def stem(word: str) -> str:
 
 
 class _Field:
-    """One field of every selected resource, folded into a single string.
+    """One field of every resource, folded into a single string.
 
     Words are found with ``str.find`` and mapped back to resources by bisecting ``bounds``.
     """
 
     __slots__ = ("blob", "bounds", "name", "weight")
 
-    def __init__(self, name: str, weight: float, texts: list[str]) -> None:
-        # texts: one per resource, in order.
+    def __init__(self, name: str, blob: str, bounds: list[int]) -> None:
         self.name = name
-        self.weight = weight
+        self.weight = _WEIGHTS[name]
+        self.blob = blob
+        #: Where each resource's text but the first starts in ``blob``.
+        self.bounds = bounds
+
+    @classmethod
+    def from_texts(cls, name: str, texts: list[str]) -> _Field:
+        """``texts``: the field of each resource, in catalogue order."""
         blob = _SEP.join(texts)
         if blob.count(_SEP) != len(texts) - 1:  # a text contained the separator itself
             texts = [t.replace(_SEP, " ") for t in texts]
             blob = _SEP.join(texts)
         if blob.isascii():
             blob = blob.lower()  # the same as fold() for ASCII, and no offset moves
-        else:
-            # Folding may change a text's length ('ß' -> 'ss'): fold each text on its own.
-            texts = list(map(fold, texts))
-            blob = _SEP.join(texts)
+            lengths = map(len, texts)
+        else:  # folding may change a text's length ('ß' -> 'ss'): measure the folded texts
+            blob = fold(blob)
+            lengths = map(len, blob.split(_SEP))
         if name == "description" and "://" in blob:
             # Blank out link targets without moving any offset.
             blob = _URL.sub(lambda m: " " * len(m.group()), blob)
-        self.blob = blob
-        #: Where each resource's text but the first starts in ``blob``.
-        self.bounds = list(map(add, accumulate(map(len, texts)), count(1)))
+        return cls(name, blob, list(map(add, accumulate(lengths), count(1))))
 
     def words_from(self, root: str) -> dict[str, set[int]]:
         """Catalogue words starting with ``root`` -> the resources (indexes) holding them."""
@@ -202,30 +225,160 @@ class _Field:
         return set(_WORD.findall(" ".join(set(self.blob.split()))))
 
 
-def _fields(catalogue: Catalogue, resources: Sequence[Resource]) -> list[_Field]:
-    """The searched fields, read in one pass with C-level map/zip (no Python code per entry)."""
-    names = [name for name, _weight in FIELDS]
-    rows = map(attrgetter(*names), resources)
-    columns = dict(zip(names, zip(*rows, strict=True), strict=True))
-    # A section's own title only: its ancestors' titles ("... (the book): resources by
-    # chapter") would make their words match nearly every entry.
-    labels = catalogue.section_titles()
-    fields = []
-    for name, weight in FIELDS:
-        column = columns[name]
-        if name in ("tags", "authors", "sections"):
-            texts = list(map(" | ".join, column))
-            if name == "sections":
-                titles = {
-                    ids: " | ".join(labels.get(s, s) for s in ids.split(" | "))
-                    for ids in set(texts)
-                }
-                texts = list(map(titles.__getitem__, texts))
-        else:
-            # Optional strings: None -> "" ({None: ""}.get(v, v) is v for any other value).
-            texts = list(map({None: ""}.get, column, column))
-        fields.append(_Field(name, weight, texts))
-    return fields
+class SearchIndex:
+    """The searchable text of a catalogue: every field of every resource, folded.
+
+    Building it reads each resource once (C-level map/zip, no Python code per entry). It can be
+    kept in a file (:meth:`to_bytes`, :meth:`from_bytes`) so that searching a large catalogue
+    again does not rebuild it; :func:`cached_index` does that.
+    """
+
+    def __init__(self, fields: list[_Field], size: int, vocabulary: list[str] | None = None):
+        self.fields = fields
+        #: How many resources the index covers.
+        self.size = size
+        self._vocabulary = vocabulary
+
+    @classmethod
+    def build(cls, catalogue: Catalogue) -> SearchIndex:
+        with _no_cyclic_gc():
+            return cls._build(catalogue)
+
+    @classmethod
+    def _build(cls, catalogue: Catalogue) -> SearchIndex:
+        resources = catalogue.resources
+        if not resources:
+            return cls([_Field(name, "", []) for name, _weight in FIELDS], 0)
+        names = [name for name, _weight in FIELDS]
+        rows = map(attrgetter(*names), resources)
+        columns = dict(zip(names, zip(*rows, strict=True), strict=True))
+        # A section's own title only: its ancestors' titles ("... (the book): resources by
+        # chapter") would make their words match nearly every entry.
+        labels = catalogue.section_titles()
+        fields = []
+        for name in names:
+            column = columns[name]
+            if name in ("tags", "authors", "sections"):
+                texts = list(map(" | ".join, column))
+                if name == "sections":
+                    titles = {
+                        ids: " | ".join(labels.get(s, s) for s in ids.split(" | "))
+                        for ids in set(texts)
+                    }
+                    texts = list(map(titles.__getitem__, texts))
+            else:
+                # Optional strings: None -> "" ({None: ""}.get(v, v) is v for any other value).
+                texts = list(map({None: ""}.get, column, column))
+            fields.append(_Field.from_texts(name, texts))
+        return cls(fields, len(resources))
+
+    def vocabulary(self) -> list[str]:
+        """The words fuzzy corrections are drawn from (see :data:`VOCABULARY_FIELDS`)."""
+        if self._vocabulary is None:
+            words: set[str] = set()
+            for field in self.fields:
+                if field.name in VOCABULARY_FIELDS:
+                    words |= field.vocabulary()
+            self._vocabulary = sorted(words)
+        return self._vocabulary
+
+    def to_bytes(self, key: str) -> bytes:
+        """The index (vocabulary included) as bytes, tagged with ``key`` (a content hash)."""
+        parts = [f.blob.encode("utf-8") for f in self.fields]
+        parts += [array("q", f.bounds).tobytes() for f in self.fields]
+        parts.append("\n".join(self.vocabulary()).encode("utf-8"))
+        header = {
+            "format": _INDEX_FORMAT,
+            "key": key,
+            "size": self.size,
+            "fields": [f.name for f in self.fields],
+            "parts": [len(p) for p in parts],
+        }
+        head = json.dumps(header).encode("utf-8")
+        return b"".join([_INDEX_MAGIC, len(head).to_bytes(4, "big"), head, *parts])
+
+    @classmethod
+    def from_bytes(cls, data: bytes, key: str, size: int) -> SearchIndex | None:
+        """The index in ``data`` if it is one, for ``key`` and ``size`` resources; else None.
+
+        Checked with care (the cache directory may be writable by others): a bad file is
+        never trusted, only ignored.
+        """
+        try:
+            if not data.startswith(_INDEX_MAGIC):
+                return None
+            start = len(_INDEX_MAGIC) + 4
+            end = start + int.from_bytes(data[len(_INDEX_MAGIC) : start], "big")
+            header = json.loads(data[start:end])
+            names = [name for name, _weight in FIELDS]
+            if (
+                header.get("format") != _INDEX_FORMAT
+                or header.get("key") != key
+                or header.get("size") != size
+                or header.get("fields") != names
+                or len(header["parts"]) != 2 * len(names) + 1
+                or min(header["parts"]) < 0
+                or sum(header["parts"]) != len(data) - end
+            ):
+                return None
+            parts, offset = [], end
+            for length in header["parts"]:
+                parts.append(data[offset : offset + length])
+                offset += length
+            fields = []
+            for i, name in enumerate(names):
+                blob = parts[i].decode("utf-8")
+                bounds = array("q")
+                bounds.frombytes(parts[len(names) + i])
+                if size and (
+                    len(bounds) != size
+                    or bounds[-1] != len(blob) + 1
+                    or not all(map(lt, bounds, bounds[1:]))
+                    or bounds[0] < 1
+                ):
+                    return None
+                fields.append(_Field(name, blob, bounds.tolist()))
+            vocabulary = parts[-1].decode("utf-8").split("\n") if parts[-1] else []
+            return cls(fields, size, vocabulary)
+        except (ValueError, TypeError, KeyError, AttributeError, UnicodeDecodeError):
+            return None
+
+
+#: Catalogues with fewer resources are indexed on the fly: faster than reading a file.
+INDEX_CACHE_MIN_RESOURCES = 2000
+_INDEX_MAGIC = b"mlsd-search-index\n"
+_INDEX_FORMAT = 1
+
+
+def cached_index(catalogue: Catalogue, path: Path, key: str, cache_dir: Path) -> SearchIndex:
+    """The index of ``catalogue`` (read from ``path``, whose content hash is ``key``).
+
+    Large catalogues keep their index in ``cache_dir`` (one file per catalogue path, replaced
+    when the content changes); small ones, and any failure to read or write the file, simply
+    build it. Set MLSD_NO_CACHE to never read or write the file.
+    """
+    size = len(catalogue.resources)
+    if size < INDEX_CACHE_MIN_RESOURCES or os.environ.get("MLSD_NO_CACHE"):
+        return SearchIndex.build(catalogue)
+    name = hashlib.blake2b(str(path.resolve()).encode(), digest_size=12).hexdigest()
+    target = cache_dir / f"search-{name}.bin"
+    with contextlib.suppress(OSError):
+        index = SearchIndex.from_bytes(target.read_bytes(), key, size)
+        if index is not None:
+            return index
+    index = SearchIndex.build(catalogue)
+    with contextlib.suppress(OSError):
+        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".bin")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(index.to_bytes(key))
+            os.replace(tmp, target)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+    return index
 
 
 @dataclass
@@ -255,23 +408,31 @@ def _similarity(word: str, term: str, word_stem: str) -> float:
     return 0.0
 
 
-def _matches(word: str, fields: list[_Field], vocabulary: _Vocabulary) -> list[_Match]:
-    """Where one query word occurs: as itself, in another form, as a prefix, or corrected."""
+def _matches(word: str, index: SearchIndex, allowed: set[int] | None) -> list[_Match]:
+    """Where one query word occurs: as itself, in another form, as a prefix, or corrected.
+
+    Only the resources in ``allowed`` count (all of them when it is None).
+    """
     found: list[_Match] = []
+
+    def add(field: _Field, term: str, docs: set[int], sim: float, contained: bool) -> None:
+        if allowed is not None:
+            docs &= allowed
+        if docs:
+            found.append(_Match(field, term, docs, sim, contained))
+
     word_stem = stem(word)
     # Where to look: the stem, as a prefix ('librar' for both 'library' and 'libraries').
     root = word_stem if word.startswith(word_stem) else word_stem[:-1]
-    for field in fields:
+    for field in index.fields:
         if len(word) >= PREFIX_MIN_LENGTH:
             for term, docs in field.words_from(root if len(root) >= 3 else word).items():
                 sim = _similarity(word, term, word_stem)
                 if sim:
-                    found.append(_Match(field, term, docs, sim, True))
+                    add(field, term, docs, sim, True)
         else:  # a short word: whole words only, and its plural ('ad' finds 'ads')
             for term, sim in ((word, EXACT), (word + "s", SAME_STEM)):
-                docs = field.word(term)
-                if docs:
-                    found.append(_Match(field, term, docs, sim, True))
+                add(field, term, field.word(term), sim, True)
     if (
         any(m.similarity >= SAME_STEM for m in found)
         or len(word) < FUZZY_MIN_LENGTH
@@ -282,31 +443,13 @@ def _matches(word: str, fields: list[_Field], vocabulary: _Vocabulary) -> list[_
 
     cutoff = 85.0 if len(word) <= 4 else 80.0
     for term, ratio, _index in process.extract(
-        word, vocabulary.words(), scorer=fuzz.ratio, score_cutoff=cutoff, limit=FUZZY_LIMIT
+        word, index.vocabulary(), scorer=fuzz.ratio, score_cutoff=cutoff, limit=FUZZY_LIMIT
     ):
         if _similarity(word, term, word_stem):
             continue  # already found above
-        for field in fields:
-            docs = field.word(term)
-            if docs:
-                found.append(_Match(field, term, docs, FUZZY * ratio / 100.0, False))
+        for field in index.fields:
+            add(field, term, field.word(term), FUZZY * ratio / 100.0, False)
     return found
-
-
-class _Vocabulary:
-    """The words fuzzy corrections are drawn from, built only when a query word needs one."""
-
-    def __init__(self, fields: list[_Field]) -> None:
-        self._fields = [f for f in fields if f.name in VOCABULARY_FIELDS]
-        self._words: list[str] | None = None
-
-    def words(self) -> list[str]:
-        if self._words is None:
-            words: set[str] = set()
-            for field in self._fields:
-                words |= field.vocabulary()
-            self._words = sorted(words)
-        return self._words
 
 
 def _best_values(matches: list[_Match]) -> dict[int, float]:
@@ -325,44 +468,54 @@ def search(
     *,
     selection: ResourceFilter | None = None,
     limit: int | None = None,
+    index: SearchIndex | None = None,
 ) -> list[SearchHit]:
     """The resources matching ``query``, best first (see the module docstring).
 
     ``selection`` restricts the search to the resources passing a filter; ``limit`` keeps the
-    best N. Raises InputError when the query has no words.
+    best N; ``index`` is the catalogue's :class:`SearchIndex` if the caller has it (else it is
+    built). Raises InputError when the query has no words.
     """
-    # Searching allocates many short-lived containers and never makes a reference cycle: the
-    # cyclic garbage collector would only re-scan the whole catalogue again and again.
+    with _no_cyclic_gc():
+        return _search(catalogue, query, selection, limit, index)
+
+
+@contextlib.contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Indexing and searching allocate many short-lived containers and never make a reference
+    cycle: the cyclic garbage collector would only re-scan the whole catalogue again and again.
+    """
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _search(catalogue, query, selection, limit)
+        yield
     finally:
         if collecting:
             gc.enable()
 
 
 def _search(
-    catalogue: Catalogue, query: str, selection: ResourceFilter | None, limit: int | None
+    catalogue: Catalogue,
+    query: str,
+    selection: ResourceFilter | None,
+    limit: int | None,
+    index: SearchIndex | None,
 ) -> list[SearchHit]:
-    words = query_words(query)
-    if not words:
-        raise InputError(
-            "the search query is empty",
-            hint='give one or more words, for example: mlsd search "feature store"',
-        )
-    resources = (
-        catalogue.resources if selection is None or selection.empty else apply(catalogue, selection)
-    )
-    if not resources or (limit is not None and limit <= 0):
+    words = checked_query_words(query)
+    resources = catalogue.resources
+    allowed: set[int] | None = None
+    if selection is not None and not selection.empty:
+        allowed = {i for i, r in enumerate(resources) if matches(r, selection)}
+    if not resources or allowed == set() or (limit is not None and limit <= 0):
         return []
-    fields = _fields(catalogue, resources)
-    vocabulary = _Vocabulary(fields)
-    matches = [_matches(w, fields, vocabulary) for w in words]
+    if index is None or index.size != len(resources):
+        index = SearchIndex.build(catalogue)
+    found = [_matches(w, index, allowed) for w in words]
 
     # Relevance: each word's best weighted similarity, weighted by how rare the word is.
-    best = [_best_values(m) for m in matches]
-    idf = [math.log(1.0 + len(resources) / (1.0 + len(b))) for b in best]
+    best = [_best_values(m) for m in found]
+    searched = len(resources) if allowed is None else len(allowed)
+    idf = [math.log(1.0 + searched / (1.0 + len(b))) for b in best]
     total_idf = sum(idf)
     relevance: dict[int, float] = {}
     get = relevance.get
@@ -372,11 +525,11 @@ def _search(
             relevance[d] = get(d, 0.0) + share * value
     # Entries containing every word come first; a phrase in the title adds a little.
     complete = set.intersection(
-        *({d for m in word_matches if m.contained for d in m.docs} for word_matches in matches)
+        *(set().union(*(m.docs for m in word_matches if m.contained)) for word_matches in found)
     )
     if len(words) > 1:
         phrase = " ".join(_WORD.findall(fold(query)))
-        for d in fields[0].word(phrase) & complete:
+        for d in index.fields[0].word(phrase) & complete:
             relevance[d] += PHRASE_BONUS
     for d in complete:
         relevance[d] += _COMPLETE
@@ -393,7 +546,7 @@ def _search(
     for d, value in ranked:
         tier = value >= _COMPLETE
         score = 50.0 * tier + 50.0 * (value - _COMPLETE * tier) / (1.0 + PHRASE_BONUS)
-        terms = {m.term for word_matches in matches for m in word_matches if d in m.docs}
+        terms = {m.term for word_matches in found for m in word_matches if d in m.docs}
         hits.append(SearchHit(resources[d], round(score, 2), tuple(sorted(terms))))
     return hits
 

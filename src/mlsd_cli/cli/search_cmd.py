@@ -21,7 +21,7 @@ from mlsd_cli.cli.common import (
     console,
     echo,
     handle_errors,
-    load_catalogue,
+    locate,
     print_json,
     stdout_is_terminal,
 )
@@ -72,13 +72,17 @@ def command(
 
       mlsd search grbovic --json --limit 5
     """  # noqa: E501
-    from mlsd_cli.search import query_words, search
+    from mlsd_cli import store
+    from mlsd_cli.search import cached_index, checked_query_words, query_words, search
 
     text = " ".join(query)
-    _location, cat = load_catalogue(catalogue)
+    location = locate(catalogue)
+    cat, digest = store.load_with_digest(location)
     selection = build_filter(cat, section, tag, kind, org, year, since, no_url)
+    checked_query_words(text)  # an empty query is an error before any indexing work
+    index = cached_index(cat, location.path, digest, store.cache_dir())
     # One more than asked, to tell whether there are more.
-    hits = search(cat, text, selection=selection, limit=limit + 1)
+    hits = search(cat, text, selection=selection, limit=limit + 1, index=index)
     more = len(hits) > limit
     hits = hits[:limit]
     if json_out:

@@ -1,0 +1,216 @@
+"""Whole-process wall time of `mlsd search` and `mlsd list`, beside `python -c pass`.
+
+    python benchmarks/bench_cli.py                 # print the table
+    python benchmarks/bench_cli.py --write         # ...and put it in docs/benchmarks.md
+    python benchmarks/bench_cli.py --sizes 1000 --rounds 3   # a quick look
+
+Catalogues: the shipped resources.toml, and synthetic ones of 1k, 10k and 100k entries made by
+benchmarks/generate.py (kept in benchmarks/out/, which git ignores). Every command runs as a
+real process, the installed `mlsd` console script of the interpreter running this script
+(never a pyenv shim), with its output piped (plain text, as in scripts). The machines are
+shared and noisy, so the rounds are interleaved (each round runs every command once, the
+baseline included) and medians are compared as ratios to `python -c pass` of the same run.
+
+Large catalogues are cached by the store after the first read (a JSON file keyed by the
+content hash): "cold" is the first run with an empty cache directory (one run), "warm" the
+median of the rounds after it. The shipped catalogue is below the cache threshold: it is
+always parsed, so cold and warm are the same thing there.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+OUT = HERE / "out"
+DOC = ROOT / "docs" / "benchmarks.md"
+START, END = "<!-- bench:list-search:start -->", "<!-- bench:list-search:end -->"
+
+QUERIES = {
+    "search": ["search", "feature store"],
+    "search (misspelt)": ["search", "recomender systm"],
+}
+LIST = ["list"]
+#: (catalogue, command) -> (limit in seconds, limit as a multiple of `python -c pass`)
+TARGETS = {
+    ("shipped", "search"): (None, 11.0),
+    ("10k", "search"): (0.5, None),
+    ("100k", "search"): (2.0, None),
+}
+
+
+def mlsd_command() -> list[str]:
+    """The installed console script beside this interpreter (not a shim on PATH)."""
+    script = Path(sys.executable).with_name("mlsd")
+    return [str(script)] if script.is_file() else [sys.executable, "-m", "mlsd_cli"]
+
+
+def child_env(cache_dir: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MLSD_")}
+    # What an installed mlsd does: compiled bytecode is written once and reused.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["MLSD_CACHE_DIR"] = str(cache_dir)
+    return env
+
+
+def catalogue_for(name: str) -> Path:
+    if name == "shipped":
+        return ROOT / "resources.toml"
+    n = int(name.removesuffix("k")) * 1000
+    path = OUT / f"catalogue-{n}.toml"
+    if not path.is_file():
+        OUT.mkdir(exist_ok=True)
+        print(f"generating {path.name} ...", file=sys.stderr)
+        subprocess.run(
+            [sys.executable, str(HERE / "generate.py"), str(n), str(path)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+    return path
+
+
+def run_once(argv: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    proc = subprocess.run(argv, env=env, stdin=subprocess.DEVNULL, capture_output=True, check=False)
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(argv)} failed ({proc.returncode}): {proc.stderr.decode()}")
+    return elapsed
+
+
+@dataclass
+class Row:
+    catalogue: str
+    command: str
+    argv: list[str]
+    cold: float | None = None
+    warm: list[float] = field(default_factory=list)
+
+
+def size_name(n: int) -> str:
+    return f"{n // 1000}k"
+
+
+def measure(sizes: list[int], rounds: int) -> tuple[list[float], list[Row], dict[str, int]]:
+    mlsd = mlsd_command()
+    scratch = Path(tempfile.mkdtemp(prefix="mlsd-bench-"))
+    try:
+        env = child_env(scratch / "cache")
+        baseline = [sys.executable, "-c", "pass"]
+        rows: list[Row] = []
+        counts: dict[str, int] = {}
+        for name in ["shipped", *map(size_name, sizes)]:
+            path = catalogue_for(name)
+            counts[name] = path.read_text(encoding="utf-8").count("\n[[resources]]\n")
+            for command, args in [*QUERIES.items(), ("list", LIST)]:
+                rows.append(Row(name, command, [*mlsd, *args, "--catalogue", str(path)]))
+        # Bytecode for mlsd and its dependencies, so that no round pays for compiling.
+        run_once([*mlsd, "--help"], env)
+        run_once(rows[0].argv, env)
+        # Cold: the first read of each catalogue, with nothing in the load cache.
+        for row in rows:
+            shutil.rmtree(scratch / "cache", ignore_errors=True)
+            row.cold = run_once(row.argv, env)
+        base: list[float] = []
+        for _ in range(rounds):
+            base.append(run_once(baseline, env))
+            for row in rows:
+                row.warm.append(run_once(row.argv, env))
+        return base, rows, counts
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def check_targets(base: float, rows: list[Row]) -> list[str]:
+    lines = []
+    for row in rows:
+        target = TARGETS.get((row.catalogue, row.command))
+        if not target:
+            continue
+        seconds, ratio = target
+        warm = statistics.median(row.warm)
+        if seconds is not None:
+            ok = warm < seconds
+            lines.append(
+                f"- `mlsd search` on {row.catalogue}: {warm:.2f} s, target under {seconds} s: "
+                f"**{'met' if ok else 'MISSED'}**"
+            )
+        if ratio is not None:
+            ok = warm <= ratio * base
+            lines.append(
+                f"- `mlsd search` on the shipped catalogue: {warm / base:.1f}x `python -c pass`, "
+                f"target at most {ratio:.0f}x: **{'met' if ok else 'MISSED'}**"
+            )
+    return lines
+
+
+def render(base_runs: list[float], rows: list[Row], counts: dict[str, int], command: str) -> str:
+    base = statistics.median(base_runs)
+    out = [
+        f"Measured {time.strftime('%Y-%m-%d')} on {platform.machine()}, "
+        f"{os.cpu_count()} cores, Python {platform.python_version()}, with:",
+        "",
+        f"    {command}",
+        "",
+        f"`python -c pass`: median **{base * 1000:.0f} ms** over {len(base_runs)} rounds "
+        f'(min {min(base_runs) * 1000:.0f} ms). Queries: `search "feature store"` (words the '
+        'catalogue has), `search "recomender systm"` (misspelt: builds the vocabulary and '
+        "corrects both words); `list` prints every entry. Output piped, as in a script.",
+        "",
+        "| catalogue | entries | command | cold (s) | warm median (s) | warm min (s) "
+        "| warm / `python -c pass` |",
+        "| --- | ---: | --- | ---: | ---: | ---: | ---: |",
+    ]
+    for row in rows:
+        warm = statistics.median(row.warm)
+        out.append(
+            f"| {row.catalogue} | {counts[row.catalogue]:,} | {row.command} | {row.cold:.2f} | "
+            f"{warm:.3f} | {min(row.warm):.3f} | {warm / base:.1f}x |"
+        )
+    out += ["", "Targets (warm medians):", "", *check_targets(base, rows)]
+    return "\n".join(out)
+
+
+def write_section(text: str) -> None:
+    doc = DOC.read_text(encoding="utf-8")
+    pattern = re.compile(re.escape(START) + ".*?" + re.escape(END), re.DOTALL)
+    if not pattern.search(doc):
+        raise SystemExit(f"{DOC}: markers {START} ... {END} not found")
+    DOC.write_text(pattern.sub(lambda _m: f"{START}\n{text}\n{END}", doc), encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000, 100000])
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md")
+    args = parser.parse_args()
+    command = "python benchmarks/bench_cli.py" + (" --write" if args.write else "")
+    if args.sizes != [1000, 10000, 100000]:
+        command += " --sizes " + " ".join(map(str, args.sizes))
+    if args.rounds != 7:
+        command += f" --rounds {args.rounds}"
+    base, rows, counts = measure(args.sizes, args.rounds)
+    text = render(base, rows, counts, command)
+    print(text)
+    if args.write:
+        write_section(text)
+        print(f"\nwrote the list-search section of {DOC.relative_to(ROOT)}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
