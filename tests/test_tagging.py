@@ -257,3 +257,11 @@ def test_operation_reapplied_under_the_lock_keeps_a_concurrent_change(
         "kafka",
         "logs",
     ]
+
+
+def test_apply_finds_entries_by_old_ids_too() -> None:
+    catalogue = _catalogue()
+    catalogue.resources[1].aliases = ["beta-old"]
+    changes = apply(catalogue, TagEdit(add=("x",)), ["beta-old", "a", "b"])
+    assert [c.id for c in changes] == ["b", "a"]  # each entry once
+    assert catalogue.resource("b").tags == ["feature-store", "x"]  # type: ignore[union-attr]

@@ -243,9 +243,14 @@ def apply(
     if ids is None:
         targets = list(catalogue.resources)
     else:
+        # One pass to index ids and old ids: Catalogue.resource() scans, ids may be thousands.
+        by_ref: dict[str, Resource] = {}
+        for r in reversed(catalogue.resources):
+            by_ref.update(dict.fromkeys(r.aliases, r))
+        by_ref.update((r.id, r) for r in catalogue.resources)
         targets = []
         for rid in ids:
-            found = catalogue.resource(rid)
+            found = by_ref.get(rid)
             if found is None:
                 raise NotFoundError(
                     f"entry '{rid}' is no longer in the catalogue",
