@@ -448,3 +448,20 @@ def test_concurrent_tag_commands_lose_no_update(cat: Path, mlsd_exe: list[str]) 
     tags = _tags(cat, "feast")
     assert tags[:2] == ["feature-store", "mlops"]
     assert sorted(tags[2:]) == [f"parallel-{i}" for i in range(3)]
+
+
+def test_list_on_a_terminal_is_a_table_with_near_spellings(
+    cli: Run, cat: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mlsd_cli.cli import tag_cmd
+
+    monkeypatch.setattr(tag_cmd, "stdout_is_terminal", lambda: True)
+    result = cli("tag", "--list", "--catalogue", str(cat))
+    assert result.exit_code == 0, result.stderr
+    rows = {line.split("│")[1].strip(): line for line in result.stdout.splitlines() if "│" in line}
+    assert "feature-stores" in rows["feature-store"]
+    assert rows["ml-platform"].split("│")[2].strip() == "2"
+    distinct = {t for r in store.load(cat).resources for t in r.tags}
+    assert set(rows) == distinct
+    footer = f"{len(distinct)} tags; 1 near-spelling pair: merge with mlsd tag --rename OLD NEW"
+    assert result.stdout.splitlines()[-1] == footer
