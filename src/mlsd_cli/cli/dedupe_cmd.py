@@ -86,7 +86,8 @@ def command(
             )
     groups = find_duplicate_groups(cat, threshold=threshold)
     if json_out:
-        print_json([_group_json(cat, g) for g in groups])
+        by_id = _by_id(cat)
+        print_json([_group_json(by_id, g) for g in groups])
     elif merge:
         _merge_flow(location, cat, groups)
         return
@@ -99,14 +100,18 @@ def command(
 # --------------------------------------------------------------------------- output
 
 
-def _group_json(cat: Catalogue, group: DuplicateGroup) -> dict[str, Any]:
-    members = [cat.resource(rid) for rid in group.ids]
+def _by_id(cat: Catalogue) -> dict[str, Resource]:
+    return {r.id: r for r in cat.resources}
+
+
+def _group_json(by_id: dict[str, Resource], group: DuplicateGroup) -> dict[str, Any]:
+    members = [by_id[rid] for rid in group.ids]
     return {
         "ids": list(group.ids),
         "reason": group.reason,
         "score": group.score,
-        "titles": [r.title if r else "" for r in members],
-        "urls": [r.url if r else None for r in members],
+        "titles": [r.title for r in members],
+        "urls": [r.url for r in members],
     }
 
 
@@ -130,13 +135,12 @@ def _print_groups(cat: Catalogue, groups: list[DuplicateGroup]) -> None:
     if not groups:
         echo(f"No duplicates found ({len(cat.resources)} resources checked).")
         return
+    by_id = _by_id(cat)
     for number, group in enumerate(groups, 1):
         echo(_describe_group(number, len(groups), group))
         for rid in group.ids:
-            resource = cat.resource(rid)
-            if resource is not None:
-                for line in _member_lines(resource, ""):
-                    echo(line)
+            for line in _member_lines(by_id[rid], ""):
+                echo(line)
         echo()
     count = sum(len(g.ids) for g in groups)
     echo(
@@ -181,12 +185,13 @@ def _merge_flow(location: CatalogueLocation, cat: Catalogue, groups: list[Duplic
     if not groups:
         echo(f"No duplicates found ({len(cat.resources)} resources checked).")
         return
+    by_id = _by_id(cat)
     merges: list[tuple[str, list[str]]] = []
     distinct: list[list[str]] = []
     skipped = 0
     for number, group in enumerate(groups, 1):
         echo(_describe_group(number, len(groups), group))
-        members = [r for r in (cat.resource(rid) for rid in group.ids) if r is not None]
+        members = [by_id[rid] for rid in group.ids]
         for k, resource in enumerate(members, 1):
             for line in _member_lines(resource, f"{k}) "):
                 echo(line)
