@@ -11,8 +11,11 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mlsd_cli import store
+from mlsd_cli.byline import escape_inline, format_byline
 from mlsd_cli.importers.markdown import (
     ParsedList,
     ParsedResource,
@@ -1186,3 +1189,78 @@ def test_dry_run_changes_nothing() -> None:
     report = import_into(catalogue, _parse(BOOK_SEED), dry_run=True)
     assert report.dry_run and len(report.added) == 82
     assert store.dumps(catalogue) == before
+
+
+# ----------------------------------------------------------------- reading what mlsd writes
+
+_WORDS = st.text(
+    alphabet=st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp", "Zs")),
+    min_size=1,
+    max_size=8,
+)
+_NAME = st.lists(
+    st.one_of(_WORDS, st.sampled_from(list("[]()*_`\\<>&!#|~,;:"))), min_size=1, max_size=5
+).map(" ".join)
+_PARAGRAPH = (
+    st.lists(st.text(alphabet="abcXYZ019.,;:!?'-", min_size=1, max_size=8), min_size=1, max_size=8)
+    .map(" ".join)
+    .filter(lambda p: p.strip() == p and not p.startswith(("-", "1.", "0.", "9.")))
+)
+
+
+@pytest.mark.slow
+@settings(max_examples=100, deadline=None)
+@given(
+    entries=st.lists(
+        st.tuples(
+            _NAME,
+            st.booleans(),
+            st.lists(_NAME, max_size=3),
+            st.one_of(st.none(), _NAME),
+            st.one_of(st.none(), st.integers(1000, 9999)),
+            st.lists(_PARAGRAPH, max_size=3),
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_reads_back_items_written_with_format_byline(
+    entries: list[tuple[str, bool, list[str], str | None, int | None, list[str]]],
+) -> None:
+    """The contract with the markdown exporter: ``- [title](url) (byline)`` (or the title alone
+    when there is no URL), titles escaped with ``escape_inline``, the description as paragraphs
+    indented under the item."""
+    lines = ["# Section", ""]
+    for n, (title, linked, authors, venue, year, paragraphs) in enumerate(entries):
+        if not linked:
+            title = (
+                title.replace('"', "").replace("“", "").replace("”", "").replace("'", "").strip()
+                or "t"
+            )
+        head = (
+            f"[{escape_inline(title)}](https://example.org/{n})" if linked else escape_inline(title)
+        )
+        byline = format_byline(authors, venue, year)
+        lines.append(f"- {head} {byline}".rstrip())
+        for paragraph in paragraphs:
+            lines += ["", f"  {paragraph}"]
+        lines.append("")
+    parsed = parse_markdown("\n".join(lines))
+    assert len(parsed.resources) == len(entries)
+    for r, (title, linked, authors, venue, year, paragraphs) in zip(
+        parsed.resources, entries, strict=True
+    ):
+        if not linked:
+            title = (
+                title.replace('"', "").replace("“", "").replace("”", "").replace("'", "").strip()
+                or "t"
+            )
+        assert r.title == " ".join(title.split())
+        assert (r.url is not None) == linked
+        names = [a.strip() for a in authors if a.strip()]
+        assert (r.authors, r.venue, r.year) == (
+            names,
+            venue.strip() if venue and venue.strip() else None,
+            year,
+        )
+        assert r.description == "\n\n".join(paragraphs)

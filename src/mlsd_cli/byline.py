@@ -24,6 +24,7 @@ import re
 #: Characters escaped with a backslash in names and venues (all ASCII punctuation, so a
 #: markdown renderer shows them without the backslash).
 _ESCAPED = frozenset("\\`*_{}[]()<>#!|~,;&")
+_NUMBERED = re.compile(r"^[0-9]{1,9}[.)]")
 _YEAR = re.compile(r"^[0-9]{4}$")
 _TRAILING_YEAR = re.compile(r"^(.*\S)\s+([0-9]{4})$")
 #: A URL or a markdown link inside a parenthetical: a remark, not a byline.
@@ -40,7 +41,8 @@ Byline = tuple[list[str], str | None, int | None]
 def escape_inline(text: str) -> str:
     """Backslash-escape markdown punctuation (and the byline separators) in ``text``.
 
-    A ``:`` before ``//`` is escaped too, so a name is never read as a URL.
+    A ``:`` before ``//`` is escaped too, so a name is never read as a URL, and so is what
+    would make the text a list item or a heading at the start of a line ("- ", "1. ").
     """
     out = []
     for i, c in enumerate(text):
@@ -48,6 +50,12 @@ def escape_inline(text: str) -> str:
             out.append(f"\\{c}")
         else:
             out.append(c)
+    # What would start a list, a heading underline or a numbered item at the start of a line.
+    if out and out[0] in "-+=":
+        out[0] = f"\\{out[0]}"
+    numbered = _NUMBERED.match(text)
+    if numbered:
+        out[numbered.end() - 1] = f"\\{text[numbered.end() - 1]}"
     return "".join(out)
 
 

@@ -375,14 +375,35 @@ def _trailing_group(raw: str, not_before: int = 0) -> tuple[int, str] | None:
     return None
 
 
+def _spaces(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
 def _clean_title(title: str) -> str:
-    title = re.sub(r"\s+", " ", title).strip()
+    """A url-less item's text as a title: blanks collapsed, a stray quote mark dropped."""
+    title = _spaces(title)
     for q in _QUOTES:
         if title.count(q) % 2 == 1 and (title.startswith(q) or title.endswith(q)):
             title = title.strip(q).strip()
     if q_pair := re.fullmatch(r"[\"“](.*)[\"”]", title):
         title = q_pair.group(1).strip()
     return title
+
+
+def _byline_then_description(text: str) -> tuple[int, str, str] | None:
+    """``Title (Author, 2019) - what it is``: (start of the byline, the byline, the rest)."""
+    for i, c in enumerate(text):
+        if c != "(" or (i and text[i - 1] == "\\"):
+            continue
+        end = matching_paren(text, i)
+        if end is None:
+            continue
+        after = text[end + 1 :]
+        separator = _SEPARATOR.match(after)
+        rest = after[separator.end() :].strip() if separator else ""
+        if rest and looks_like_byline(text[i : end + 1]):
+            return i, text[i : end + 1], rest
+    return None
 
 
 def _apply_byline(head: _Head, group: str) -> None:
@@ -405,7 +426,7 @@ def _read_head(inline: Token) -> _Head:
     link = web[0]
     start, end = link.span or (0, 0)
     if link.span is None:  # an HTML <a href>: the visible text only
-        return _Head("resource", title=_clean_title(link.label), url=link.href)
+        return _Head("resource", title=_spaces(link.label), url=link.href)
     before = plain_text(raw[:start]) if start else ""
     if before:
         return _read_mid_link_head(raw, link)
@@ -442,7 +463,7 @@ def _read_head(inline: Token) -> _Head:
         else:
             label_raw = raw[link.label_span[0] : link.label_span[1]] if link.label_span else ""
             description = (label_raw + middle.rstrip()).strip()
-    head.title = _clean_title(head.title)
+    head.title = _spaces(head.title)
     head.description = "\n\n".join(p for p in (note, description) if p)
     return head
 
@@ -479,11 +500,11 @@ def _read_mid_link_head(raw: str, link: _Link) -> _Head:
         _apply_byline(head, trailing[1])
         body = raw[: trailing[0]]
     if _good_label(link.label):
-        head.title = _clean_title(link.label)
+        head.title = _spaces(link.label)
         label_raw = raw[link.label_span[0] : link.label_span[1]] if link.label_span else link.label
         head.description = (body[:start] + label_raw + body[end:]).strip()
     else:
-        head.title = _clean_title(plain_text(body))
+        head.title = _spaces(plain_text(body))
     return head
 
 
@@ -505,7 +526,12 @@ def _read_linkless_head(raw: str, links: list[_Link]) -> _Head:
     head = _Head("resource" if bare else "label")
     note = ""
     trailing = _trailing_group(text)
-    if trailing:
+    described = None if bare else _byline_then_description(text)
+    if described:
+        start, group, note = described
+        _apply_byline(head, group)
+        text = text[:start].rstrip()
+    elif trailing:
         if looks_like_byline(trailing[1]):
             _apply_byline(head, trailing[1])
             text = text[: trailing[0]].rstrip()
