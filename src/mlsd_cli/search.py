@@ -1,4 +1,5 @@
-"""Ranked, typo-tolerant search over the catalogue. Pure functions: nothing here prints.
+"""Ranked, typo-tolerant search over the catalogue. Nothing here prints; only
+:func:`cached_index` touches files.
 
 How a query is matched (``docs/cli.md`` shows the user's side):
 
@@ -19,10 +20,12 @@ How a query is matched (``docs/cli.md`` shows the user's side):
   matched words and rarer words (inverse document frequency) rank higher.
 - Scores run from 0 to 100; equal scores keep catalogue order, so results are deterministic.
 
-Speed: each field of the selected resources is folded into one string, and words are found
-with ``str.find`` (C speed) and mapped back to entries by bisecting the entries' offsets; the
-vocabulary for fuzzy correction is built only when a query word is not in the catalogue.
-There is no Python loop over all entries per query word.
+Speed: a :class:`SearchIndex` folds each field of every resource into one string; words are
+found with ``str.find`` (C speed) and mapped back to entries by bisecting their offsets, so
+there is no Python loop over all entries per query word. Filters become a set of allowed
+entries. The vocabulary for fuzzy corrections (every word of every field but descriptions) is
+built only when a query word is not in the catalogue. Large catalogues keep their index, with
+its vocabulary, in the cache directory (:func:`cached_index`), keyed by the file's content hash.
 """
 
 from __future__ import annotations
@@ -347,6 +350,8 @@ class SearchIndex:
 #: Catalogues with fewer resources are indexed on the fly: faster than reading a file.
 INDEX_CACHE_MIN_RESOURCES = 2000
 _INDEX_MAGIC = b"mlsd-search-index\n"
+#: Bump whenever what the index holds changes (fields, folding, vocabulary): old files are then
+#: ignored and rebuilt.
 _INDEX_FORMAT = 1
 
 
