@@ -58,7 +58,7 @@ def command(
 
     Results are ranked, best first: entries that contain every word (or another form of it: system/systems, recommender/recommendation, or a longer word it begins) come before entries that miss a word; titles weigh most, then tags, organisations and authors, then venues and sections, then descriptions. A word the catalogue does not contain is taken for a typo and matched to the closest words it does contain. Common words (the, of, how...) are ignored. The filters select the entries searched, as in mlsd list.
 
-    A table on a terminal, with the matched words highlighted; one tab-separated line per result (score, id, title, url) when piped; --json for scripts (an array of resource objects, each with a score from 0 to 100, best first).
+    A table on a terminal, with the matched words highlighted; one tab-separated line per result (score, id, title, url) when piped; --json for scripts (an array of resource objects, best first, each with its score from 0 to 100 and the catalogue words it matched).
 
     Finding nothing is not an error: mlsd says so on stderr and exits 0 (with --json it prints []). An empty query exits 2.
 
