@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import math
+import operator
 import weakref
 from bisect import bisect_left
 from collections import Counter, defaultdict
@@ -157,11 +158,14 @@ _CACHE: dict[int, tuple[weakref.ref[Catalogue], MatchIndex]] = {}
 def _still_valid(index: MatchIndex, resources: Sequence[Resource]) -> bool:
     """The same resource objects, titles and URLs as when the index was built (an identity
     check: a few milliseconds for 100k resources, where rebuilding takes seconds)."""
-    return len(resources) == len(index.resources) and all(
-        r is old and r.title is title and r.url is url
-        for r, old, title, url in zip(
-            resources, index.resources, index.raw_titles, index.raw_urls, strict=True
-        )
+    if len(resources) != len(index.resources) or not all(
+        map(operator.is_, resources, index.resources)
+    ):
+        return False
+    titles = [r.title for r in resources]
+    urls = [r.url for r in resources]
+    return all(map(operator.is_, titles, index.raw_titles)) and all(
+        map(operator.is_, urls, index.raw_urls)
     )
 
 

@@ -6,6 +6,7 @@ matching only: the catalogue keeps every URL as the user wrote it.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
@@ -102,6 +103,7 @@ def _fix_percent(match: re.Match[str]) -> str:
     return char if char in _UNRESERVED else match.group(0).upper()
 
 
+@functools.lru_cache(maxsize=4096)
 def _canonical_host(host: str) -> str:
     host = host.lower().rstrip(".")
     for prefix in _HOST_PREFIXES:
@@ -148,7 +150,7 @@ def _canonical_parts(url: str) -> tuple[str, str, str, str] | None:
     scheme = scheme.lower()
     if scheme not in ALLOWED_SCHEMES:
         return None
-    if any(c in netloc for c in "@:["):  # user info, a port, IPv6: the careful parser
+    if "@" in netloc or ":" in netloc or "[" in netloc:  # user info, port, IPv6: the careful parser
         try:
             split = urlsplit(text)
             hostname, port = split.hostname, split.port
