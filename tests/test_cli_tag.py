@@ -465,3 +465,23 @@ def test_list_on_a_terminal_is_a_table_with_near_spellings(
     assert set(rows) == distinct
     footer = f"{len(distinct)} tags; 1 near-spelling pair: merge with mlsd tag --rename OLD NEW"
     assert result.stdout.splitlines()[-1] == footer
+
+
+def test_on_the_shipped_catalogue(cli: Run, shipped_copy: Path) -> None:
+    """The real catalogue: counts agree with the file; a rename and its inverse restore it."""
+    original = shipped_copy.read_bytes()
+    catalogue = store.load(shipped_copy)
+    counts = Counter(t for r in catalogue.resources for t in set(r.tags))
+    assert counts, "the shipped catalogue has tags"
+    result = cli("tag", "--list", "--json", "--catalogue", str(shipped_copy))
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert {d["tag"]: d["count"] for d in data} == dict(counts)
+    top = data[0]["tag"]
+    assert data[0]["count"] == max(counts.values())
+    renamed = cli("tag", "--rename", top, "zz-renamed", "--yes", "--catalogue", str(shipped_copy))
+    assert renamed.exit_code == 0, renamed.stderr
+    assert f"into 'zz-renamed' on {counts[top]} entries" in renamed.stdout
+    back = cli("tag", "--rename", "zz-renamed", top, "--yes", "--catalogue", str(shipped_copy))
+    assert back.exit_code == 0, back.stderr
+    assert shipped_copy.read_bytes() == original
