@@ -163,8 +163,8 @@ def unsafe(markdown: str) -> list[str]:
     return found
 
 
-def top_level_items(markdown: str) -> list[str]:
-    """The first line of text of each item of the top-level resource lists."""
+def top_level_items(markdown: str) -> list[tuple[str, str]]:
+    """(text, first link target) of each item of the document's top-level lists."""
     tokens = permissive().parse(markdown)
     items = []
     depth = 0
@@ -174,11 +174,16 @@ def top_level_items(markdown: str) -> list[str]:
         elif t.type in ("bullet_list_close", "ordered_list_close"):
             depth -= 1
         elif t.type == "list_item_open" and depth == 1 and tokens[i + 2].type == "inline":
-            items.append(tokens[i + 2])
-    return [
-        "".join(c.content for c in (t.children or []) if c.type in ("text", "code_inline"))
-        for t in items
-    ]
+            children = tokens[i + 2].children or []
+            text = "".join(c.content for c in children if c.type in ("text", "code_inline"))
+            href = next((str(c.attrGet("href")) for c in children if c.type == "link_open"), "")
+            items.append((text, href))
+    return items
+
+
+def resource_items(markdown: str) -> list[str]:
+    """Links of the top-level items that are resources (their URLs end in .example/)."""
+    return [href for _, href in top_level_items(markdown) if href.endswith(".example/")]
 
 
 @pytest.mark.parametrize("style", ["full", "awesome"])
@@ -194,9 +199,10 @@ def test_markdown_has_no_raw_html_and_no_unsafe_links(style: str) -> None:
 def test_hostile_titles_stay_text_and_keep_the_list_intact() -> None:
     c = hostile_catalogue()
     text = export(c, "markdown")
-    # One top-level list item per resource, plus the table of contents' one top item:
+    # One top-level list item per resource (and the table of contents' one top item):
     # nothing split into two items, nothing swallowed by a neighbour.
     assert len(top_level_items(text)) == len(c.resources) + 1
+    assert len(resource_items(text)) == len([r for r in c.resources if r.id.startswith("d")])
     # ...and each hostile title reads exactly as written, as the link text of its item.
     tokens = walk(permissive().parse(text))
     link_texts = []
@@ -249,7 +255,50 @@ def test_descriptions_keep_good_markdown() -> None:
     assert safe_markdown("[x](javascript:alert(1))") == "[x]&#40;javascript:alert(1))"
 
 
-NASTY = st.text(alphabet="<>[]()`*_\\!:/&#;\"' \nabjvs=x-1.|~", max_size=60)
+# Pieces of markdown syntax, shuffled: links, definitions, autolinks, tags, code, escapes.
+PIECES = [
+    "[",
+    "]",
+    "(",
+    ")",
+    "<",
+    ">",
+    "](",
+    "]:",
+    ": ",
+    " ",
+    "\n",
+    "\n\n",
+    "    ",
+    "\t",
+    "> ",
+    "- ",
+    "`",
+    "``",
+    "```",
+    "~~~",
+    "\\",
+    "&#",
+    "&lt;",
+    ";",
+    "!",
+    "*",
+    "_",
+    "javascript:",
+    "JavaScript:",
+    "data:",
+    "https://ok.example/",
+    "http:",
+    "//",
+    "x",
+    "b",
+    "script",
+    "a href=",
+    '"',
+    "'",
+    "#",
+]
+NASTY = st.lists(st.sampled_from(PIECES), max_size=24).map("".join)
 
 
 @settings(max_examples=150, deadline=None)
@@ -273,7 +322,8 @@ def test_random_hostile_catalogues_are_safe(titles: list[str], descriptions: lis
     for style in ("full", "awesome"):
         text = export(c, "markdown", ExportOptions(style=style))
         assert unsafe(text) == []
-        assert len(top_level_items(text)) == len(resources) + 1  # + the ToC's one item
+        # Each resource is its own top-level item: an intro or description cannot swallow it.
+        assert resource_items(text) == [f"https://r{i}.example/" for i in range(len(resources))]
 
 
 # ----------------------------------------------------------------- HTML

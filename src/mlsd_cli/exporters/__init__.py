@@ -8,14 +8,33 @@ the same catalogue and options always give the same bytes. See ``docs/export.md`
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from mlsd_cli.errors import InputError
 from mlsd_cli.models import Catalogue, Resource, Section
+from mlsd_cli.urls import is_http_url
 
 #: Markdown styles: "full" (close to the source lists) and "awesome" (awesome-list rules).
 STYLES: tuple[str, ...] = ("full", "awesome")
+
+
+#: URLs of the usual shape (a plain host name, no port, printable ASCII after it), which
+#: :func:`mlsd_cli.urls.is_http_url` always accepts; checked first because it is ~20x faster.
+_PLAIN_HTTP_URL = re.compile(
+    r"https?://[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*"
+    r"(?:[/?#][!-~]*)?",
+    re.IGNORECASE,
+)
+
+
+def linkable(url: str | None) -> bool:
+    """May ``url`` be emitted as a link? Exactly :func:`mlsd_cli.urls.is_http_url` (http or
+    https with a valid host), with a fast path for the usual shape of URL."""
+    if not url:
+        return False
+    return _PLAIN_HTTP_URL.fullmatch(url) is not None or is_http_url(url)
 
 
 @dataclass(frozen=True)

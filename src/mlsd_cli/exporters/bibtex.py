@@ -21,9 +21,8 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
-from mlsd_cli.exporters import ExportOptions
+from mlsd_cli.exporters import ExportOptions, linkable
 from mlsd_cli.models import Catalogue, Resource
-from mlsd_cli.urls import is_http_url
 
 _LATEX_SPECIAL = {
     "\\": r"\textbackslash{}",
@@ -159,7 +158,7 @@ def fields(r: Resource) -> list[tuple[str, str]]:
         out.append(("publisher", venue))
     if r.year is not None:
         out.append(("year", str(r.year)))
-    url = r.url if is_http_url(r.url) else None
+    url = r.url if linkable(r.url) else None
     if kind == "misc":
         if url:
             out.append(("howpublished", r"\url{" + escape_url(url) + "}"))

@@ -17,9 +17,8 @@ from functools import lru_cache
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from mlsd_cli.exporters import ExportOptions, groups
+from mlsd_cli.exporters import ExportOptions, groups, linkable
 from mlsd_cli.models import Catalogue, Resource
-from mlsd_cli.urls import is_http_url
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -74,7 +73,7 @@ CSP = (
 
 
 def _safe_link(url: str) -> bool:
-    return url.lower().startswith(("http://", "https://")) and is_http_url(url)
+    return url.lower().startswith(("http://", "https://")) and linkable(url)
 
 
 @lru_cache(maxsize=1)

@@ -47,4 +47,27 @@ def to_data(catalogue: Catalogue, options: ExportOptions) -> dict[str, Any]:
 
 
 def render(catalogue: Catalogue, options: ExportOptions) -> str:
-    return json.dumps(to_data(catalogue, options), ensure_ascii=False, indent=2) + "\n"
+    """The JSON text: one section, resource or pair per line, so diffs stay readable.
+
+    (``json.dumps(indent=...)`` runs in pure Python; one compact object per line uses the C
+    encoder and is several times faster on a large catalogue.)"""
+    data = to_data(catalogue, options)
+
+    def dumps(value: Any) -> str:
+        return json.dumps(value, ensure_ascii=False)
+
+    out = [
+        "{\n",
+        f'  "format": {dumps(data["format"])},\n',
+        f'  "catalogue": {dumps(data["catalogue"])}',
+    ]
+    for key in ("sections", "resources", "not_duplicates"):
+        items = data[key]
+        if not items:
+            out.append(f',\n  "{key}": []')
+            continue
+        out.append(f',\n  "{key}": [\n    ')
+        out.append(",\n    ".join(dumps(item) for item in items))
+        out.append("\n  ]")
+    out.append("\n}\n")
+    return "".join(out)

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from mlsd_cli.byline import format_byline
-from mlsd_cli.exporters import ExportOptions, groups
+from mlsd_cli.exporters import ExportOptions, groups, linkable
 from mlsd_cli.models import Catalogue, Resource
 from mlsd_cli.urls import is_http_url
 
@@ -77,6 +77,7 @@ _INLINE_SPECIAL = re.compile(r"[\\`*_\[\]<>|~#]|&(?=#?[0-9A-Za-z]+;)")
 _ORDERED_START = re.compile(r"^(\d{1,9})([.)])")
 _DEST_SPECIAL = re.compile(r"[\\()]|&(?=#?[0-9A-Za-z]+;)")
 _DEST_ENCODE = {"<": "%3C", ">": "%3E", '"': "%22", "`": "%60"}
+_DEST_ANY = re.compile(r'[\\()&<>"`]')
 
 
 def plain(text: str) -> str:
@@ -88,7 +89,7 @@ def escape_text(text: str) -> str:
     """Plain text as inline markdown that renders exactly as ``text`` (on one line): markdown
     punctuation is backslash-escaped, so ``Foo [bar]``, ``a|b``, ``*x*`` and ``<script>``
     stay text."""
-    return _INLINE_SPECIAL.sub(lambda m: "\\" + m.group(), plain(text))
+    return _INLINE_SPECIAL.sub(r"\\\g<0>", " ".join(text.split()))
 
 
 def escape_line_start(escaped: str) -> str:
@@ -104,15 +105,18 @@ def escape_line_start(escaped: str) -> str:
 def link_destination(url: str) -> str:
     """A URL for ``[text](...)``: parentheses and backslashes escaped, so the link always
     parses and reads back as ``url``."""
+    if not _DEST_ANY.search(url):
+        return url
     for c, code in _DEST_ENCODE.items():
         url = url.replace(c, code)
-    return _DEST_SPECIAL.sub(lambda m: "\\" + m.group(), url)
+    return _DEST_SPECIAL.sub(r"\\\g<0>", url)
 
 
 def link(title: str, url: str | None) -> str:
     """``[Title](url)`` for an http(s) URL; the escaped title alone otherwise."""
     text = escape_text(title)
-    if url and is_http_url(url):
+    if linkable(url):
+        assert url is not None
         return f"[{text}]({link_destination(url)})"
     return text
 
@@ -120,11 +124,17 @@ def link(title: str, url: str | None) -> str:
 # ----------------------------------------------------------------- curator markdown
 
 _RISKY = re.compile(r"[<\[]")
+#: What the careful pass looks at. Link destinations are only looked ahead at, never
+#: consumed, so a "<" or a "](" inside one is still seen on its own (the text may turn out
+#: not to be a link after all).
 _CODE_SPAN_OR_TARGET = re.compile(
     r"(?P<code>(?P<ticks>`+)(?:(?!(?P=ticks)).)+?(?<!`)(?P=ticks)(?!`))"
     r"|(?P<tag><(?=[A-Za-z/!?]))"
-    r"|(?P<inline>\]\(\s*(?P<dest><[^<>\n]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*))"
-    r"|(?P<refdef>(?m:^[ ]{0,3}\[(?:[^\[\]\\]|\\.)+\]:[ \t]*(?P<refdest><[^<>\n]*>|\S+)))",
+    r"|(?P<inline>\]\(\s*"
+    r"(?:(?P<lt><)(?=(?P<angle>[^<>\n]*)>)"
+    r"|(?=(?P<bare>[^\s()]*(?:\([^\s()]*\)[^\s()]*)*))))"
+    r"|(?P<refdef>(?m:^[ ]{0,3}\[(?:[^\[\]\\]|\\.)+\]:[ \t]*)"
+    r"(?:(?P<reflt><)(?=(?P<refangle>[^<>\n]*)>)|(?=(?P<refbare>\S+))))",
     re.DOTALL,
 )
 
@@ -140,9 +150,10 @@ def _checker() -> MarkdownIt:
 
 
 def _web_target(raw: str) -> bool:
+    """Is a link destination, as written in markdown, an http(s) URL once decoded?"""
     from mlsd_cli.byline import unescape
 
-    target = html.unescape(unescape(raw.strip().removeprefix("<").removesuffix(">")))
+    target = html.unescape(unescape(raw.strip()))
     return target.lower().startswith(("http://", "https://")) and is_http_url(target)
 
 
@@ -184,19 +195,63 @@ def _code_block_lines(text: str) -> set[int]:
 
 
 def _neutralise(match: re.Match[str]) -> str:
+    """One match of :data:`_CODE_SPAN_OR_TARGET` made safe.
+
+    Code spans stay. A ``<`` that could open a tag or an autolink becomes ``&lt;``. A link or
+    link definition whose target is not http(s) is broken (``](`` -> ``]&#40;``, ``]:`` ->
+    ``]&#58;``): its text stays, as text.
+    """
     if match.group("code"):
         return match.group()
     if match.group("tag"):
         return "&lt;"
+    whole = match.group()
     if match.group("inline") is not None:
-        if _web_target(match.group("dest")):
-            return match.group()
-        return "]&#40;" + match.group()[2:]
-    refdef = match.group()
-    if _web_target(match.group("refdest")):
-        return refdef
-    cut = refdef.index("]:")
-    return refdef[:cut] + "]&#58;" + refdef[cut + 2 :]
+        angle = match.group("lt") is not None
+        target = match.group("angle") if angle else match.group("bare")
+        if _web_target(target or ""):
+            return whole
+        broken = "]&#40;" + whole[2:]
+        return broken[:-1] + "&lt;" if angle else broken
+    angle = match.group("reflt") is not None
+    target = match.group("refangle") if angle else match.group("refbare")
+    cut = whole.rfind("]:")
+    # The label stays text if this is no definition after all: no "<" may open a tag there.
+    label = whole[:cut].replace("<", "&lt;")
+    rest = whole[cut + 2 :]
+    if _web_target(target or ""):
+        return label + "]:" + rest
+    return label + "]&#58;" + (rest[:-1] + "&lt;" if angle else rest)
+
+
+#: Code blocks (fenced or indented): their lines are found with a real parser.
+_CODE_BLOCK_SIGNS = re.compile(r"^ {0,3}(?:```|~~~)|~~~|^(?: {4}|\t)", re.MULTILINE)
+_RISKY_IN_CODE = re.compile(r"<|\]\(|\]:")
+
+
+def _no_code_blocks(text: str) -> bool:
+    """True when ``text`` can hold no fenced or indented code block."""
+    return _CODE_BLOCK_SIGNS.search(text) is None
+
+
+def _neutralise_all(text: str) -> tuple[str, bool]:
+    """The careful pass over ``text``. Also says whether its result is safe by construction:
+    every link definition was looked at (none hides in a list item or a quote) and no code
+    span it left alone holds a "<", "](" or "]:" (so it does not matter whether a renderer
+    agrees that the span is code)."""
+    definitions = 0
+    risky_code = False
+
+    def change(match: re.Match[str]) -> str:
+        nonlocal definitions, risky_code
+        if match.group("refdef"):
+            definitions += 1
+        elif match.group("code") and _RISKY_IN_CODE.search(match.group()):
+            risky_code = True
+        return _neutralise(match)
+
+    result = _CODE_SPAN_OR_TARGET.sub(change, text)
+    return result, not risky_code and definitions == text.count("]:")
 
 
 def _outside_code(text: str, change: Any) -> str:
@@ -231,13 +286,42 @@ def safe_markdown(text: str) -> str:
         text = text.expandtabs(4)
     if not _RISKY.search(text):
         return text
-    careful = _outside_code(text, lambda chunk: _CODE_SPAN_OR_TARGET.sub(_neutralise, chunk))
+    if _no_code_blocks(text):
+        # The pass sees every "<", "](" and "]:" outside code spans; when it can vouch for
+        # its result (see _neutralise_all), no second opinion is needed.
+        careful, certain = _neutralise_all(text)
+        if certain:
+            return careful
+    else:
+        careful = _outside_code(text, lambda chunk: _neutralise_all(chunk)[0])
     if not problems(careful):
         return careful
     brute = _outside_code(text, _brute)
     if not problems(brute):
         return brute
     return "\n".join(escape_text(line) if line.strip() else "" for line in text.split("\n"))
+
+
+def close_fences(text: str) -> str:
+    """``text`` with a code fence left open at its end closed, so that free text at the top
+    level of the document (an intro, the catalogue description) cannot swallow what follows."""
+    if "```" not in text and "~~~" not in text:
+        return text
+    lines = text.split("\n")
+    for token in _checker().parse(text):
+        if token.type != "fence" or token.level != 0 or not token.map:
+            continue
+        start, end = token.map
+        last = lines[end - 1] if end - 1 > start else ""
+        closing = re.fullmatch(rf" {{0,3}}{re.escape(token.markup[0])}+[ \t]*", last)
+        if closing is None or len(last.strip()) < len(token.markup):
+            return text + "\n" + token.markup
+    return text
+
+
+def top_level_markdown(text: str) -> str:
+    """Curator markdown for the top level of the document: safe, and closed."""
+    return close_fences(safe_markdown(text))
 
 
 def indent(text: str, prefix: str) -> list[str]:
@@ -257,56 +341,43 @@ def _needs_break(text: str) -> bool:
 # ----------------------------------------------------------------- plain text of markdown
 
 
-@lru_cache(maxsize=1)
-def _reader() -> MarkdownIt:
-    from markdown_it import MarkdownIt
+#: Markdown to plain text, roughly: enough for one-line awesome-list descriptions (whose
+#: text is escaped again afterwards, so a rough edge can cost looks, never safety).
+_TO_TEXT: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"(?m)^[ \t]*(?:#{1,6}[ \t]+|>[ \t]?|[-+*][ \t]+|\d{1,9}[.)][ \t]+)"), ""),
+    (re.compile(r"!?\[([^\]]*)\]\((?:[^()\n]|\([^()\n]*\))*\)"), r"\1"),
+    (re.compile(r"\[([^\]]*)\]\[[^\]]*\]"), r"\1"),
+    (re.compile(r"(?m)^[ ]{0,3}\[[^\]]+\]:.*$"), ""),
+    (re.compile(r"<((?:https?|mailto):[^<>\s]+)>"), r"\1"),
+    (re.compile(r"</?[A-Za-z][^<>]*>|<!--.*?-->", re.DOTALL), ""),
+    (re.compile(r"(`+)(.+?)\1", re.DOTALL), r"\2"),
+    (re.compile(r"(\*\*|__|~~|\*|_)(?=\S)(.+?)(?<=\S)\1", re.DOTALL), r"\2"),
+    (re.compile(r"\\([!-/:-@\[-`{-~])"), r"\1"),
+)
+_MARKUP = re.compile(r"[\\`*_\[\]<>&#~]|^\s*(?:[-+]|\d{1,9}[.)])(?:\s|$)", re.MULTILINE)
 
-    return MarkdownIt("commonmark").enable(["table", "strikethrough"])
 
-
-_MARKUP = re.compile(r"[\\`*_\[\]<>&#|~=]|^\s*(?:[-+]|\d{1,9}[.)])(?:\s|$)|^ {4}", re.MULTILINE)
+def to_text(markdown: str) -> str:
+    """The visible text of some markdown, on one line (links give their text)."""
+    if _MARKUP.search(markdown):
+        for pattern, replacement in _TO_TEXT:
+            markdown = pattern.sub(replacement, markdown)
+        markdown = html.unescape(markdown)
+    return plain(markdown)
 
 
 def first_paragraph_text(text: str) -> str:
-    """The visible text of the first block of ``text`` (links give their text), one line."""
-    text = text.strip()
-    if not text:
-        return ""
-    if not _MARKUP.search(text):
-        return plain(re.split(r"\n\s*\n", text, maxsplit=1)[0])
-    for token in _reader().parse(text):
-        if token.type == "inline":
-            visible = plain(_inline_text(token.children or []))
-            if visible:
-                return visible
-        elif token.type in ("fence", "code_block") and token.content.strip():
-            return plain(token.content)
+    """The visible text of the first paragraph of ``text``, one line."""
+    for block in re.split(r"\n[ \t]*\n", text.strip()):
+        visible = to_text(block)
+        if visible:
+            return visible
     return ""
 
 
 def all_text(text: str) -> str:
     """The visible text of every block of ``text``, joined on one line."""
-    if not _MARKUP.search(text):
-        return plain(text)
-    parts = []
-    for token in _reader().parse(text.strip()):
-        if token.type == "inline":
-            parts.append(_inline_text(token.children or []))
-        elif token.type in ("fence", "code_block"):
-            parts.append(token.content)
-    return plain(" ".join(parts))
-
-
-def _inline_text(children: Sequence[Token]) -> str:
-    out: list[str] = []
-    for t in children:
-        if t.type in ("text", "code_inline"):
-            out.append(t.content)
-        elif t.type in ("softbreak", "hardbreak"):
-            out.append(" ")
-        elif t.type == "image" and t.children:
-            out.append(_inline_text(t.children))
-    return "".join(out)
+    return plain(" ".join(to_text(block) for block in re.split(r"\n[ \t]*\n", text.strip())))
 
 
 def sentence(text: str) -> str:
@@ -357,24 +428,32 @@ def _toc(entries: list[tuple[int, str, str]]) -> list[str]:
 
 def full_item(r: Resource) -> list[str]:
     """The lines of one resource in the full style (without the blank line after)."""
-    if r.url and is_http_url(r.url):
-        head = link(r.title, r.url)
+    title = escape_text(r.title)
+    if linkable(r.url):
+        assert r.url is not None
+        head = f"[{title}]({link_destination(r.url)})"
     else:  # a plain title; parentheses escaped so no reader takes them for a byline
-        head = escape_line_start(escape_text(r.title).replace("(", "\\(").replace(")", "\\)"))
-    byline = format_byline(r.authors, r.venue, r.year)
+        head = escape_line_start(title.replace("(", "\\(").replace(")", "\\)"))
+    byline = _byline(tuple(r.authors), r.venue, r.year) if r.authors or r.venue or r.year else ""
     lines = [f"- {head} {byline}" if byline else f"- {head}"]
-    description = safe_markdown(r.description) if r.description.strip() else ""
-    if description:
-        lines.append("")
-        lines.extend(indent(description, "  "))
+    if r.description and not r.description.isspace():
+        description = safe_markdown(r.description)
+        if description:
+            lines.append("")
+            if "\n" in description:
+                lines.extend(indent(description, "  "))
+            else:
+                lines.append("  " + description)
     return lines
 
 
+@lru_cache(maxsize=4096)
+def _byline(authors: tuple[str, ...], venue: str | None, year: int | None) -> str:
+    return format_byline(list(authors), venue, year)
+
+
 def awesome_item(r: Resource) -> str:
-    if r.url and is_http_url(r.url):
-        head = link(r.title, r.url)
-    else:
-        head = escape_line_start(escape_text(r.title))
+    head = link(r.title, r.url) if linkable(r.url) else escape_line_start(escape_text(r.title))
     summary = sentence(first_paragraph_text(r.description))
     return f"- {head} - {escape_text(summary)}" if summary else f"- {head}"
 
@@ -394,7 +473,7 @@ def render(catalogue: Catalogue, options: ExportOptions) -> str:
         out += [_heading(1, title), ""]
         above.append(title)
     if catalogue.description.strip():
-        description = safe_markdown(catalogue.description)
+        description = top_level_markdown(catalogue.description)
         out += [description, ""]
         if _needs_break(description):
             out += [LIST_BREAK, ""]
@@ -417,7 +496,7 @@ def render(catalogue: Catalogue, options: ExportOptions) -> str:
                 intro = escape_line_start(escape_text(all_text(group.intro)))
                 out += [intro, ""] if intro else []
             else:
-                intro = safe_markdown(group.intro)
+                intro = top_level_markdown(group.intro)
                 out += [intro, ""]
                 if group.resources and _needs_break(intro):
                     out += [LIST_BREAK, ""]
@@ -445,7 +524,7 @@ def _awesome_items(resources: list[Resource], seen: set[str]) -> list[str]:
         if "\0" + r.id in seen:
             continue
         seen.add("\0" + r.id)
-        if r.url and is_http_url(r.url):
+        if r.url and linkable(r.url):
             key = awesome_url_key(r.url)
             if key in seen:
                 continue

@@ -1,0 +1,177 @@
+"""Benchmark: `mlsd export` of a large synthetic catalogue, every format.
+
+    python benchmarks/bench_export.py                 # 100k entries, best of 3
+    python benchmarks/bench_export.py --n 20000 --repeat 5
+    python benchmarks/bench_export.py --update-docs   # rewrite our section of docs/benchmarks.md
+
+The catalogue comes from ``benchmarks/generate.py`` (a tenth of the descriptions get curator
+markdown: a link and an inline tag, which takes the careful path of the sanitiser). It is
+loaded once; each export is then timed in-process (best of ``--repeat``), so the figures are
+the export alone, "after load". Machines are noisy and shared, so every figure is also given
+as a ratio to a baseline measured in the same run: writing the same resources with the
+standard library's C csv writer (``csv.writer``), the floor for any text export of them.
+A whole-process run (``mlsd export ... > /dev/null``, load included) is compared with
+``python -c pass`` the same way.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gc
+import io
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from generate import generate  # noqa: E402
+
+from mlsd_cli import store  # noqa: E402
+from mlsd_cli.exporters import ExportOptions, export  # noqa: E402
+from mlsd_cli.models import Catalogue  # noqa: E402
+
+DOCS = ROOT / "docs" / "benchmarks.md"
+START = "<!-- bench:export:start -->"
+END = "<!-- bench:export:end -->"
+LIMIT_S = 3.0
+
+
+def best_of(repeat: int, func: Callable[[], object]) -> float:
+    times = []
+    for _ in range(repeat):
+        gc.collect()
+        t0 = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def baseline(catalogue: Catalogue) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerows(
+        (r.id, r.title, r.url or "", r.kind, r.year or "", r.description)
+        for r in catalogue.resources
+    )
+    return out.getvalue()
+
+
+def enrich(catalogue: Catalogue) -> None:
+    """Give every tenth resource curator markdown (a link, an inline tag, a second paragraph)."""
+    for i, r in enumerate(catalogue.resources):
+        if i % 10 == 0:
+            r.description += (
+                f" See [the follow-up](https://example.com/post/{i}) and the <b>slides</b>.\n\n"
+                "A second paragraph with `code` and *emphasis*."
+            )
+
+
+def process_time(args: list[str], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--n", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--update-docs", action="store_true")
+    args = parser.parse_args()
+
+    catalogue, _ = generate(args.n, seed=1)
+    enrich(catalogue)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "resources.toml"
+        path.write_text(store.dumps(catalogue), encoding="utf-8")
+        env = {**os.environ, "MLSD_CACHE_DIR": str(Path(tmp) / "cache")}
+        os.environ["MLSD_CACHE_DIR"] = env["MLSD_CACHE_DIR"]
+        loaded = store.load(path)  # parse once (and fill the load cache for the process runs)
+
+        base = best_of(args.repeat, lambda: baseline(loaded))
+        rows: list[tuple[str, float, int]] = []
+        cases: list[tuple[str, str, ExportOptions]] = [
+            ("markdown (full)", "markdown", ExportOptions()),
+            ("markdown (awesome)", "markdown", ExportOptions(style="awesome")),
+            ("markdown --group-by tag", "markdown", ExportOptions(group_by="tag")),
+            ("json", "json", ExportOptions()),
+            ("csv", "csv", ExportOptions()),
+            ("bibtex", "bibtex", ExportOptions()),
+            ("html", "html", ExportOptions()),
+        ]
+        for label, fmt, options in cases:
+            size = len(export(loaded, fmt, options).encode("utf-8"))
+            seconds = best_of(
+                args.repeat, lambda fmt=fmt, options=options: export(loaded, fmt, options)
+            )
+            rows.append((label, seconds, size))
+            print(
+                f"{label:28s} {seconds:6.2f} s  {seconds / base:5.1f}x baseline  {size / 1e6:6.1f} MB",
+                flush=True,
+            )
+
+        python = [sys.executable]
+        py_pass = process_time([*python, "-c", "pass"], args.repeat)
+        whole = process_time(
+            [*python, "-m", "mlsd_cli", "export", "-f", "markdown", "-c", str(path)], args.repeat
+        )
+
+    load = os.getloadavg()[0]
+    command = "python benchmarks/bench_export.py" + (f" --n {args.n}" if args.n != 100_000 else "")
+    command += f" --repeat {args.repeat}" if args.repeat != 3 else ""
+    markdown = rows[0][1]
+    verdict = "under" if markdown < LIMIT_S else "OVER"
+    lines = [
+        START,
+        "### Export (`mlsd export`)",
+        "",
+        f"Command: `{command} --update-docs` (writes this section). A synthetic catalogue of "
+        f"{args.n:,} resources from `benchmarks/generate.py`, every tenth description with "
+        "curator markdown (a link, an HTML tag to neutralise); loaded once, then each export "
+        f"timed in-process, best of {args.repeat}. Baseline: the same resources written with "
+        "the C `csv.writer` (6 columns, no escaping), in the same run.",
+        "",
+        f"Machine: {platform.python_implementation()} {platform.python_version()}, "
+        f"{os.cpu_count()} cores, load average {load:.1f} during the run (shared with other jobs).",
+        "",
+        "| export | seconds | × baseline | output |",
+        "| --- | ---: | ---: | ---: |",
+        f"| baseline: `csv.writer`, 6 columns | {base:.2f} | 1.0 | |",
+        *[
+            f"| {label} | {seconds:.2f} | {seconds / base:.1f} | {size / 1e6:.1f} MB |"
+            for label, seconds, size in rows
+        ],
+        "",
+        f"Markdown export of {args.n:,} entries after load: **{markdown:.2f} s**, {verdict} the "
+        f"{LIMIT_S:.0f} s budget. Whole process (`mlsd export -f markdown -c FILE > /dev/null`, "
+        f"warm load cache, start-up and load included): {whole:.2f} s = {whole / py_pass:.0f}× "
+        f"`python -c pass` ({py_pass:.3f} s) in the same run.",
+        END,
+    ]
+    section = "\n".join(lines)
+    print()
+    print(section)
+    if args.update_docs:
+        text = DOCS.read_text(encoding="utf-8")
+        before, _, rest = text.partition(START)
+        _, _, after = rest.partition(END)
+        DOCS.write_text(before + section + after, encoding="utf-8")
+        print(f"\nupdated {DOCS.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
