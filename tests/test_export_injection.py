@@ -15,10 +15,12 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from mlsd_cli.exporters import ExportOptions, export
+from mlsd_cli.exporters import ExportOptions, export, linkable
 from mlsd_cli.exporters.html import CSP, script_hash
 from mlsd_cli.exporters.markdown import LIST_BREAK, safe_markdown
 from mlsd_cli.models import Catalogue, Resource, Section
+from mlsd_cli.readme import expected_text
+from mlsd_cli.urls import is_http_url
 
 HOSTILE_TITLES = [
     "Foo [bar]",
@@ -388,3 +390,32 @@ def test_html_content_security_policy_pins_the_one_script() -> None:
 
     digest = base64.b64encode(hashlib.sha256(scan.scripts[0].encode()).digest()).decode()
     assert f"'sha256-{digest}'" in csp[0]
+
+
+URLISH = st.builds(
+    lambda scheme, rest: scheme + rest,
+    st.sampled_from(["http://", "https://", "HTTP://", "ftp://", "javascript:", "", "http:/"]),
+    st.text(alphabet="ab-.:/?#%@[] \t\x00é_~0123456789", max_size=20),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(URLISH)
+def test_linkable_is_exactly_is_http_url(url: str) -> None:
+    assert linkable(url) == is_http_url(url)
+
+
+def test_an_unclosed_fence_cannot_swallow_the_rest_of_the_readme() -> None:
+    c = Catalogue(
+        title="T",
+        description="```\n<script>code</script>",
+        sections=[Section("s", "S", intro="~~~~\nstill code")],
+        resources=[Resource("r", "R", "blog", ["s"], url="https://r.example/", description="```")],
+    )
+    readme = "# Top\n\n<!-- mlsd:start -->\n<!-- mlsd:end -->\n\nFooter paragraph.\n"
+    text = expected_text(c, "markdown", ExportOptions(), readme, "README.md")
+    tokens = permissive().parse(text)
+    # The footer is still a paragraph of its own, and the resource still a list item.
+    assert any(t.type == "inline" and t.content == "Footer paragraph." for t in tokens)
+    assert resource_items(text) == ["https://r.example/"]
+    assert text.count("<!-- mlsd:end -->") == 1
