@@ -294,14 +294,23 @@ def load_with_digest(path: Path | CatalogueLocation) -> tuple[Catalogue, str]:
     """:func:`load`, and the content hash of the bytes read: a key for data derived from them
     (``mlsd search`` keeps its index of a large catalogue in :func:`cache_dir` under it)."""
     path = path.path if isinstance(path, CatalogueLocation) else Path(path)
-    # Loading allocates hundreds of thousands of containers and no cycles: the cyclic GC
-    # would rescan them again and again (it doubles the load time of a 100k catalogue).
-    gc_was_enabled = gc.isenabled()
+    with no_cyclic_gc():
+        return _load(path)
+
+
+@contextlib.contextmanager
+def no_cyclic_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector around bulk work on the catalogue.
+
+    Loading and saving allocate hundreds of thousands of containers and no cycles; the
+    collector would rescan them again and again (it doubles the time at 100k entries).
+    """
+    was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _load(path)
+        yield
     finally:
-        if gc_was_enabled:
+        if was_enabled:
             gc.enable()
 
 
@@ -332,22 +341,19 @@ FILE_HEADER = "# mlsd catalogue: edit with `mlsd` or by hand; see docs/catalogue
 def dumps(catalogue: Catalogue) -> str:
     """The canonical text of a catalogue (what :func:`save` writes).
 
-    tomli-w formats the values; the tables are laid out here, one ``[[resources]]`` block per
-    entry, so the file never switches to inline tables when entries happen to be short.
-    Multi-line strings are written with LF line ends (as a TOML parser reads them back).
+    One ``[[sections]]`` / ``[[resources]]`` block per entry, keys in a fixed order, values
+    formatted as tomli-w formats them (:mod:`mlsd_cli.tomlwriter`). Multi-line strings are
+    written with LF line ends, as a TOML parser reads them back.
     """
-    import tomli_w
+    from mlsd_cli.tomlwriter import dumps_table
 
     data = catalogue_to_dict(catalogue)
-    chunks = [
-        FILE_HEADER,
-        "[catalogue]\n",
-        tomli_w.dumps(data["catalogue"], multiline_strings=True),
-    ]
+    chunks = [FILE_HEADER, "[catalogue]\n", dumps_table(data["catalogue"])]
     for key in ("sections", "resources", "not_duplicates"):
+        header = f"\n[[{key}]]\n"
         for table in data.get(key, ()):
-            chunks.append(f"\n[[{key}]]\n")
-            chunks.append(tomli_w.dumps(table, multiline_strings=True))
+            chunks.append(header)
+            chunks.append(dumps_table(table))
     return "".join(chunks)
 
 
@@ -386,9 +392,10 @@ def save(catalogue: Catalogue, path: Path) -> bool:
     Validates first: a catalogue that would not load again is never written.
     """
     path = Path(path)
-    raw = catalogue_to_dict(catalogue)
-    catalogue_from_dict(raw, source=str(path))  # never write what would not load again
-    data = dumps(catalogue).encode("utf-8")
+    with no_cyclic_gc():
+        raw = catalogue_to_dict(catalogue)
+        catalogue_from_dict(raw, source=str(path))  # never write what would not load again
+        data = dumps(catalogue).encode("utf-8")
     try:
         if path.read_bytes() == data:
             return False

@@ -12,13 +12,15 @@ import re
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 
 ALLOWED_SCHEMES = ("http", "https")
+#: White space (any Unicode kind) and control characters, which no URL may contain.
+_SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f]")
 
 
 def url_problem(url: str) -> str | None:
     """None when ``url`` is an acceptable http/https URL, else a short reason."""
     if not url or url != url.strip():
         return "has blank space around it" if url else "is empty"
-    if any(c.isspace() for c in url) or any(ord(c) < 32 or ord(c) == 127 for c in url):
+    if _SPACE_OR_CONTROL.search(url):
         return "contains spaces or control characters"
     try:
         parts = urlsplit(url)
