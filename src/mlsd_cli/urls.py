@@ -16,8 +16,19 @@ ALLOWED_SCHEMES = ("http", "https")
 _SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f]")
 
 
+#: The common case, checked in one step: http(s), a plain host name, no port, no user info.
+#: Anything else takes the careful path below (both paths accept the same such URLs).
+_PLAIN_HTTP_URL = re.compile(
+    r"https?://[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*"
+    r"(?:[/?#][^\s\x00-\x1f\x7f]*)?",
+    re.ASCII,
+)
+
+
 def url_problem(url: str) -> str | None:
     """None when ``url`` is an acceptable http/https URL, else a short reason."""
+    if _PLAIN_HTTP_URL.fullmatch(url):
+        return None
     if not url or url != url.strip():
         return "has blank space around it" if url else "is empty"
     if _SPACE_OR_CONTROL.search(url):
