@@ -159,7 +159,9 @@ def test_check_of_a_file_without_markers_compares_the_whole_file(
     )
     stale = cli("export", "-f", "json", "-o", str(target), "--check", "-c", str(sample_catalogue))
     assert stale.exit_code == 1
-    assert '-    "title": "Simple",' in stale.stderr and '+    "title": "Sample",' in stale.stderr
+    diff = stale.stderr.splitlines()
+    assert any(line.startswith("-") and '"title": "Simple"' in line for line in diff)
+    assert any(line.startswith("+") and '"title": "Sample"' in line for line in diff)
 
 
 def test_ci_command_works_from_the_repository_root(tmp_path: Path) -> None:
@@ -279,3 +281,26 @@ def test_output_into_a_missing_directory_is_an_error(
     result = cli("export", "-o", str(tmp_path / "no" / "README.md"), "-c", str(sample_catalogue))
     assert result.exit_code == 2
     assert "does not exist" in result.stderr
+
+
+def test_output_onto_the_catalogue_is_refused(cli: Run, sample_catalogue: Path) -> None:
+    before = sample_catalogue.read_bytes()
+    result = cli("export", "-o", str(sample_catalogue), "-c", str(sample_catalogue))
+    assert result.exit_code == 2
+    assert "is the catalogue itself" in result.stderr
+    assert sample_catalogue.read_bytes() == before
+
+
+def test_stdout_is_utf8_whatever_the_locale(sample_catalogue: Path) -> None:
+    with store.editing(sample_catalogue) as catalogue:
+        catalogue.resources[0].title = "Uber’s Michelangelo — café"
+    env = {**os.environ, "PYTHONIOENCODING": "ascii", "LC_ALL": "C", "LANG": "C"}
+    run = subprocess.run(
+        [sys.executable, "-m", "mlsd_cli", "export", "-c", str(sample_catalogue)],
+        capture_output=True,
+        env=env,
+        check=False,
+        stdin=subprocess.DEVNULL,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "Uber’s Michelangelo — café".encode() in run.stdout

@@ -127,7 +127,11 @@ def command(
     if check and output is None:
         raise InputError("--check needs --output FILE", hint="the file to compare with")
 
-    _location, cat = load_catalogue(catalogue)
+    location, cat = load_catalogue(catalogue)
+    if output is not None and output.resolve() == location.path.resolve():
+        raise InputError(
+            f"--output {output} is the catalogue itself", hint="write the export to another file"
+        )
     selection = build_filter(cat, section, tag, kind, org, year, since, no_url)
     options = ExportOptions(
         selection=None if selection.empty else apply(cat, selection),
@@ -136,8 +140,13 @@ def command(
     )
     if output is None:
         text = renderer(fmt_name)(cat, options)
-        sys.stdout.write(text)
         sys.stdout.flush()
+        buffer = getattr(sys.stdout, "buffer", None)
+        if buffer is not None:  # UTF-8 whatever the locale says
+            buffer.write(text.encode("utf-8"))
+            buffer.flush()
+        else:
+            sys.stdout.write(text)
         return
 
     current = read_text(output)
