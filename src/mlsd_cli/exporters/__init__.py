@@ -20,11 +20,11 @@ from mlsd_cli.urls import is_http_url
 STYLES: tuple[str, ...] = ("full", "awesome")
 
 
-#: URLs of the usual shape (a plain host name, no port, printable ASCII after it), which
-#: :func:`mlsd_cli.urls.is_http_url` always accepts; checked first because it is ~20x faster.
-_PLAIN_HTTP_URL = re.compile(
-    r"https?://[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*"
-    r"(?:[/?#][!-~]*)?",
+#: Scheme and host of a URL of the usual shape (a plain host name, no port). With printable
+#: ASCII after it, :func:`mlsd_cli.urls.is_http_url` always accepts the URL; this check comes
+#: first because it is several times faster.
+_PLAIN_HTTP_START = re.compile(
+    r"https?://[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*(?=[/?#]|\Z)",
     re.IGNORECASE,
 )
 
@@ -34,7 +34,12 @@ def linkable(url: str | None) -> bool:
     https with a valid host), with a fast path for the usual shape of URL."""
     if not url:
         return False
-    return _PLAIN_HTTP_URL.fullmatch(url) is not None or is_http_url(url)
+    start = _PLAIN_HTTP_START.match(url)
+    if start is not None:
+        rest = url[start.end() :]
+        if rest.isascii() and rest.isprintable() and " " not in rest:
+            return True
+    return is_http_url(url)
 
 
 @dataclass(frozen=True)

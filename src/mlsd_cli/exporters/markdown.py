@@ -74,6 +74,7 @@ class Slugger:
 # ----------------------------------------------------------------- escaping plain text
 
 _INLINE_SPECIAL = re.compile(r"[\\`*_\[\]<>|~#]|&(?=#?[0-9A-Za-z]+;)")
+_INLINE_CHARS = re.compile(r"[\\`*_\[\]<>|~#&]")
 _ORDERED_START = re.compile(r"^(\d{1,9})([.)])")
 _DEST_SPECIAL = re.compile(r"[\\()]|&(?=#?[0-9A-Za-z]+;)")
 _DEST_ENCODE = {"<": "%3C", ">": "%3E", '"': "%22", "`": "%60"}
@@ -89,7 +90,10 @@ def escape_text(text: str) -> str:
     """Plain text as inline markdown that renders exactly as ``text`` (on one line): markdown
     punctuation is backslash-escaped, so ``Foo [bar]``, ``a|b``, ``*x*`` and ``<script>``
     stay text."""
-    return _INLINE_SPECIAL.sub(r"\\\g<0>", " ".join(text.split()))
+    text = " ".join(text.split())
+    if _INLINE_CHARS.search(text) is None:
+        return text
+    return _INLINE_SPECIAL.sub(r"\\\g<0>", text)
 
 
 def escape_line_start(escaped: str) -> str:
@@ -489,6 +493,7 @@ def render(catalogue: Catalogue, options: ExportOptions) -> str:
     if toc:
         out += [*_toc(toc), ""]
     seen_links: set[str] = set()
+    rendered: dict[int, list[str]] = {}
     for group in heads:
         out += [_heading(top + group.depth, group.title), ""]
         if group.intro.strip():
@@ -506,7 +511,9 @@ def render(catalogue: Catalogue, options: ExportOptions) -> str:
                 out += [*items, ""]
             continue
         for r in group.resources:
-            lines = full_item(r)
+            lines = rendered.get(id(r))
+            if lines is None:  # an entry in two sections is rendered once, shown twice
+                lines = rendered[id(r)] = full_item(r)
             out += lines
             if len(lines) > 1:
                 out.append("")
