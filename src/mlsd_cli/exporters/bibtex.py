@@ -52,6 +52,9 @@ _JOURNAL = re.compile(
 )
 #: Weaker signs of a journal, looked at only when the venue is not a conference.
 _JOURNAL_WEAK = re.compile(r"\b(review|nature|science|queue|arxiv)\b", re.IGNORECASE)
+_ET_AL_ANYWHERE = re.compile(r"\bet\s+al\.?")
+_ET_AL_END = re.compile(r",?\s*\bet\s+al\.?$")
+_INNER_AND = re.compile(r"\sand\s", re.IGNORECASE)
 _KEY_STOPWORDS = frozenset({"a", "an", "the", "on", "of", "in", "to", "for", "and"})
 _NON_KEY = re.compile(r"[^a-z0-9]+")
 
@@ -59,6 +62,8 @@ _NON_KEY = re.compile(r"[^a-z0-9]+")
 def escape(text: str) -> str:
     """A BibTeX/LaTeX-safe value: special characters escaped, whitespace collapsed."""
     text = " ".join(text.split())
+    if _LATEX_RE.search(text) is None:
+        return text
     return _LATEX_RE.sub(lambda m: _LATEX_SPECIAL[m.group()], text)
 
 
@@ -85,14 +90,15 @@ def entry_type(r: Resource) -> str:
 
 
 def _ascii_word(text: str) -> str:
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return _NON_KEY.sub("", folded.lower())
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return _NON_KEY.sub("", text.lower())
 
 
 def last_name(author: str) -> str:
     """'Robert Chang' -> 'Chang'; 'Bernardi et al.' -> 'Bernardi';
     'Richard H. Granger, Jr.' -> 'Granger'."""
-    name = re.sub(r"\bet\s+al\.?", "", author).strip(" ,")
+    name = _ET_AL_ANYWHERE.sub("", author).strip(" ,")
     name = name.split(",")[0].strip()
     words = [w for w in name.split() if _ascii_word(w)]
     return words[-1] if words else ""
@@ -105,9 +111,14 @@ def base_key(r: Resource) -> str:
         who = _ascii_word(last_name(r.authors[0]))
     if not who and r.org:
         who = _ascii_word(r.org.split()[0]) if r.org.split() else ""
-    words = [_ascii_word(w) for w in r.title.split()]
-    words = [w for w in words if w]
-    first = next((w for w in words if w not in _KEY_STOPWORDS), words[0] if words else "")
+    first = ""
+    for raw in r.title.split():
+        word = _ascii_word(raw)
+        if word and not first:
+            first = word  # a title of stop words only keeps its first
+        if word and word not in _KEY_STOPWORDS:
+            first = word
+            break
     key = f"{who or 'anon'}{r.year or ''}{first}"
     return key or _ascii_word(r.id) or "entry"
 
@@ -133,18 +144,17 @@ def bib_author(author: str) -> str:
     or an ' and ' inside is braced, so BibTeX keeps it whole."""
     name = " ".join(author.split())
     others = ""
-    match = re.search(r",?\s*\bet\s+al\.?$", name)
+    match = _ET_AL_END.search(name)
     if match:
         name = name[: match.start()].strip()
         others = " and others"
     value = escape(name)
-    if "," in name or re.search(r"\sand\s", name, re.IGNORECASE):
+    if "," in name or _INNER_AND.search(name):
         value = "{" + value + "}"
     return value + others if value else others.removeprefix(" and ")
 
 
-def fields(r: Resource) -> list[tuple[str, str]]:
-    kind = entry_type(r)
+def fields(r: Resource, kind: str) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = [("title", "{" + escape(r.title) + "}")]
     authors = [a for a in (bib_author(a) for a in r.authors) if a]
     if authors:
@@ -176,8 +186,9 @@ def fields(r: Resource) -> list[tuple[str, str]]:
 def entries(catalogue: Catalogue, options: ExportOptions) -> Iterator[str]:
     resources = list(options.resources(catalogue))
     for r, key in zip(resources, unique_keys(resources), strict=True):
-        body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields(r))
-        yield f"@{entry_type(r)}{{{key},\n{body}\n}}\n"
+        kind = entry_type(r)
+        body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields(r, kind))
+        yield f"@{kind}{{{key},\n{body}\n}}\n"
 
 
 def render(catalogue: Catalogue, options: ExportOptions) -> str:

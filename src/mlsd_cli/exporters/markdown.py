@@ -396,8 +396,15 @@ def sentence(text: str) -> str:
     return text
 
 
+_SIMPLE_URL = re.compile(r"https?://([a-z0-9.-]+)(/[^?#:@]*)?", re.IGNORECASE)
+
+
 def awesome_url_key(url: str) -> str:
     """The URL as awesome-lint's double-link rule compares it (normalize-url, scheme off)."""
+    simple = _SIMPLE_URL.fullmatch(url)
+    if simple is not None and "/index." not in url:  # no port, query or fragment: the quick way
+        host = simple.group(1).lower().removeprefix("www.")
+        return host + (simple.group(2) or "").rstrip("/")
     parts = urlsplit(url.strip())
     host = (parts.hostname or "").lower().removeprefix("www.")
     port = parts.port
