@@ -481,3 +481,16 @@ def test_embedded_options_do_not_leak_into_a_standalone_export() -> None:
     text = export(c, "markdown", options)
     assert text.splitlines()[0] == "What teams wrote about their *systems*."
     assert "\n#### Chapter 1." in text
+
+
+def test_headings_inside_descriptions_and_intros_count_for_anchors() -> None:
+    c = catalogue()
+    c.resources[0].description = "## Streaming systems\n\nA heading inside a description."
+    c.sections[0].intro = "Model evaluation\n---\n\nA setext heading in an intro."
+    c.sections.append(Section("eval", "Model evaluation"))
+    c.resources[2].sections.append("eval")
+    text = export(c, "markdown")
+    toc = dict((t, h) for h, t in links(MD.parse(text)) if h.startswith("#"))
+    # GitHub numbers the later, real section headings: the ToC must point at them.
+    assert toc["Streaming systems"] == "#streaming-systems-1"
+    assert toc["Model evaluation"] == "#model-evaluation-1"

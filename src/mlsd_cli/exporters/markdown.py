@@ -469,6 +469,24 @@ def awesome_item(r: Resource) -> str:
     return f"- {head} - {escape_text(summary)}" if summary else f"- {head}"
 
 
+_HEADING_HINT = re.compile(r"^ {0,3}(?:#{1,6}(?:[ \t]|$)|=+[ \t]*$|-+[ \t]*$)", re.MULTILINE)
+
+
+def headings_in(markdown: str) -> list[str]:
+    """The text of the headings inside some markdown (they take anchors on GitHub too)."""
+    if _HEADING_HINT.search(markdown) is None:
+        return []
+    tokens = _checker().parse(markdown)
+    return [
+        plain("".join(c.content for c in tokens[i + 1].children or [] if c.type in _TEXTUAL))
+        for i, t in enumerate(tokens)
+        if t.type == "heading_open"
+    ]
+
+
+_TEXTUAL = ("text", "code_inline")
+
+
 def render(catalogue: Catalogue, options: ExportOptions) -> str:
     if options.style not in ("full", "awesome"):
         from mlsd_cli.errors import InputError
@@ -476,56 +494,68 @@ def render(catalogue: Catalogue, options: ExportOptions) -> str:
         raise InputError(f"--style: unknown style '{options.style}'", hint="use full or awesome")
     awesome = options.style == "awesome"
     heads = groups(catalogue, options)
-    out: list[str] = []
-    above = list(options.headings_above)
     top = options.heading_level if options.embedded else 2
+    slugger = Slugger(options.headings_above)
+    out: list[str] = []
     title = plain(catalogue.title) or ("Resources" if awesome else "")
     if title and not options.embedded:
         out += [_heading(1, title), ""]
-        above.append(title)
+        slugger.slug(title)
     if catalogue.description.strip():
         description = top_level_markdown(catalogue.description)
         out += [description, ""]
+        for heading in headings_in(description):
+            slugger.slug(heading)
         if _needs_break(description):
             out += [LIST_BREAK, ""]
-    slugger = Slugger(above)
     if awesome:
-        contents = "Contents"
-        out += [_heading(top, contents), ""]
-        slugger.slug(contents)
-    anchors = [slugger.slug(plain(g.title)) for g in heads]
-    toc_depth = 1 if awesome else 99
-    toc = [(g.depth, plain(g.title), a) for g, a in zip(heads, anchors, strict=True)]
-    toc = [entry for entry in toc if entry[0] <= toc_depth]
-    if toc:
-        out += [*_toc(toc), ""]
+        out += [_heading(top, "Contents"), ""]
+        slugger.slug("Contents")
+
+    # The body first, in document order, so that each anchor counts every heading above it
+    # (headings inside intros and descriptions included); the ToC goes in front of it.
+    body: list[str] = []
+    toc: list[tuple[int, str, str]] = []
     seen_links: set[str] = set()
-    rendered: dict[int, list[str]] = {}
+    rendered: dict[int, tuple[list[str], list[str]]] = {}
     for group in heads:
-        out += [_heading(top + group.depth, group.title), ""]
+        label = plain(group.title)
+        toc.append((group.depth, label, slugger.slug(label)))
+        body += [_heading(top + group.depth, group.title), ""]
         if group.intro.strip():
             if awesome:
                 intro = escape_line_start(escape_text(all_text(group.intro)))
-                out += [intro, ""] if intro else []
+                body += [intro, ""] if intro else []
             else:
                 intro = top_level_markdown(group.intro)
-                out += [intro, ""]
+                body += [intro, ""]
+                for heading in headings_in(intro):
+                    slugger.slug(heading)
                 if group.resources and _needs_break(intro):
-                    out += [LIST_BREAK, ""]
+                    body += [LIST_BREAK, ""]
         if awesome:
             items = _awesome_items(group.resources, seen_links)
             if items:
-                out += [*items, ""]
+                body += [*items, ""]
             continue
         for r in group.resources:
-            lines = rendered.get(id(r))
-            if lines is None:  # an entry in two sections is rendered once, shown twice
-                lines = rendered[id(r)] = full_item(r)
-            out += lines
+            cached = rendered.get(id(r))
+            if cached is None:  # an entry in two sections is rendered once, shown twice
+                lines = full_item(r)
+                inner = headings_in("\n".join(x[2:] for x in lines[2:])) if len(lines) > 2 else []
+                cached = rendered[id(r)] = (lines, inner)
+            lines, inner = cached
+            for heading in inner:
+                slugger.slug(heading)
+            body += lines
             if len(lines) > 1:
-                out.append("")
-        if group.resources and out[-1] != "":
-            out.append("")
+                body.append("")
+        if group.resources and body[-1] != "":
+            body.append("")
+    entries = [entry for entry in toc if entry[0] <= (1 if awesome else 99)]
+    if entries:
+        out += [*_toc(entries), ""]
+    out += body
     while out and out[-1] == "":
         out.pop()
     return "\n".join(out) + "\n"
