@@ -46,7 +46,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
 from itertools import accumulate, count
-from operator import add, attrgetter, lt
+from operator import add, attrgetter
 from pathlib import Path
 
 from mlsd_cli.errors import InputError
@@ -331,16 +331,17 @@ class SearchIndex:
             fields = []
             for i, name in enumerate(names):
                 blob = parts[i].decode("utf-8")
-                bounds = array("q")
-                bounds.frombytes(parts[len(names) + i])
+                offsets = array("q")
+                offsets.frombytes(parts[len(names) + i])
+                bounds = offsets.tolist()
                 if size and (
                     len(bounds) != size
-                    or bounds[-1] != len(blob) + 1
-                    or not all(map(lt, bounds, bounds[1:]))
                     or bounds[0] < 1
+                    or bounds[-1] != len(blob) + 1
+                    or bounds != sorted(bounds)
                 ):
                     return None
-                fields.append(_Field(name, blob, bounds.tolist()))
+                fields.append(_Field(name, blob, bounds))
             vocabulary = parts[-1].decode("utf-8").split("\n") if parts[-1] else []
             return cls(fields, size, vocabulary)
         except (ValueError, TypeError, KeyError, AttributeError, UnicodeDecodeError):
