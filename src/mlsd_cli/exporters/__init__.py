@@ -8,6 +8,8 @@ the same catalogue and options always give the same bytes. See ``docs/export.md`
 
 from __future__ import annotations
 
+import functools
+import gc
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -150,30 +152,56 @@ def groups(catalogue: Catalogue, options: ExportOptions) -> list[Group]:
 Renderer = Callable[[Catalogue, ExportOptions], str]
 
 
+def _without_gc(render: Renderer) -> Renderer:
+    """Run a renderer with the cyclic garbage collector paused.
+
+    Rendering builds hundreds of thousands of short lists and strings and no reference
+    cycles; with a large catalogue in memory, each full collection walks all of it again, which
+    made a 100k-entry export a third slower. Memory is still freed (by reference counting).
+    """
+
+    @functools.wraps(render)
+    def run(catalogue: Catalogue, options: ExportOptions) -> str:
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return render(catalogue, options)
+        finally:
+            if enabled:
+                gc.enable()
+
+    return run
+
+
+@_without_gc
 def _markdown(catalogue: Catalogue, options: ExportOptions) -> str:
     from mlsd_cli.exporters.markdown import render
 
     return render(catalogue, options)
 
 
+@_without_gc
 def _json(catalogue: Catalogue, options: ExportOptions) -> str:
     from mlsd_cli.exporters.json_export import render
 
     return render(catalogue, options)
 
 
+@_without_gc
 def _csv(catalogue: Catalogue, options: ExportOptions) -> str:
     from mlsd_cli.exporters.csv_export import render
 
     return render(catalogue, options)
 
 
+@_without_gc
 def _bibtex(catalogue: Catalogue, options: ExportOptions) -> str:
     from mlsd_cli.exporters.bibtex import render
 
     return render(catalogue, options)
 
 
+@_without_gc
 def _html(catalogue: Catalogue, options: ExportOptions) -> str:
     from mlsd_cli.exporters.html import render
 

@@ -437,25 +437,26 @@ def _toc(entries: list[tuple[int, str, str]]) -> list[str]:
     ]
 
 
-def full_item(r: Resource) -> list[str]:
-    """The lines of one resource in the full style (without the blank line after)."""
+def full_item(r: Resource) -> str:
+    """One resource in the full style: its lines, ending with a newline (and a blank line
+    after it when it has a description)."""
     title = escape_text(r.title)
     if linkable(r.url):
         assert r.url is not None
-        head = f"[{title}]({link_destination(r.url)})"
+        head = f"- [{title}]({link_destination(r.url)})"
     else:  # a plain title; parentheses escaped so no reader takes them for a byline
-        head = escape_line_start(title.replace("(", "\\(").replace(")", "\\)"))
-    byline = _byline(tuple(r.authors), r.venue, r.year) if r.authors or r.venue or r.year else ""
-    lines = [f"- {head} {byline}" if byline else f"- {head}"]
+        head = "- " + escape_line_start(title.replace("(", "\\(").replace(")", "\\)"))
+    if r.authors or r.venue or r.year:
+        byline = _byline(tuple(r.authors), r.venue, r.year)
+        if byline:
+            head = f"{head} {byline}"
     if r.description and not r.description.isspace():
         description = safe_markdown(r.description)
         if description:
-            lines.append("")
             if "\n" in description:
-                lines.extend(indent(description, "  "))
-            else:
-                lines.append("  " + description)
-    return lines
+                return head + "\n\n" + "\n".join(indent(description, "  ")) + "\n\n"
+            return f"{head}\n\n  {description}\n\n"
+    return head + "\n"
 
 
 @lru_cache(maxsize=4096)
@@ -517,7 +518,7 @@ def render(catalogue: Catalogue, options: ExportOptions) -> str:
     body: list[str] = []
     toc: list[tuple[int, str, str]] = []
     seen_links: set[str] = set()
-    rendered: dict[int, tuple[list[str], list[str]]] = {}
+    rendered: dict[int, tuple[str, list[str]]] = {}
     for group in heads:
         label = plain(group.title)
         toc.append((group.depth, label, slugger.slug(label)))
@@ -538,19 +539,23 @@ def render(catalogue: Catalogue, options: ExportOptions) -> str:
             if items:
                 body += [*items, ""]
             continue
+        chunks: list[str] = []
         for r in group.resources:
             cached = rendered.get(id(r))
             if cached is None:  # an entry in two sections is rendered once, shown twice
-                lines = full_item(r)
-                inner = headings_in("\n".join(x[2:] for x in lines[2:])) if len(lines) > 2 else []
-                cached = rendered[id(r)] = (lines, inner)
-            lines, inner = cached
+                item = full_item(r)
+                inner = []
+                described = item[item.find("\n") :]
+                if item.endswith("\n\n") and _HEADING_HINT.search(described):
+                    # The description, without the item's indent, may hold headings.
+                    inner = headings_in("\n".join(x[2:] for x in described.split("\n")))
+                cached = rendered[id(r)] = (item, inner)
+            item, inner = cached
             for heading in inner:
                 slugger.slug(heading)
-            body += lines
-            if len(lines) > 1:
-                body.append("")
-        if group.resources and body[-1] != "":
+            chunks.append(item)
+        if chunks:
+            body.append("".join(chunks).rstrip("\n"))
             body.append("")
     entries = [entry for entry in toc if entry[0] <= (1 if awesome else 99)]
     if entries:
