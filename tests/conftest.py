@@ -42,6 +42,16 @@ def seed_path(name: str) -> Path:
 
 
 @pytest.fixture(autouse=True)
+def _unfreeze_gc() -> Iterator[None]:
+    """Commands gc.freeze() the loaded catalogue (it lives as long as the process); in one
+    long test process, hand everything back to the collector after each test."""
+    yield
+    import gc
+
+    gc.unfreeze()
+
+
+@pytest.fixture(autouse=True)
 def _isolated_env(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -10,8 +10,6 @@ import importlib
 
 import typer
 
-from mlsd_cli import __version__
-
 app = typer.Typer(
     name="mlsd",
     help="Curate a catalogue of machine learning system design resources.\n\n"
@@ -49,6 +47,8 @@ for _module, _name in COMMANDS:
 
 def _version(value: bool) -> None:
     if value:
+        from mlsd_cli import __version__
+
         typer.echo(f"mlsd {__version__}")
         raise typer.Exit()
 
