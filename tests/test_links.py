@@ -47,7 +47,7 @@ def test_ok_page_needs_one_head_with_an_honest_user_agent(http_server: TestServe
     assert (result.attempts, result.method, result.redirects) == (1, "HEAD", [])
     assert http_server.methods("/ok") == ["HEAD"]
     _method, _path, headers = http_server.requests[0]
-    assert re.match(rf"mlsd/{re.escape(__version__)} \(\+https?://\S+", headers["User-Agent"])
+    assert re.match(rf"mlsd/{re.escape(__version__)} \(link checker", headers["User-Agent"])
 
 
 @pytest.mark.parametrize(("status", "phrase"), [(404, "Not Found"), (410, "Gone")])

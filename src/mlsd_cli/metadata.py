@@ -479,15 +479,14 @@ def decode_html(data: bytes, content_type: str | None) -> str:
     return data.decode("utf-8", errors="replace")  # pragma: no cover - utf-8 always exists
 
 
-#: Where a site owner who sees mlsd in their logs can read what it is.
-PROJECT_URL = "https://pypi.org/project/mlsd/"
-
-
 def user_agent() -> str:
-    """The User-Agent of every mlsd request: the tool, its version and where to read about it."""
+    """The User-Agent of every mlsd request: the tool, its version and what it is doing.
+
+    (No project URL until the project has a public home: naming someone else's page would
+    not be honest.)"""
     from mlsd_cli import __version__
 
-    return f"mlsd/{__version__} (+{PROJECT_URL}; resource catalogue tool)"
+    return f"mlsd/{__version__} (link checker of a curated reading list; python-httpx)"
 
 
 def _fetch_error(url: str, reason: str) -> MetadataError:
