@@ -140,22 +140,9 @@ def expected_text(
 
 def read_text(path: Path) -> str | None:
     """The file's text, None when it does not exist. Raises InputError when unreadable."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return None
-    except IsADirectoryError:
-        raise InputError(f"{path} is a directory", hint="give a file name") from None
-    except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror}") from None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise InputError(
-            f"{path}:{line}: invalid UTF-8",
-            hint="save it as UTF-8",
-        ) from None
+    from mlsd_cli.textfiles import read_utf8
+
+    return read_utf8(path, InputError, missing_ok=True)
 
 
 def short_diff(

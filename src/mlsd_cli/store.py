@@ -112,10 +112,11 @@ def _decode(data: bytes, source: str) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        from mlsd_cli.textfiles import utf8_error_place
+
+        line, column, byte = utf8_error_place(data, exc)
         raise CatalogueError(
-            f"invalid UTF-8 (byte 0x{data[exc.start]:02x})",
+            f"invalid UTF-8 (byte {byte})",
             location=f"{source}:{line}:{column}",
             hint="save the file as UTF-8",
         ) from None

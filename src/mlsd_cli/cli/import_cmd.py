@@ -117,21 +117,10 @@ def command(
 def _read_markdown(path: Path) -> str:
     """The file's text; a one-line ImportFileError when it cannot be read as UTF-8."""
     from mlsd_cli.errors import ImportFileError
+    from mlsd_cli.textfiles import read_utf8
 
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ImportFileError(f"{path}: no such file", hint="check the path") from None
-    except IsADirectoryError:
-        raise ImportFileError(f"{path} is a directory", hint="give a markdown file") from None
-    except OSError as exc:
-        raise ImportFileError(f"cannot read {path}: {exc.strerror}") from None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise ImportFileError(
-            f"{path}:{line}:{column}: invalid UTF-8 (byte 0x{data[exc.start]:02x})",
-            hint="save the list as UTF-8 (e.g. iconv -f latin1 -t utf-8)",
-        ) from None
+    text = read_utf8(
+        path, ImportFileError, utf8_hint="save the list as UTF-8 (e.g. iconv -f latin1 -t utf-8)"
+    )
+    assert text is not None  # missing_ok is False
+    return text
