@@ -14,22 +14,10 @@ from collections.abc import Iterable
 
 from mlsd_cli.exporters import ExportOptions
 from mlsd_cli.models import Catalogue, Resource
+from mlsd_cli.schema import RESOURCE_KEYS
 
-COLUMNS: tuple[str, ...] = (
-    "id",
-    "title",
-    "url",
-    "kind",
-    "sections",
-    "org",
-    "authors",
-    "venue",
-    "year",
-    "tags",
-    "description",
-    "added",
-    "aliases",
-)
+#: One column per field of a resource, in the catalogue file's key order.
+COLUMNS: tuple[str, ...] = RESOURCE_KEYS
 LIST_SEPARATOR = "; "
 #: First characters that make a spreadsheet treat a cell as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
