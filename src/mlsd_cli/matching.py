@@ -19,17 +19,16 @@ pair that comparing all pairs finds, and rapidfuzz scores only the candidates.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import math
 import operator
 import weakref
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
 
+from mlsd_cli.gcpause import no_cyclic_gc
 from mlsd_cli.models import Catalogue, Resource
 from mlsd_cli.titles import normalize_title, title_numbers
 from mlsd_cli.urls import identity_key
@@ -88,19 +87,6 @@ class DuplicateGroup:
 # --------------------------------------------------------------------------- the index
 
 
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Building hundreds of thousands of small objects that all live on: the cyclic garbage
-    collector would scan them again and again for nothing (a fifth of the time at 100k)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 @dataclass
 class _TitleBlock:
     """Distinct normalised titles that share their numbers, and who has each."""
@@ -135,7 +121,7 @@ class MatchIndex:
         self.by_key: dict[str, list[int]] = defaultdict(list)
         self.blocks: dict[tuple[int, ...], _TitleBlock] = defaultdict(_TitleBlock)
         normalized: dict[str, tuple[str, tuple[int, ...]]] = {}
-        with _gc_paused():
+        with no_cyclic_gc():
             for i, r in enumerate(self.resources):
                 key = identity_key(r.url) if r.url else None
                 self.keys.append(key)
@@ -268,7 +254,7 @@ def find_duplicate_groups(
     order of their first member, members in catalogue order."""
     threshold = DEFAULT_THRESHOLD if threshold is None else threshold
     index = index or prepare_index(catalogue)
-    with _gc_paused():
+    with no_cyclic_gc():
         return _groups(catalogue, index, threshold)
 
 

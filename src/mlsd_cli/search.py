@@ -31,7 +31,6 @@ its vocabulary, in the cache directory (:func:`cached_index`), keyed by the file
 from __future__ import annotations
 
 import contextlib
-import gc
 import hashlib
 import heapq
 import json
@@ -42,7 +41,6 @@ import tempfile
 import unicodedata
 from array import array
 from bisect import bisect_right
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
 from itertools import accumulate, count
@@ -51,6 +49,7 @@ from pathlib import Path
 
 from mlsd_cli.errors import InputError
 from mlsd_cli.filters import ResourceFilter, matches
+from mlsd_cli.gcpause import no_cyclic_gc
 from mlsd_cli.models import Catalogue, Resource
 
 _STOP_WORDS = """a about an and are as at be by can do does for from how i in into is it its of
@@ -244,7 +243,7 @@ class SearchIndex:
 
     @classmethod
     def build(cls, catalogue: Catalogue) -> SearchIndex:
-        with _no_cyclic_gc():
+        with no_cyclic_gc():
             return cls._build(catalogue)
 
     @classmethod
@@ -482,22 +481,8 @@ def search(
     best N; ``index`` is the catalogue's :class:`SearchIndex` if the caller has it (else it is
     built). Raises InputError when the query has no words.
     """
-    with _no_cyclic_gc():
+    with no_cyclic_gc():
         return _search(catalogue, query, selection, limit, index)
-
-
-@contextlib.contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
-    """Indexing and searching allocate many short-lived containers and never make a reference
-    cycle: the cyclic garbage collector would only re-scan the whole catalogue again and again.
-    """
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _search(

@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 import contextlib
-import gc
 import hashlib
 import json
 import os
@@ -27,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from mlsd_cli.errors import CatalogueError, ReadOnlyCatalogueError
+from mlsd_cli.gcpause import no_cyclic_gc
 from mlsd_cli.models import Catalogue, Resource, Section
 from mlsd_cli.schema import catalogue_from_dict, catalogue_to_dict
 
@@ -299,22 +299,6 @@ def load_with_digest(path: Path | CatalogueLocation) -> tuple[Catalogue, str]:
     path = path.path if isinstance(path, CatalogueLocation) else Path(path)
     with no_cyclic_gc():
         return _load(path)
-
-
-@contextlib.contextmanager
-def no_cyclic_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector around bulk work on the catalogue.
-
-    Loading and saving allocate hundreds of thousands of containers and no cycles; the
-    collector would rescan them again and again (it doubles the time at 100k entries).
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def cache_dir() -> Path:

@@ -108,16 +108,24 @@ def locate(catalogue: Path | None, *, must_exist: bool = True) -> CatalogueLocat
 
 def load_catalogue(catalogue: Path | None) -> tuple[CatalogueLocation, Catalogue]:
     """Find and load the catalogue named by ``--catalogue`` (or the default one)."""
+    location, loaded, _digest = load_catalogue_with_digest(catalogue)
+    return location, loaded
+
+
+def load_catalogue_with_digest(catalogue: Path | None) -> tuple[CatalogueLocation, Catalogue, str]:
+    """:func:`load_catalogue`, and the hash of the file's content (a key for derived caches)."""
     import gc
 
     from mlsd_cli import store
+    from mlsd_cli.gcpause import no_cyclic_gc
 
     location = locate(catalogue)
-    loaded = store.load(location)
-    # The catalogue lives as long as the command: move it out of the cyclic GC's way, or every
-    # later full collection rescans it (about 0.3 s each at 100k entries).
-    gc.freeze()
-    return location, loaded
+    with no_cyclic_gc():
+        loaded, digest = store.load_with_digest(location)
+        # The catalogue lives as long as the command: freeze it out of the cyclic GC's sight
+        # before the collector runs again (each full pass over 100k entries costs ~0.3 s).
+        gc.freeze()
+    return location, loaded, digest
 
 
 # ----------------------------------------------------------------- errors

@@ -21,7 +21,7 @@ from mlsd_cli.cli.common import (
     console,
     echo,
     handle_errors,
-    locate,
+    load_catalogue_with_digest,
     print_json,
     stdout_is_terminal,
 )
@@ -72,24 +72,11 @@ def command(
 
       mlsd search grbovic --json --limit 5
     """  # noqa: E501
-    import gc
-
     from mlsd_cli import store
     from mlsd_cli.search import cached_index, checked_query_words, query_words, search
 
     text = " ".join(query)
-    location = locate(catalogue)
-    # The catalogue lives as long as the command, and makes no reference cycles: freeze it
-    # out of the cyclic garbage collector's sight *before* the collector runs again (its first
-    # pass over a fresh 100k-entry catalogue takes 0.3 s, and later passes would recur).
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        cat, digest = store.load_with_digest(location)
-        gc.freeze()
-    finally:
-        if collecting:
-            gc.enable()
+    location, cat, digest = load_catalogue_with_digest(catalogue)
     selection = build_filter(cat, section, tag, kind, org, year, since, no_url)
     checked_query_words(text)  # an empty query is an error before any indexing work
     index = cached_index(cat, location.path, digest, store.cache_dir())

@@ -141,7 +141,7 @@ def _lazy(module: str) -> Renderer:
     def run(catalogue: Catalogue, options: ExportOptions) -> str:
         from importlib import import_module
 
-        from mlsd_cli.store import no_cyclic_gc
+        from mlsd_cli.gcpause import no_cyclic_gc
 
         render: Renderer = import_module(f"mlsd_cli.exporters.{module}").render
         with no_cyclic_gc():
