@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 from mlsd_cli.errors import InputError
+from mlsd_cli.linkstate import utc_stamp
 from mlsd_cli.urls import url_problem
 
 if TYPE_CHECKING:
@@ -674,13 +675,9 @@ class LinkReport:
             "failures": self.failures,
             "attempts": result.attempts if result else 0,
             "method": result.method if result else None,
-            "last_checked": _stamp(self.last_checked),
-            "last_ok": _stamp(self.last_ok),
+            "last_checked": utc_stamp(self.last_checked),
+            "last_ok": utc_stamp(self.last_ok),
         }
-
-
-def _stamp(value: datetime | None) -> str | None:
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if value else None
 
 
 @dataclass
@@ -708,7 +705,7 @@ class CheckReport:
         return {
             "catalogue": str(self.catalogue) if self.catalogue else None,
             "state_file": str(self.state_file),
-            "checked_at": _stamp(self.checked_at),
+            "checked_at": utc_stamp(self.checked_at),
             "dead_after": self.dead_after,
             "summary": {"total": len(self.links), **counts},
             "links": [link.to_json() for link in self.links],

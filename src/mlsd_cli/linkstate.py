@@ -98,7 +98,8 @@ def _time(value: Any) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-def _stamp(value: datetime | None) -> str | None:
+def utc_stamp(value: datetime | None) -> str | None:
+    """``2026-11-23T19:30:00Z`` (UTC, whole seconds): how the state file and reports write times."""
     if value is None:
         return None
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -122,13 +123,13 @@ def _record_from_json(raw: Any) -> LinkRecord | None:
 
 def _record_to_json(record: LinkRecord) -> dict[str, Any]:
     return {
-        "last_checked": _stamp(record.last_checked),
+        "last_checked": utc_stamp(record.last_checked),
         "outcome": record.outcome,
         "status": record.status,
         "final_url": record.final_url,
         "error": record.error,
         "failures": record.failures,
-        "last_ok": _stamp(record.last_ok),
+        "last_ok": utc_stamp(record.last_ok),
     }
 
 
