@@ -184,8 +184,8 @@ def run_library(
 
 
 def write_catalogue(urls: list[str], path: Path) -> None:
-    from mlsd_cli import store
-    from mlsd_cli.models import Catalogue, Resource, Section
+    from mlsd_cli.catalogue import store
+    from mlsd_cli.catalogue.model import Catalogue, Resource, Section
 
     catalogue = Catalogue(title="Benchmark", sections=[Section("posts", "Posts")])
     catalogue.resources = [

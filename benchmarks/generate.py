@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from mlsd_cli.models import Catalogue, Resource, Section
+from mlsd_cli.catalogue.model import Catalogue, Resource, Section
 
 ORGS = [
     "Netflix",
@@ -252,7 +252,7 @@ def main() -> None:
     parser.add_argument("--duplicates", type=int, default=0)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
-    from mlsd_cli.store import dumps
+    from mlsd_cli.catalogue.store import dumps
 
     catalogue, planted = generate(args.n, seed=args.seed, duplicates=args.duplicates)
     args.out.write_text(dumps(catalogue), encoding="utf-8")

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from mlsd_cli import adding, editing, store
+from mlsd_cli import adding, editing
+from mlsd_cli.catalogue import store
+from mlsd_cli.catalogue.model import Catalogue, Resource, Section
 from mlsd_cli.errors import CatalogueError, InputError, NotFoundError
 from mlsd_cli.metadata import PageMetadata
-from mlsd_cli.models import Catalogue, Resource, Section
 
 TODAY = date(2024, 5, 1)
 UBER_URL = "https://eng.uber.com/michelangelo-machine-learning-platform/"

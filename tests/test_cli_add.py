@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from mlsd_cli import store
-from mlsd_cli.models import slugify
+from mlsd_cli.catalogue import store
+from mlsd_cli.catalogue.model import slugify
 
 from .httpserver import Reply, TestServer, html_page, http_server  # noqa: F401
 

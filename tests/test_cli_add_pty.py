@@ -10,7 +10,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from mlsd_cli import store
+from mlsd_cli.catalogue import store
 
 NEW_URL = "https://netflixtechblog.com/distributed-time-travel-for-feature-generation-389cccdd3907"
 NEW_TITLE = "Distributed Time Travel for Feature Generation"

@@ -12,8 +12,8 @@ import pexpect
 import pytest
 from typer.testing import Result
 
-from mlsd_cli import store
-from mlsd_cli.models import Catalogue, Resource, Section
+from mlsd_cli.catalogue import store
+from mlsd_cli.catalogue.model import Catalogue, Resource, Section
 from tests.conftest import ROOT
 
 Cli = Callable[..., Result]

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from mlsd_cli import store
-from mlsd_cli.models import Resource
+from mlsd_cli.catalogue import store
+from mlsd_cli.catalogue.model import Resource
 
 Run = Callable[..., Result]
 

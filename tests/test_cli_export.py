@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from mlsd_cli import store
+from mlsd_cli.catalogue import store
 
 from .conftest import ROOT
 

@@ -14,8 +14,8 @@ import pexpect
 import pytest
 from typer.testing import Result
 
-from mlsd_cli import store
-from mlsd_cli.models import Resource
+from mlsd_cli.catalogue import store
+from mlsd_cli.catalogue.model import Resource
 
 from .test_search import _catalogue
 

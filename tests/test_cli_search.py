@@ -14,7 +14,7 @@ import pexpect
 import pytest
 from typer.testing import Result
 
-from mlsd_cli import store
+from mlsd_cli.catalogue import store
 
 from .test_search import _catalogue
 
@@ -102,7 +102,7 @@ def test_limit(cli: Run, catalogue_file: Path) -> None:
 
 
 def test_default_limit_is_20(cli: Run, tmp_path: Path) -> None:
-    from mlsd_cli.models import Catalogue, Resource, Section
+    from mlsd_cli.catalogue.model import Catalogue, Resource, Section
 
     path = tmp_path / "many.toml"
     resources = [

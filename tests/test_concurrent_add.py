@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from mlsd_cli import store
+from mlsd_cli.catalogue import store
 
 GATED = """\
 import os, sys, time

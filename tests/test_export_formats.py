@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from mlsd_cli import store
+from mlsd_cli.catalogue import store
+from mlsd_cli.catalogue.model import Catalogue, Resource, Section
 from mlsd_cli.exporters import ExportOptions, export
 from mlsd_cli.exporters.csv_export import COLUMNS, guard, unguard
 from mlsd_cli.filters import apply, make_filter
-from mlsd_cli.models import Catalogue, Resource, Section
 
 NASTY_TITLE = 'Tricky "quotes", commas; {braces} & 100% $cash$ #1 under_score ~tilde^ back\\slash'
 

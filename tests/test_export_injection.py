@@ -15,10 +15,10 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from mlsd_cli.catalogue.model import Catalogue, Resource, Section
 from mlsd_cli.exporters import ExportOptions, export, linkable
 from mlsd_cli.exporters.html import CSP, script_hash
 from mlsd_cli.exporters.markdown import LIST_BREAK, safe_markdown
-from mlsd_cli.models import Catalogue, Resource, Section
 from mlsd_cli.readme import expected_text
 from mlsd_cli.urls import is_http_url
 

@@ -15,10 +15,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mlsd_cli import store
+from mlsd_cli.catalogue import store
+from mlsd_cli.catalogue.model import Catalogue, Resource, Section
 from mlsd_cli.exporters import export
 from mlsd_cli.importers.markdown import import_into, parse_markdown
-from mlsd_cli.models import Catalogue, Resource, Section
 
 from .conftest import BOOK_SEED, SCALE_SEED, seed_path
 

@@ -14,8 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mlsd_cli import store
 from mlsd_cli.byline import escape_inline, format_byline
+from mlsd_cli.catalogue import store
+from mlsd_cli.catalogue.model import Catalogue, Resource, Section
 from mlsd_cli.importers.markdown import (
     ParsedList,
     ParsedResource,
@@ -23,7 +24,6 @@ from mlsd_cli.importers.markdown import (
     import_into,
     parse_markdown,
 )
-from mlsd_cli.models import Catalogue, Resource, Section
 
 from .conftest import BOOK_SEED, SCALE_SEED, seed_path
 
@@ -970,7 +970,7 @@ def test_real_world_lists_capture_their_link_items(name: str, urls: list[str]) -
     # and the result goes into a catalogue that validates
     catalogue = Catalogue()
     import_into(catalogue, parsed)
-    from mlsd_cli.schema import catalogue_from_dict, catalogue_to_dict
+    from mlsd_cli.catalogue.schema import catalogue_from_dict, catalogue_to_dict
 
     catalogue_from_dict(catalogue_to_dict(catalogue))
 

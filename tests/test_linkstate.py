@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from mlsd_cli import store
+from mlsd_cli.catalogue import store
+from mlsd_cli.catalogue.model import Resource, Section
+from mlsd_cli.catalogue.store import CatalogueLocation
 from mlsd_cli.errors import InputError
 from mlsd_cli.links import (
     BROKEN,
@@ -32,8 +34,6 @@ from mlsd_cli.linkstate import (
     state_path,
     verdict,
 )
-from mlsd_cli.models import Resource, Section
-from mlsd_cli.store import CatalogueLocation
 
 from .conftest import ROOT
 from .httpserver import Reply, TestServer, redirect

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from rapidfuzz import fuzz
 
+from mlsd_cli.catalogue.model import Catalogue, Resource, Section
 from mlsd_cli.matching import (
     DEFAULT_THRESHOLD,
     DuplicateGroup,
@@ -19,7 +20,6 @@ from mlsd_cli.matching import (
     similar_title_pairs,
     title_score,
 )
-from mlsd_cli.models import Catalogue, Resource, Section
 from mlsd_cli.titles import normalize_title, title_numbers
 
 PAIRS_FILE = Path(__file__).parent / "data" / "title_pairs.tsv"

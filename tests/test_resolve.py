@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from mlsd_cli.catalogue.model import Catalogue, Resource, Section
 from mlsd_cli.errors import NotFoundError
-from mlsd_cli.models import Catalogue, Resource, Section
 from mlsd_cli.resolve import find_resource
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from mlsd_cli.catalogue.model import Catalogue, Resource, Section
 from mlsd_cli.errors import InputError
 from mlsd_cli.filters import make_filter
-from mlsd_cli.models import Catalogue, Resource, Section
 from mlsd_cli.search import (
     INDEX_CACHE_MIN_RESOURCES,
     STOP_WORDS,

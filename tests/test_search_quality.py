@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from mlsd_cli import store
-from mlsd_cli.models import Catalogue
+from mlsd_cli.catalogue import store
+from mlsd_cli.catalogue.model import Catalogue
 from mlsd_cli.search import search
 
 from .conftest import ROOT

@@ -10,8 +10,8 @@ from urllib.parse import urlsplit
 import pytest
 from rapidfuzz import fuzz
 
-from mlsd_cli import store
-from mlsd_cli.models import KINDS, Catalogue
+from mlsd_cli.catalogue import store
+from mlsd_cli.catalogue.model import KINDS, Catalogue
 
 from .conftest import BOOK_SEED, ROOT, SCALE_SEED, seed_path
 

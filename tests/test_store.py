@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from mlsd_cli import store
+from mlsd_cli.catalogue import store
+from mlsd_cli.catalogue.model import Resource, Section
 from mlsd_cli.errors import CatalogueError, ReadOnlyCatalogueError
-from mlsd_cli.models import Resource, Section
 
 from .conftest import SAMPLE_TOML
 
@@ -260,7 +260,7 @@ def test_killed_writer_leaves_old_file(sample_catalogue: Path) -> None:
     before = sample_catalogue.read_bytes()
     script = f"""
 import os, signal
-from mlsd_cli import store
+from mlsd_cli.catalogue import store
 real_replace = os.replace
 def die(*a):
     os.kill(os.getpid(), signal.SIGKILL)
@@ -277,8 +277,8 @@ with store.editing(store.CatalogueLocation(__import__('pathlib').Path({str(sampl
 ADD_ONE = """
 import sys, time
 from pathlib import Path
-from mlsd_cli import store
-from mlsd_cli.models import Resource
+from mlsd_cli.catalogue import store
+from mlsd_cli.catalogue.model import Resource
 path, n, start = Path(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3])
 time.sleep(max(0.0, start - time.time()))
 with store.editing(path) as c:

@@ -9,8 +9,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mlsd_cli import store
-from mlsd_cli.models import KINDS, Catalogue, Resource, Section
+from mlsd_cli.catalogue import store
+from mlsd_cli.catalogue.model import KINDS, Catalogue, Resource, Section
 
 # Any Unicode text TOML can hold (no surrogates), nasty characters included.
 text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from mlsd_cli import store
+from mlsd_cli.catalogue import store
+from mlsd_cli.catalogue.model import Catalogue, Resource
 from mlsd_cli.errors import InputError, NotFoundError
 from mlsd_cli.filters import make_filter
-from mlsd_cli.models import Catalogue, Resource
 from mlsd_cli.tagging import (
     TagChange,
     TagEdit,

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from mlsd_cli.models import Catalogue, Resource
-from mlsd_cli.schema import TAG_PATTERN
+from mlsd_cli.catalogue.model import Catalogue, Resource
+from mlsd_cli.catalogue.schema import TAG_PATTERN
 from mlsd_cli.tags import (
     is_near_spelling,
     near_duplicate_pairs,

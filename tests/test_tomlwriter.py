@@ -9,7 +9,7 @@ import tomli_w
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mlsd_cli.tomlwriter import dumps_table, format_string
+from mlsd_cli.catalogue.tomlwriter import dumps_table, format_string
 
 text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=30)
 values = st.one_of(

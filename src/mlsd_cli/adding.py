@@ -24,14 +24,14 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from mlsd_cli.catalogue.model import KINDS, Catalogue, Resource, Section, slugify, unique_id
 from mlsd_cli.errors import ExitCode, InputError, MlsdError
-from mlsd_cli.models import KINDS, Catalogue, Resource, Section, slugify, unique_id
 from mlsd_cli.urls import url_problem
 
 if TYPE_CHECKING:
+    from mlsd_cli.catalogue.store import CatalogueLocation
     from mlsd_cli.matching import DuplicateCandidate
     from mlsd_cli.metadata import PageMetadata
-    from mlsd_cli.store import CatalogueLocation
 
 #: Required fields, as the flags that give them.
 REQUIRED_FLAGS = {"title": "--title", "kind": "--kind", "sections": "--section"}
@@ -406,7 +406,7 @@ def commit_add(location: CatalogueLocation | Path, plan: AddPlan, *, today: date
     Raises DuplicateError (nothing written) if the catalogue on disk now holds a duplicate
     the user has not accepted, and InputError if a value does not fit it any more.
     """
-    from mlsd_cli import store
+    from mlsd_cli.catalogue import store
 
     with store.editing(location) as catalogue:
         error = refusal(check_plan(catalogue, plan), accepted=plan.accepted, force=plan.force)

@@ -23,9 +23,14 @@ from mlsd_cli.adding import (
     clean_list,
     resolve_section,
 )
+from mlsd_cli.catalogue.model import KINDS, Catalogue, Resource
+from mlsd_cli.catalogue.schema import (
+    RESOURCE_KEYS,
+    catalogue_from_dict,
+    catalogue_to_dict,
+    resource_to_dict,
+)
 from mlsd_cli.errors import CatalogueError, InputError, NotFoundError
-from mlsd_cli.models import KINDS, Catalogue, Resource
-from mlsd_cli.schema import RESOURCE_KEYS, catalogue_from_dict, catalogue_to_dict, resource_to_dict
 
 #: Fields ``--clear`` may empty (title, kind and sections are required).
 CLEARABLE = ("url", "org", "venue", "year", "description", "tags", "authors")
@@ -200,7 +205,7 @@ def parse_entry(text: str, catalogue: Catalogue, original: Resource, *, source: 
 
     Raises CatalogueError located at ``source:line`` (bad TOML, unknown field, bad value).
     """
-    from mlsd_cli.store import _parse_toml
+    from mlsd_cli.catalogue.store import _parse_toml
 
     data = _parse_toml(text, source)
     if "id" in data and data["id"] != original.id:

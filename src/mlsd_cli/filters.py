@@ -6,8 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+from mlsd_cli.catalogue.model import KINDS, Catalogue, Resource
 from mlsd_cli.errors import InputError
-from mlsd_cli.models import KINDS, Catalogue, Resource
 from mlsd_cli.tags import normalize_tag
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from mlsd_cli.catalogue.model import Catalogue, Resource
 from mlsd_cli.errors import InputError
-from mlsd_cli.models import Catalogue, Resource
 
 SORT_KEYS: dict[str, Callable[[Resource], Any]] = {
     "catalogue": lambda r: 0,

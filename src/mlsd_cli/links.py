@@ -51,8 +51,8 @@ from mlsd_cli.urls import url_problem
 if TYPE_CHECKING:
     import httpx
 
-    from mlsd_cli.models import Resource
-    from mlsd_cli.store import CatalogueLocation
+    from mlsd_cli.catalogue.model import Resource
+    from mlsd_cli.catalogue.store import CatalogueLocation
 
 OK = "ok"
 REDIRECTED = "redirected"
@@ -801,9 +801,9 @@ def check_catalogue(
 def fix_redirects(location: CatalogueLocation, moves: dict[str, str]) -> list[tuple[str, str, str]]:
     """Rewrite permanently moved URLs in the catalogue: (resource id, old, new) per change.
 
-    Goes through :func:`mlsd_cli.store.editing` (locked, re-read, validated, atomic).
+    Goes through :func:`mlsd_cli.catalogue.store.editing` (locked, re-read, validated, atomic).
     """
-    from mlsd_cli import store
+    from mlsd_cli.catalogue import store
 
     changes: list[tuple[str, str, str]] = []
     if not moves:

@@ -26,8 +26,8 @@ from typing import TYPE_CHECKING, Any
 from mlsd_cli.errors import InputError
 
 if TYPE_CHECKING:
+    from mlsd_cli.catalogue.store import CatalogueLocation
     from mlsd_cli.links import LinkResult
-    from mlsd_cli.store import CatalogueLocation
 
 STATE_FORMAT = "mlsd-linkstate"
 STATE_VERSION = 1
@@ -69,7 +69,7 @@ def _user_cache_dir() -> Path:
 
 def state_path(location: CatalogueLocation | Path) -> Path:
     """Where the link state of the catalogue at ``location`` lives."""
-    from mlsd_cli.store import CatalogueLocation
+    from mlsd_cli.catalogue.store import CatalogueLocation
 
     if not isinstance(location, CatalogueLocation):
         location = CatalogueLocation(Path(location), "option")
@@ -186,7 +186,7 @@ def save_state(
     at once lose nothing but their overlap. With ``keep``, URLs outside it (no longer in the
     catalogue) are dropped.
     """
-    from mlsd_cli.store import write_atomic
+    from mlsd_cli.catalogue.store import write_atomic
 
     path = state.path
     if updated is None:

@@ -28,8 +28,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
 
-from mlsd_cli.gcpause import no_cyclic_gc
-from mlsd_cli.models import Catalogue, Resource
+from mlsd_cli.catalogue.gcpause import no_cyclic_gc
+from mlsd_cli.catalogue.model import Catalogue, Resource
 from mlsd_cli.titles import normalize_title, title_numbers
 from mlsd_cli.urls import identity_key
 

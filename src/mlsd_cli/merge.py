@@ -12,8 +12,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
+from mlsd_cli.catalogue.model import Catalogue, Resource
 from mlsd_cli.errors import InputError, NotFoundError
-from mlsd_cli.models import Catalogue, Resource
 
 _SPACE = re.compile(r"\s+")
 

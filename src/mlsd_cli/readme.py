@@ -18,9 +18,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from mlsd_cli.catalogue.model import Catalogue
 from mlsd_cli.errors import InputError
 from mlsd_cli.exporters import ExportOptions, export
-from mlsd_cli.models import Catalogue
 
 START = "<!-- mlsd:start -->"
 END = "<!-- mlsd:end -->"
@@ -140,7 +140,7 @@ def expected_text(
 
 def read_text(path: Path) -> str | None:
     """The file's text, None when it does not exist. Raises InputError when unreadable."""
-    from mlsd_cli.textfiles import read_utf8
+    from mlsd_cli.catalogue.textfiles import read_utf8
 
     return read_utf8(path, InputError, missing_ok=True)
 
@@ -172,7 +172,7 @@ def write_if_changed(path: Path, text: str, current: str | None) -> bool:
     """Write ``text`` atomically unless the file already holds it. True when written."""
     if current == text:
         return False
-    from mlsd_cli.store import write_atomic
+    from mlsd_cli.catalogue.store import write_atomic
 
     try:
         write_atomic(path, text.encode("utf-8"))

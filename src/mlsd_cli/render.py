@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from mlsd_cli.models import Catalogue, Resource
+from mlsd_cli.catalogue.model import Catalogue, Resource
 
 if TYPE_CHECKING:
     from rich.console import RenderableType

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 
+from mlsd_cli.catalogue.model import Catalogue, Resource
 from mlsd_cli.errors import NotFoundError
-from mlsd_cli.models import Catalogue, Resource
 
 #: A whole-title fuzzy match must score at least this (0-100): slips, not other titles.
 FUZZY_MIN = 88.0

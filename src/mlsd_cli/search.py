@@ -47,10 +47,10 @@ from itertools import accumulate, count
 from operator import add, attrgetter
 from pathlib import Path
 
+from mlsd_cli.catalogue.gcpause import no_cyclic_gc
+from mlsd_cli.catalogue.model import Catalogue, Resource
 from mlsd_cli.errors import InputError
 from mlsd_cli.filters import ResourceFilter, matches
-from mlsd_cli.gcpause import no_cyclic_gc
-from mlsd_cli.models import Catalogue, Resource
 
 _STOP_WORDS = """a about an and are as at be by can do does for from how i in into is it its of
 on or our s so t that the their them then there these this those to was we what when where which

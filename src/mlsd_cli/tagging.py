@@ -23,8 +23,8 @@ from mlsd_cli.errors import InputError, NotFoundError
 from mlsd_cli.tags import near_duplicates, normalize_tag, suggest
 
 if TYPE_CHECKING:
+    from mlsd_cli.catalogue.model import Catalogue, Resource
     from mlsd_cli.filters import ResourceFilter
-    from mlsd_cli.models import Catalogue, Resource
 
 
 def _dedupe(tags: Iterable[str]) -> list[str]:

@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from mlsd_cli.models import Catalogue
+    from mlsd_cli.catalogue.model import Catalogue
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 

@@ -22,9 +22,9 @@ from mlsd_cli.cli.common import (
 
 if TYPE_CHECKING:
     from mlsd_cli.adding import AddPlan, DuplicateError, DuplicateReport, NewFields
+    from mlsd_cli.catalogue.model import Catalogue
+    from mlsd_cli.catalogue.store import CatalogueLocation
     from mlsd_cli.metadata import PageMetadata
-    from mlsd_cli.models import Catalogue
-    from mlsd_cli.store import CatalogueLocation
 
 T = TypeVar("T")
 
@@ -114,7 +114,7 @@ def command(
       mlsd add --title "Designing Data-Intensive Applications" --kind book --section books --author "Martin Kleppmann" --year 2017 --no-fetch --yes
     """  # noqa: E501
     from mlsd_cli import adding
-    from mlsd_cli.store import ensure_writable
+    from mlsd_cli.catalogue.store import ensure_writable
 
     location, cat = load_catalogue(catalogue)
     ensure_writable(location)
@@ -143,7 +143,7 @@ def command(
         _refuse(exc, json_out=json_out)
         return
     if json_out:
-        from mlsd_cli.schema import resource_to_json
+        from mlsd_cli.catalogue.schema import resource_to_json
 
         print_json(resource_to_json(resource))
     else:
@@ -397,7 +397,7 @@ def _interactive_plan(
     cat: Catalogue, given: NewFields, *, url_given: bool, no_fetch: bool
 ) -> AddPlan:
     from mlsd_cli import adding
-    from mlsd_cli.models import KINDS
+    from mlsd_cli.catalogue.model import KINDS
 
     fields = adding.NewFields(
         url=given.url,
@@ -482,8 +482,8 @@ def _interactive_plan(
     if fields.description is None:
         fields.description = _ask("Description", str.strip, default=defaults.description)
 
+    from mlsd_cli.catalogue.model import Catalogue
     from mlsd_cli.errors import AbortedError
-    from mlsd_cli.models import Catalogue
     from mlsd_cli.render import resource_details
 
     preview = adding.preview(cat, plan, today=_today())
@@ -503,8 +503,8 @@ def _interactive_plan(
 
 def _ask_sections(cat: Catalogue, plan: AddPlan) -> list[str]:
     from mlsd_cli import adding
+    from mlsd_cli.catalogue.model import Catalogue
     from mlsd_cli.errors import InputError
-    from mlsd_cli.models import Catalogue
 
     if cat.sections:
         _say("Sections:")

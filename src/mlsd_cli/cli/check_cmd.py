@@ -126,7 +126,7 @@ def command(
     """  # noqa: E501
     import sys
 
-    from mlsd_cli import store
+    from mlsd_cli.catalogue import store
     from mlsd_cli.errors import AbortedError, InputError
     from mlsd_cli.filters import apply
     from mlsd_cli.links import (

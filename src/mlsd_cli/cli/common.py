@@ -20,9 +20,9 @@ from mlsd_cli.errors import ExitCode, MlsdError, NotFoundError
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from mlsd_cli.catalogue.model import Catalogue
+    from mlsd_cli.catalogue.store import CatalogueLocation
     from mlsd_cli.filters import ResourceFilter
-    from mlsd_cli.models import Catalogue
-    from mlsd_cli.store import CatalogueLocation
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -101,7 +101,7 @@ def build_filter(
 
 
 def locate(catalogue: Path | None, *, must_exist: bool = True) -> CatalogueLocation:
-    from mlsd_cli.store import find_catalogue
+    from mlsd_cli.catalogue.store import find_catalogue
 
     return find_catalogue(catalogue, must_exist=must_exist)
 
@@ -116,8 +116,8 @@ def load_catalogue_with_digest(catalogue: Path | None) -> tuple[CatalogueLocatio
     """:func:`load_catalogue`, and the hash of the file's content (a key for derived caches)."""
     import gc
 
-    from mlsd_cli import store
-    from mlsd_cli.gcpause import no_cyclic_gc
+    from mlsd_cli.catalogue import store
+    from mlsd_cli.catalogue.gcpause import no_cyclic_gc
 
     location = locate(catalogue)
     with no_cyclic_gc():

@@ -17,9 +17,9 @@ from mlsd_cli.cli.common import (
 )
 
 if TYPE_CHECKING:
+    from mlsd_cli.catalogue.model import Catalogue, Resource
+    from mlsd_cli.catalogue.store import CatalogueLocation
     from mlsd_cli.matching import DuplicateGroup
-    from mlsd_cli.models import Catalogue, Resource
-    from mlsd_cli.store import CatalogueLocation
 
 REASONS = {
     "same-url": "same URL",
@@ -67,7 +67,7 @@ def command(
 
       mlsd dedupe --merge
     """  # noqa: E501
-    from mlsd_cli import store
+    from mlsd_cli.catalogue import store
     from mlsd_cli.errors import InputError
     from mlsd_cli.matching import find_duplicate_groups
 
@@ -232,7 +232,7 @@ def _write(
     location: CatalogueLocation, merges: list[tuple[str, list[str]]], distinct: list[list[str]]
 ) -> None:
     """Apply the answers to the catalogue as it is now (re-read under the lock)."""
-    from mlsd_cli import store
+    from mlsd_cli.catalogue import store
     from mlsd_cli.merge import mark_not_duplicates, merge_into
 
     with store.editing(location) as fresh:

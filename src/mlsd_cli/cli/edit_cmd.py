@@ -19,8 +19,8 @@ from mlsd_cli.cli.common import (
 )
 
 if TYPE_CHECKING:
-    from mlsd_cli.models import Catalogue, Resource
-    from mlsd_cli.store import CatalogueLocation
+    from mlsd_cli.catalogue.model import Catalogue, Resource
+    from mlsd_cli.catalogue.store import CatalogueLocation
 
 ListOpt = list[str] | None
 
@@ -89,10 +89,10 @@ def command(
 
       mlsd edit facebook-ads-clicks --editor
     """  # noqa: E501
+    from mlsd_cli.catalogue.store import ensure_writable
     from mlsd_cli.editing import FieldChanges, apply_changes
     from mlsd_cli.errors import InputError
     from mlsd_cli.resolve import find_resource
-    from mlsd_cli.store import ensure_writable
 
     location, cat = load_catalogue(catalogue)
     ensure_writable(location)
@@ -130,7 +130,7 @@ def command(
         return
     _save(location, cat, original, new)
     if json_out:
-        from mlsd_cli.schema import resource_to_json
+        from mlsd_cli.catalogue.schema import resource_to_json
 
         print_json(resource_to_json(new))
     else:
@@ -139,8 +139,8 @@ def command(
 
 def _save(location: CatalogueLocation, cat: Catalogue, original: Resource, new: Resource) -> None:
     """Check the URL is not another resource's, then write under the lock."""
-    from mlsd_cli import store
     from mlsd_cli.adding import find_duplicates
+    from mlsd_cli.catalogue import store
     from mlsd_cli.editing import replace_resource
 
     def check(catalogue: Catalogue) -> None:

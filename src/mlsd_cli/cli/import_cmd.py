@@ -44,7 +44,7 @@ def command(
 
       mlsd import README.md -c my-list.toml --json
     """  # noqa: E501
-    from mlsd_cli import store
+    from mlsd_cli.catalogue import store
     from mlsd_cli.importers.markdown import import_into, parse_markdown
 
     text = _read_markdown(file)
@@ -57,7 +57,7 @@ def command(
             report = import_into(cat, parsed, under_section=section)
 
     if json_out:
-        from mlsd_cli.schema import resource_to_json
+        from mlsd_cli.catalogue.schema import resource_to_json
 
         print_json(
             {
@@ -116,8 +116,8 @@ def command(
 
 def _read_markdown(path: Path) -> str:
     """The file's text; a one-line ImportFileError when it cannot be read as UTF-8."""
+    from mlsd_cli.catalogue.textfiles import read_utf8
     from mlsd_cli.errors import ImportFileError
-    from mlsd_cli.textfiles import read_utf8
 
     text = read_utf8(
         path, ImportFileError, utf8_hint="save the list as UTF-8 (e.g. iconv -f latin1 -t utf-8)"

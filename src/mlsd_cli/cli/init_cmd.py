@@ -26,7 +26,7 @@ def command(
 
       mlsd init lists/ml.toml --title "ML systems reading list"
     """
-    from mlsd_cli.store import init_catalogue
+    from mlsd_cli.catalogue.store import init_catalogue
 
     init_catalogue(path, title=title, description=description)
     echo(f"Created {path}. Next: mlsd import LIST.md -c {path}, or mlsd add URL -c {path}")

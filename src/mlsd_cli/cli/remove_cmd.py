@@ -36,12 +36,12 @@ def command(
 
       mlsd remove "practical lessons from predicting clicks" --yes
     """  # noqa: E501
-    from mlsd_cli import store
+    from mlsd_cli.catalogue import store
+    from mlsd_cli.catalogue.schema import resource_to_json
     from mlsd_cli.editing import remove_resource
     from mlsd_cli.errors import AbortedError, InputError
     from mlsd_cli.render import resource_details
     from mlsd_cli.resolve import find_resource
-    from mlsd_cli.schema import resource_to_json
 
     location, cat = load_catalogue(catalogue)
     store.ensure_writable(location)

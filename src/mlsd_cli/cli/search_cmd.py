@@ -72,7 +72,7 @@ def command(
 
       mlsd search grbovic --json --limit 5
     """  # noqa: E501
-    from mlsd_cli import store
+    from mlsd_cli.catalogue import store
     from mlsd_cli.search import cached_index, checked_query_words, query_words, search
 
     text = " ".join(query)
@@ -105,7 +105,7 @@ def command(
 
 
 def _hit_json(hit: SearchHit) -> dict[str, Any]:
-    from mlsd_cli.schema import resource_to_json
+    from mlsd_cli.catalogue.schema import resource_to_json
 
     fields = resource_to_json(hit.resource)
     obj: dict[str, Any] = {key: fields.pop(key) for key in ("id", "title", "url")}

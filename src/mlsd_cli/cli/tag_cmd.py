@@ -18,8 +18,8 @@ from mlsd_cli.cli.common import (
 )
 
 if TYPE_CHECKING:
-    from mlsd_cli.models import Catalogue, Resource
-    from mlsd_cli.store import CatalogueLocation
+    from mlsd_cli.catalogue.model import Catalogue, Resource
+    from mlsd_cli.catalogue.store import CatalogueLocation
     from mlsd_cli.tagging import TagChange, TagNote, TagOperation
 
 #: ``-kafka`` is a tag to remove, not an option: unknown dashed words reach the arguments, and
@@ -240,7 +240,7 @@ def command(
     if many and not yes:
         _ask(location, op, changes, merge=merge, json_out=json_out)
 
-    from mlsd_cli import store
+    from mlsd_cli.catalogue import store
 
     with store.editing(location) as fresh:
         ids = None if isinstance(op, tagging.TagRename) else [c.id for c in changes]
@@ -270,7 +270,7 @@ def _ask(
     json_out: bool,
 ) -> None:
     """List the changes and ask; raise when declined or when no one can answer."""
-    from mlsd_cli import store
+    from mlsd_cli.catalogue import store
     from mlsd_cli.cli.common import confirm, interactive
     from mlsd_cli.errors import AbortedError, InputError
 
@@ -369,7 +369,7 @@ def _show(cat: Catalogue, ref: str, json_out: bool) -> None:
 
 
 def _list(cat: Catalogue, resources: list[Resource], json_out: bool) -> None:
-    from mlsd_cli.models import Catalogue as CatalogueModel
+    from mlsd_cli.catalogue.model import Catalogue as CatalogueModel
     from mlsd_cli.tags import near_duplicate_pairs, tag_counts
 
     counts = tag_counts(CatalogueModel(resources=list(resources)))

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from mlsd_cli.catalogue.model import Catalogue, Resource, Section
 from mlsd_cli.errors import InputError
-from mlsd_cli.models import Catalogue, Resource, Section
 from mlsd_cli.urls import is_http_url
 
 #: Markdown styles: "full" (close to the source lists) and "awesome" (awesome-list rules).
@@ -141,7 +141,7 @@ def _lazy(module: str) -> Renderer:
     def run(catalogue: Catalogue, options: ExportOptions) -> str:
         from importlib import import_module
 
-        from mlsd_cli.gcpause import no_cyclic_gc
+        from mlsd_cli.catalogue.gcpause import no_cyclic_gc
 
         render: Renderer = import_module(f"mlsd_cli.exporters.{module}").render
         with no_cyclic_gc():

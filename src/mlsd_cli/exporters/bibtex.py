@@ -21,8 +21,8 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
+from mlsd_cli.catalogue.model import Catalogue, Resource
 from mlsd_cli.exporters import ExportOptions, linkable
-from mlsd_cli.models import Catalogue, Resource
 
 _LATEX_SPECIAL = {
     "\\": r"\textbackslash{}",

@@ -12,9 +12,9 @@ import csv
 import io
 from collections.abc import Iterable
 
+from mlsd_cli.catalogue.model import Catalogue, Resource
+from mlsd_cli.catalogue.schema import RESOURCE_KEYS
 from mlsd_cli.exporters import ExportOptions
-from mlsd_cli.models import Catalogue, Resource
-from mlsd_cli.schema import RESOURCE_KEYS
 
 #: One column per field of a resource, in the catalogue file's key order.
 COLUMNS: tuple[str, ...] = RESOURCE_KEYS

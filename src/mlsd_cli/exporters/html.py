@@ -17,8 +17,8 @@ from functools import lru_cache
 from html import escape
 from typing import TYPE_CHECKING, Any
 
+from mlsd_cli.catalogue.model import Catalogue, Resource
 from mlsd_cli.exporters import ExportOptions, groups, linkable
-from mlsd_cli.models import Catalogue, Resource
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt

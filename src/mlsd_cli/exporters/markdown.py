@@ -26,8 +26,8 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from mlsd_cli.byline import format_byline
+from mlsd_cli.catalogue.model import Catalogue, Resource
 from mlsd_cli.exporters import ExportOptions, groups, linkable
-from mlsd_cli.models import Catalogue, Resource
 from mlsd_cli.urls import is_http_url
 
 if TYPE_CHECKING:

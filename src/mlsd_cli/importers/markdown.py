@@ -1,7 +1,7 @@
 """Reading a markdown curated list ("awesome list", a book's resources page) into the catalogue.
 
 :func:`parse_markdown` walks markdown-it-py's token tree (never line regexes) and returns plain
-dataclasses; :func:`import_into` adds them to a :class:`~mlsd_cli.models.Catalogue`.
+dataclasses; :func:`import_into` adds them to a :class:`~mlsd_cli.catalogue.model.Catalogue`.
 
 What becomes what:
 
@@ -35,7 +35,7 @@ from mlsd_cli.byline import (
     parse_byline,
     strip_parens,
 )
-from mlsd_cli.models import Catalogue, Resource, Section, slugify, unique_id
+from mlsd_cli.catalogue.model import Catalogue, Resource, Section, slugify, unique_id
 from mlsd_cli.urls import url_problem
 
 if TYPE_CHECKING:

@@ -1,8 +1,8 @@
-"""Converting between parsed TOML (plain dicts) and the dataclasses of :mod:`mlsd_cli.models`.
+"""Parsed TOML (plain dicts) <-> the dataclasses of :mod:`mlsd_cli.catalogue.model`.
 
 ``catalogue_from_dict`` validates everything and raises :class:`CatalogueError` naming the
 place (``file:line``) and the fix; ``catalogue_to_dict`` gives the canonical dict that
-:mod:`mlsd_cli.store` writes, with a fixed key order and empty fields left out.
+:mod:`mlsd_cli.catalogue.store` writes, with a fixed key order and empty fields left out.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from mlsd_cli.catalogue.model import FORMAT_VERSION, KINDS, Catalogue, Resource, Section
 from mlsd_cli.errors import CatalogueError
-from mlsd_cli.models import FORMAT_VERSION, KINDS, Catalogue, Resource, Section
 from mlsd_cli.urls import url_problem
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")

@@ -3,8 +3,8 @@
 - **find**: ``--catalogue`` > ``$MLSD_CATALOGUE`` > ``resources.toml`` in the current
   directory or a parent > the read-only copy shipped in the package.
 - **load**: strict UTF-8, TOML errors with line and column, full validation
-  (:mod:`mlsd_cli.schema`). Large files are parsed once and then read from a JSON cache keyed
-  by the file's content hash (never pickle: the cache directory may be writable by others).
+  (:mod:`mlsd_cli.catalogue.schema`). Large files are parsed once and then read from a JSON cache
+  keyed by the file's content hash (never pickle: the cache directory may be writable by others).
 - **save**: canonical bytes, written to a temp file in the same directory, fsynced, then
   renamed over the old file. Writers are serialized by a lock file and re-read the catalogue
   under the lock (:func:`editing`), so concurrent commands never lose an update.
@@ -25,10 +25,10 @@ from importlib import resources as importlib_resources
 from pathlib import Path
 from typing import Any
 
+from mlsd_cli.catalogue.gcpause import no_cyclic_gc
+from mlsd_cli.catalogue.model import Catalogue, Resource, Section
+from mlsd_cli.catalogue.schema import catalogue_from_dict, catalogue_to_dict
 from mlsd_cli.errors import CatalogueError, ReadOnlyCatalogueError
-from mlsd_cli.gcpause import no_cyclic_gc
-from mlsd_cli.models import Catalogue, Resource, Section
-from mlsd_cli.schema import catalogue_from_dict, catalogue_to_dict
 
 CATALOGUE_FILENAME = "resources.toml"
 ENV_VAR = "MLSD_CATALOGUE"
@@ -56,8 +56,8 @@ def shipped_catalogue_path() -> Path:
     packaged = Path(str(importlib_resources.files("mlsd_cli").joinpath("data", CATALOGUE_FILENAME)))
     if packaged.is_file():
         return packaged
-    # An editable install of a source checkout: src/mlsd_cli -> the repository's copy.
-    return Path(__file__).resolve().parents[2] / CATALOGUE_FILENAME
+    # An editable install of a source checkout: src/mlsd_cli/catalogue -> the repository's copy.
+    return Path(__file__).resolve().parents[3] / CATALOGUE_FILENAME
 
 
 def find_catalogue(
@@ -112,7 +112,7 @@ def _decode(data: bytes, source: str) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        from mlsd_cli.textfiles import utf8_error_place
+        from mlsd_cli.catalogue.textfiles import utf8_error_place
 
         line, column, byte = utf8_error_place(data, exc)
         raise CatalogueError(
@@ -329,10 +329,10 @@ def dumps(catalogue: Catalogue) -> str:
     """The canonical text of a catalogue (what :func:`save` writes).
 
     One ``[[sections]]`` / ``[[resources]]`` block per entry, keys in a fixed order, values
-    formatted as tomli-w formats them (:mod:`mlsd_cli.tomlwriter`). Multi-line strings are
+    formatted as tomli-w formats them (:mod:`mlsd_cli.catalogue.tomlwriter`). Multi-line strings are
     written with LF line ends, as a TOML parser reads them back.
     """
-    from mlsd_cli.tomlwriter import dumps_table
+    from mlsd_cli.catalogue.tomlwriter import dumps_table
 
     data = catalogue_to_dict(catalogue)
     chunks = [FILE_HEADER, "[catalogue]\n", dumps_table(data["catalogue"])]
