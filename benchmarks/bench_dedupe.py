@@ -46,13 +46,13 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from generate import generate  # noqa: E402
 
 from mlsd_cli import store  # noqa: E402
-from mlsd_cli.matching import (  # noqa: E402
+from mlsd_cli.matching.duplicates import (  # noqa: E402
     DEFAULT_THRESHOLD,
     MatchIndex,
     find_duplicate_groups,
     find_duplicates_of,
 )
-from mlsd_cli.titles import normalize_title, title_numbers  # noqa: E402
+from mlsd_cli.matching.titles import normalize_title, title_numbers  # noqa: E402
 
 SIZES = (1_000, 10_000, 100_000)
 PLANTED_SHARE = 0.03

@@ -161,7 +161,7 @@ def test_threshold_option(cli: Cli, dupes: Path) -> None:
 
 
 def test_help_states_the_default_threshold(cli: Cli) -> None:
-    from mlsd_cli.matching import DEFAULT_THRESHOLD
+    from mlsd_cli.matching.duplicates import DEFAULT_THRESHOLD
 
     result = cli("dedupe", "--help")
     assert f"Default: {DEFAULT_THRESHOLD:g}," in " ".join(result.stdout.split())

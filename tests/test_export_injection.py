@@ -19,8 +19,8 @@ from mlsd_cli.catalogue.model import Catalogue, Resource, Section
 from mlsd_cli.exporters import ExportOptions, export, linkable
 from mlsd_cli.exporters.html import CSP, script_hash
 from mlsd_cli.exporters.markdown import LIST_BREAK, safe_markdown
+from mlsd_cli.matching.urls import is_http_url
 from mlsd_cli.readme import expected_text
-from mlsd_cli.urls import is_http_url
 
 HOSTILE_TITLES = [
     "Foo [bar]",

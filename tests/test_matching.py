@@ -10,7 +10,7 @@ import pytest
 from rapidfuzz import fuzz
 
 from mlsd_cli.catalogue.model import Catalogue, Resource, Section
-from mlsd_cli.matching import (
+from mlsd_cli.matching.duplicates import (
     DEFAULT_THRESHOLD,
     DuplicateGroup,
     MatchIndex,
@@ -20,7 +20,7 @@ from mlsd_cli.matching import (
     similar_title_pairs,
     title_score,
 )
-from mlsd_cli.titles import normalize_title, title_numbers
+from mlsd_cli.matching.titles import normalize_title, title_numbers
 
 PAIRS_FILE = Path(__file__).parent / "data" / "title_pairs.tsv"
 

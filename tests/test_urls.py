@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from mlsd_cli.urls import canonical_url, identity_key, is_http_url, url_problem
+from mlsd_cli.matching.urls import canonical_url, identity_key, is_http_url, url_problem
 from tests.conftest import BOOK_SEED, SCALE_SEED, seed_path
 
 # --------------------------------------------------------------------------- canonical_url

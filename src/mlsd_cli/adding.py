@@ -26,11 +26,11 @@ from typing import TYPE_CHECKING
 
 from mlsd_cli.catalogue.model import KINDS, Catalogue, Resource, Section, slugify, unique_id
 from mlsd_cli.errors import ExitCode, InputError, MlsdError
-from mlsd_cli.urls import url_problem
+from mlsd_cli.matching.urls import url_problem
 
 if TYPE_CHECKING:
     from mlsd_cli.catalogue.store import CatalogueLocation
-    from mlsd_cli.matching import DuplicateCandidate
+    from mlsd_cli.matching.duplicates import DuplicateCandidate
     from mlsd_cli.metadata import PageMetadata
 
 #: Required fields, as the flags that give them.
@@ -302,7 +302,7 @@ def find_duplicates(
     Candidates are merged by resource, best score first; a resource with the same URL is
     reported under ``same_url`` only.
     """
-    from mlsd_cli.matching import find_duplicates_of
+    from mlsd_cli.matching.duplicates import find_duplicates_of
 
     url_list: list[str | None] = [u for u in dict.fromkeys(urls) if u]
     title_list = [t.strip() for t in dict.fromkeys(titles) if t and t.strip()]

@@ -46,7 +46,7 @@ from urllib.parse import urljoin, urlsplit
 
 from mlsd_cli.errors import InputError
 from mlsd_cli.linkstate import utc_stamp
-from mlsd_cli.urls import url_problem
+from mlsd_cli.matching.urls import url_problem
 
 if TYPE_CHECKING:
     import httpx

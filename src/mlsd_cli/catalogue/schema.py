@@ -15,7 +15,7 @@ from typing import Any
 
 from mlsd_cli.catalogue.model import FORMAT_VERSION, KINDS, Catalogue, Resource, Section
 from mlsd_cli.errors import CatalogueError
-from mlsd_cli.urls import url_problem
+from mlsd_cli.matching.urls import url_problem
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 TAG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

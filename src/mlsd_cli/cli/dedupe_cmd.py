@@ -19,7 +19,7 @@ from mlsd_cli.cli.common import (
 if TYPE_CHECKING:
     from mlsd_cli.catalogue.model import Catalogue, Resource
     from mlsd_cli.catalogue.store import CatalogueLocation
-    from mlsd_cli.matching import DuplicateGroup
+    from mlsd_cli.matching.duplicates import DuplicateGroup
 
 REASONS = {
     "same-url": "same URL",
@@ -69,7 +69,7 @@ def command(
     """  # noqa: E501
     from mlsd_cli.catalogue import store
     from mlsd_cli.errors import InputError
-    from mlsd_cli.matching import find_duplicate_groups
+    from mlsd_cli.matching.duplicates import find_duplicate_groups
 
     if merge and json_out:
         raise InputError("--merge asks questions; it does not go with --json")

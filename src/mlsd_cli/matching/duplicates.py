@@ -2,9 +2,9 @@
 
 Two resources are duplicates when
 
-- their URLs have the same identity key (:func:`mlsd_cli.urls.identity_key`: the same arXiv
+- their URLs have the same identity key (:func:`mlsd_cli.matching.urls.identity_key`: the same arXiv
   id, YouTube video, DOI, Medium post... or the same canonical URL), or
-- their normalised titles (:func:`mlsd_cli.titles.normalize_title`) score at least the
+- their normalised titles (:func:`mlsd_cli.matching.titles.normalize_title`) score at least the
   threshold with :func:`rapidfuzz.fuzz.ratio` AND contain the same numbers ("Part 1" is not
   "Part 2", "2019" is not "2020").
 
@@ -30,8 +30,8 @@ from itertools import chain
 
 from mlsd_cli.catalogue.gcpause import no_cyclic_gc
 from mlsd_cli.catalogue.model import Catalogue, Resource
-from mlsd_cli.titles import normalize_title, title_numbers
-from mlsd_cli.urls import identity_key
+from mlsd_cli.matching.titles import normalize_title, title_numbers
+from mlsd_cli.matching.urls import identity_key
 
 #: Title similarity (0-100, rapidfuzz ``ratio`` on normalised titles) from which two titles
 #: name the same resource. Chosen on tests/data/title_pairs.tsv (see docs/matching.md).

@@ -1,0 +1,3 @@
+"""Matching: canonical URLs and identity keys, title normalisation, the one kind guesser,
+duplicates.
+"""
