@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mlsd_cli.matching import urls
+from mlsd_cli.catalogue import urls
 
 
 def careful(url: str) -> str | None:

@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from mlsd_cli.matching.urls import canonical_url, identity_key, is_http_url, url_problem
+from mlsd_cli.catalogue.urls import is_http_url, url_problem
+from mlsd_cli.matching.urls import canonical_url, identity_key
 from tests.conftest import BOOK_SEED, SCALE_SEED, seed_path
 
 # --------------------------------------------------------------------------- canonical_url

@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mlsd_cli.catalogue.model import KINDS, Catalogue, Resource, Section, slugify, unique_id
+from mlsd_cli.catalogue.urls import url_problem
 from mlsd_cli.errors import ExitCode, InputError, MlsdError
-from mlsd_cli.matching.urls import url_problem
 
 if TYPE_CHECKING:
     from mlsd_cli.catalogue.store import CatalogueLocation
@@ -98,7 +98,7 @@ def check_year(year: int | str | None) -> int | None:
 
 def check_tags(tags: Iterable[str]) -> list[str]:
     """Tags in normal form, without repeats and empty ones ("Feature Store" -> feature-store)."""
-    from mlsd_cli.tags import normalize_tag
+    from mlsd_cli.catalogue.tags import normalize_tag
 
     out: list[str] = []
     for tag in tags:

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from mlsd_cli.catalogue.model import KINDS, Catalogue, Resource
+from mlsd_cli.catalogue.tags import normalize_tag
 from mlsd_cli.errors import InputError
-from mlsd_cli.tags import normalize_tag
 
 
 @dataclass(frozen=True)

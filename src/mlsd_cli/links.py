@@ -44,9 +44,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
+from mlsd_cli.catalogue.urls import url_problem
 from mlsd_cli.errors import InputError
 from mlsd_cli.linkstate import utc_stamp
-from mlsd_cli.matching.urls import url_problem
 
 if TYPE_CHECKING:
     import httpx

@@ -514,7 +514,7 @@ def fetch_metadata(
     ``timeout`` seconds, so a slow-drip or endless response cannot hang. A PDF gives
     ``kind="paper"``; other non-HTML content gives what the URL says.
     """
-    from mlsd_cli.matching.urls import url_problem
+    from mlsd_cli.catalogue.urls import url_problem
 
     problem = url_problem(url)
     if problem:

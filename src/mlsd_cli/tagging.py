@@ -19,8 +19,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from mlsd_cli.catalogue.tags import normalize_tag
 from mlsd_cli.errors import InputError, NotFoundError
-from mlsd_cli.tags import near_duplicates, normalize_tag, suggest
+from mlsd_cli.tags import near_duplicates, suggest
 
 if TYPE_CHECKING:
     from mlsd_cli.catalogue.model import Catalogue, Resource

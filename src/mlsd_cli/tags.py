@@ -1,4 +1,5 @@
-"""Tags: the normal form (lower-case kebab-case), near-spelling detection and counts.
+"""Tags: near-spelling detection, suggestions and counts (the normal form is
+:mod:`mlsd_cli.catalogue.tags`).
 
 Two tags are *near spellings* when they very likely mean the same thing and differ only in how
 they are written (see ``docs/tags.md``):
@@ -17,27 +18,19 @@ word, so these are not counted; neither are merely related tags (``nlp`` / ``cv`
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from mlsd_cli.catalogue.tags import normalize_tag
+
 if TYPE_CHECKING:
     from mlsd_cli.catalogue.model import Catalogue
-
-_NON_WORD = re.compile(r"[^a-z0-9]+")
 
 #: A typing slip is only considered in tags at least this long (letters and digits only).
 TYPO_MIN_LENGTH = 5
 #: ...and a wrong letter (rather than a missing, extra or swapped one) in tags this long.
 SUBSTITUTION_MIN_LENGTH = 8
-
-
-def normalize_tag(text: str) -> str:
-    """'Feature Store' / 'feature_store' / ' FEATURE-store ' -> 'feature-store'."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return "-".join(w for w in _NON_WORD.split(ascii_text.lower()) if w)
 
 
 def _singulars(word: str) -> tuple[str, ...]:

@@ -14,8 +14,8 @@ from datetime import date
 from typing import Any
 
 from mlsd_cli.catalogue.model import FORMAT_VERSION, KINDS, Catalogue, Resource, Section
+from mlsd_cli.catalogue.urls import url_problem
 from mlsd_cli.errors import CatalogueError
-from mlsd_cli.matching.urls import url_problem
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 TAG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -364,7 +364,7 @@ def _resource_from_dict(raw: Any, i: int, check: _Checker, sections: set[str]) -
     tags = check.string_list(raw, "tags", what, table, i)
     for tag in tags:
         if not TAG_PATTERN.match(tag):
-            from mlsd_cli.tags import normalize_tag
+            from mlsd_cli.catalogue.tags import normalize_tag
 
             raise check.fail(
                 f"{what}: tag '{tag}' is not in normal form",

@@ -12,8 +12,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from mlsd_cli.catalogue.model import Catalogue, Resource, Section
+from mlsd_cli.catalogue.urls import is_http_url
 from mlsd_cli.errors import InputError
-from mlsd_cli.matching.urls import is_http_url
 
 #: Markdown styles: "full" (close to the source lists) and "awesome" (awesome-list rules).
 STYLES: tuple[str, ...] = ("full", "awesome")
@@ -21,7 +21,7 @@ STYLES: tuple[str, ...] = ("full", "awesome")
 
 def linkable(url: str | None) -> bool:
     """May ``url`` be emitted as a link? Only an http(s) URL with a valid host
-    (:func:`mlsd_cli.matching.urls.is_http_url`, with a one-regex fast path for the usual shape).
+    (:func:`mlsd_cli.catalogue.urls.is_http_url`, with a one-regex fast path for the usual shape).
     """
     return bool(url) and is_http_url(url)
 

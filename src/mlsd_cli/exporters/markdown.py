@@ -12,7 +12,7 @@ Two styles (``docs/export.md``):
 Safety: titles, headings and labels are plain text with every markdown-special character
 escaped; descriptions and intros stay markdown, but raw HTML is neutralised (``<`` before a
 tag becomes ``&lt;``) and links to anything but http(s) lose their link. Only URLs that
-:func:`mlsd_cli.matching.urls.is_http_url` accepts are ever linked. Output is deterministic.
+:func:`mlsd_cli.catalogue.urls.is_http_url` accepts are ever linked. Output is deterministic.
 """
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from mlsd_cli.byline import format_byline
 from mlsd_cli.catalogue.model import Catalogue, Resource
+from mlsd_cli.catalogue.urls import is_http_url
 from mlsd_cli.exporters import ExportOptions, groups, linkable
-from mlsd_cli.matching.urls import is_http_url
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt

@@ -36,7 +36,7 @@ from mlsd_cli.byline import (
     strip_parens,
 )
 from mlsd_cli.catalogue.model import Catalogue, Resource, Section, slugify, unique_id
-from mlsd_cli.matching.urls import url_problem
+from mlsd_cli.catalogue.urls import url_problem
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt

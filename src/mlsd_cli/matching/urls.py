@@ -1,7 +1,7 @@
-"""URL checks and canonicalisation.
+"""URL canonicalisation and identity keys, for matching.
 
-``url_problem`` says why a URL cannot go in the catalogue. Canonical forms are used for
-matching only: the catalogue keeps every URL as the user wrote it.
+Canonical forms are used for matching only: the catalogue keeps every URL as the user wrote it.
+Which URLs are valid at all is :mod:`mlsd_cli.catalogue.urls`.
 """
 
 from __future__ import annotations
@@ -11,52 +11,7 @@ import itertools
 import re
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 
-ALLOWED_SCHEMES = ("http", "https")
-#: White space (any Unicode kind) and control characters, which no URL may contain.
-_SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f]")
-
-
-#: The common case, checked in one step: http(s), a plain host name, no port, no user info.
-#: Anything else takes the careful path below (both paths accept the same such URLs).
-_PLAIN_HTTP_URL = re.compile(
-    r"https?://[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*"
-    r"(?:[/?#][^\s\x00-\x1f\x7f]*)?",
-    re.ASCII,
-)
-
-
-def url_problem(url: str) -> str | None:
-    """None when ``url`` is an acceptable http/https URL, else a short reason."""
-    if _PLAIN_HTTP_URL.fullmatch(url):
-        return None
-    if not url or url != url.strip():
-        return "has blank space around it" if url else "is empty"
-    if _SPACE_OR_CONTROL.search(url):
-        return "contains spaces or control characters"
-    try:
-        parts = urlsplit(url)
-        port = parts.port  # raises on a bad port
-    except ValueError:
-        return "is not a valid URL"
-    scheme = parts.scheme.lower()
-    if scheme not in ALLOWED_SCHEMES:
-        return (
-            f"uses '{scheme}:', which mlsd does not allow"
-            if scheme
-            else "is not an absolute http(s) URL"
-        )
-    host = parts.hostname or ""
-    if not host or host.startswith(".") or ".." in host:
-        return "has no valid host"
-    if port == 0:
-        return "has an invalid port"
-    return None
-
-
-def is_http_url(url: str | None) -> bool:
-    """True for a URL that ``url_problem`` accepts."""
-    return bool(url) and url_problem(url or "") is None
-
+from mlsd_cli.catalogue.urls import ALLOWED_SCHEMES
 
 # --------------------------------------------------------------------------- canonical forms
 
