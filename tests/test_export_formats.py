@@ -16,7 +16,7 @@ from mlsd_cli.catalogue import store
 from mlsd_cli.catalogue.model import Catalogue, Resource, Section
 from mlsd_cli.exporters import ExportOptions, export
 from mlsd_cli.exporters.csv_export import COLUMNS, guard, unguard
-from mlsd_cli.filters import apply, make_filter
+from mlsd_cli.lookup.filters import apply, make_filter
 
 NASTY_TITLE = 'Tricky "quotes", commas; {braces} & 100% $cash$ #1 under_score ~tilde^ back\\slash'
 

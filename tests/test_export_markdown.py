@@ -18,7 +18,7 @@ from mlsd_cli.catalogue.model import Catalogue, Resource, Section
 from mlsd_cli.errors import InputError
 from mlsd_cli.exporters import ExportOptions, export
 from mlsd_cli.exporters.markdown import Slugger, github_slug
-from mlsd_cli.filters import apply, make_filter
+from mlsd_cli.lookup.filters import apply, make_filter
 
 MD = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
 

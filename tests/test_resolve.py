@@ -6,7 +6,7 @@ import pytest
 
 from mlsd_cli.catalogue.model import Catalogue, Resource, Section
 from mlsd_cli.errors import NotFoundError
-from mlsd_cli.resolve import find_resource
+from mlsd_cli.lookup.entries import find_resource
 
 
 @pytest.fixture

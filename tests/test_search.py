@@ -9,8 +9,8 @@ import pytest
 
 from mlsd_cli.catalogue.model import Catalogue, Resource, Section
 from mlsd_cli.errors import InputError
-from mlsd_cli.filters import make_filter
-from mlsd_cli.search import (
+from mlsd_cli.lookup.filters import make_filter
+from mlsd_cli.lookup.search import (
     INDEX_CACHE_MIN_RESOURCES,
     STOP_WORDS,
     SearchHit,

@@ -15,7 +15,7 @@ import pytest
 
 from mlsd_cli.catalogue import store
 from mlsd_cli.catalogue.model import Catalogue
-from mlsd_cli.search import search
+from mlsd_cli.lookup.search import search
 
 from .conftest import ROOT
 

@@ -9,7 +9,8 @@ import pytest
 from mlsd_cli.catalogue import store
 from mlsd_cli.catalogue.model import Catalogue, Resource
 from mlsd_cli.errors import InputError, NotFoundError
-from mlsd_cli.filters import make_filter
+from mlsd_cli.lookup.filters import make_filter
+from mlsd_cli.lookup.tags import tag_counts
 from mlsd_cli.tagging import (
     TagChange,
     TagEdit,
@@ -23,7 +24,6 @@ from mlsd_cli.tagging import (
     plan,
     select,
 )
-from mlsd_cli.tags import tag_counts
 
 
 def _catalogue() -> Catalogue:
@@ -119,7 +119,7 @@ def test_apply_by_filter_selection() -> None:
 
 
 def test_select_by_query_takes_entries_with_every_word(sample_catalogue: Path) -> None:
-    from mlsd_cli.search import search
+    from mlsd_cli.lookup.search import search
 
     catalogue = store.load(sample_catalogue)
     loose = [h.resource.id for h in search(catalogue, "michelangelo log")]

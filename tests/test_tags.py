@@ -8,7 +8,7 @@ import pytest
 
 from mlsd_cli.catalogue.model import Catalogue, Resource
 from mlsd_cli.catalogue.schema import TAG_PATTERN
-from mlsd_cli.tags import (
+from mlsd_cli.lookup.tags import (
     is_near_spelling,
     near_duplicate_pairs,
     near_duplicates,

@@ -21,11 +21,11 @@ from typing import TYPE_CHECKING
 
 from mlsd_cli.catalogue.tags import normalize_tag
 from mlsd_cli.errors import InputError, NotFoundError
-from mlsd_cli.tags import near_duplicates, suggest
+from mlsd_cli.lookup.tags import near_duplicates, suggest
 
 if TYPE_CHECKING:
     from mlsd_cli.catalogue.model import Catalogue, Resource
-    from mlsd_cli.filters import ResourceFilter
+    from mlsd_cli.lookup.filters import ResourceFilter
 
 
 def _dedupe(tags: Iterable[str]) -> list[str]:
@@ -275,7 +275,7 @@ def _dedupe_resources(resources: Iterable[Resource]) -> list[Resource]:
     return out
 
 
-#: :func:`mlsd_cli.search.search` scores an entry containing every query word (as a word, a
+#: :func:`mlsd_cli.lookup.search.search` scores an entry containing every query word (as a word, a
 #: form of it or a prefix) at least this; entries missing a word or matched only through a
 #: typo correction score below it.
 ALL_WORDS_SCORE = 50.0
@@ -293,11 +293,11 @@ def select(
     if query is not None:
         if not query.strip():
             raise InputError("--query is empty", hint='give some words: --query "feature store"')
-        from mlsd_cli.search import search
+        from mlsd_cli.lookup.search import search
 
         hits = search(catalogue, query, selection=selection)
         return _dedupe_resources(h.resource for h in hits if h.score >= ALL_WORDS_SCORE)
-    from mlsd_cli.filters import apply as apply_filter
-    from mlsd_cli.filters import make_filter
+    from mlsd_cli.lookup.filters import apply as apply_filter
+    from mlsd_cli.lookup.filters import make_filter
 
     return apply_filter(catalogue, selection or make_filter(catalogue))

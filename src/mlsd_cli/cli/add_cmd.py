@@ -220,7 +220,7 @@ def _refuse(exc: DuplicateError, *, json_out: bool) -> None:
 
 def _tag_warnings(cat: Catalogue, tags: list[str]) -> list[tuple[str, list[str]]]:
     """(new tag, near spellings of existing tags) for every new tag that has some."""
-    from mlsd_cli.tags import near_duplicates
+    from mlsd_cli.lookup.tags import near_duplicates
 
     existing = sorted({t for r in cat.resources for t in r.tags})
     known = set(existing)

@@ -128,7 +128,6 @@ def command(
 
     from mlsd_cli.catalogue import store
     from mlsd_cli.errors import AbortedError, InputError
-    from mlsd_cli.filters import apply
     from mlsd_cli.links import (
         CheckOptions,
         check_catalogue,
@@ -137,6 +136,7 @@ def command(
     )
     from mlsd_cli.links import fix_redirects as rewrite_moves
     from mlsd_cli.linkstate import parse_duration
+    from mlsd_cli.lookup.filters import apply
 
     options = CheckOptions(
         concurrency=concurrency,

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
     from mlsd_cli.catalogue.model import Catalogue
     from mlsd_cli.catalogue.store import CatalogueLocation
-    from mlsd_cli.filters import ResourceFilter
+    from mlsd_cli.lookup.filters import ResourceFilter
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -83,7 +83,7 @@ def build_filter(
     no_url: bool,
 ) -> ResourceFilter:
     """Turn the shared filter options into a :class:`ResourceFilter`."""
-    from mlsd_cli.filters import make_filter, parse_since
+    from mlsd_cli.lookup.filters import make_filter, parse_since
 
     return make_filter(
         catalogue,

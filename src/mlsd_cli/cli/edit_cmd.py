@@ -92,7 +92,7 @@ def command(
     from mlsd_cli.catalogue.store import ensure_writable
     from mlsd_cli.editing import FieldChanges, apply_changes
     from mlsd_cli.errors import InputError
-    from mlsd_cli.resolve import find_resource
+    from mlsd_cli.lookup.entries import find_resource
 
     location, cat = load_catalogue(catalogue)
     ensure_writable(location)

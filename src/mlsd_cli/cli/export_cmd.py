@@ -98,8 +98,8 @@ def command(
 
     from mlsd_cli.errors import InputError
     from mlsd_cli.exporters import GROUPED_FORMATS, STYLES, ExportOptions, renderer
-    from mlsd_cli.filters import apply
-    from mlsd_cli.grouping import GROUP_KEYS
+    from mlsd_cli.lookup.filters import apply
+    from mlsd_cli.lookup.grouping import GROUP_KEYS
     from mlsd_cli.readme import (
         expected_text,
         find_markers,

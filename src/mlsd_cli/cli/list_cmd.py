@@ -65,8 +65,8 @@ def command(
       mlsd list --tag feature-store --json
     """
     from mlsd_cli.catalogue.schema import resource_to_json
-    from mlsd_cli.filters import apply
-    from mlsd_cli.grouping import group_resources, sort_resources
+    from mlsd_cli.lookup.filters import apply
+    from mlsd_cli.lookup.grouping import group_resources, sort_resources
 
     _location, cat = load_catalogue(catalogue)
     selection = build_filter(cat, section, tag, kind, org, year, since, no_url)

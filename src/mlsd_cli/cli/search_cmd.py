@@ -29,7 +29,7 @@ from mlsd_cli.cli.common import (
 if TYPE_CHECKING:
     from rich.text import Text
 
-    from mlsd_cli.search import SearchHit
+    from mlsd_cli.lookup.search import SearchHit
 
 #: Style of the matched words on a terminal.
 HIGHLIGHT = "bold underline"
@@ -73,7 +73,7 @@ def command(
       mlsd search grbovic --json --limit 5
     """  # noqa: E501
     from mlsd_cli.catalogue import store
-    from mlsd_cli.search import cached_index, checked_query_words, query_words, search
+    from mlsd_cli.lookup.search import cached_index, checked_query_words, query_words, search
 
     text = " ".join(query)
     location, cat, digest = load_catalogue_with_digest(catalogue)

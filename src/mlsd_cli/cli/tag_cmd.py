@@ -201,7 +201,7 @@ def command(
                 hint="for example mlsd tag ID +streaming -kafka, or mlsd tag --list",
             )
         if ref is not None:
-            from mlsd_cli.resolve import find_resource
+            from mlsd_cli.lookup.entries import find_resource
 
             targets = [find_resource(cat, ref)]
             many = False
@@ -358,7 +358,7 @@ def _report(
 
 def _show(cat: Catalogue, ref: str, json_out: bool) -> None:
     """``mlsd tag ID``: the entry's tags, one a line."""
-    from mlsd_cli.resolve import find_resource
+    from mlsd_cli.lookup.entries import find_resource
 
     resource = find_resource(cat, ref)
     if json_out:
@@ -370,7 +370,7 @@ def _show(cat: Catalogue, ref: str, json_out: bool) -> None:
 
 def _list(cat: Catalogue, resources: list[Resource], json_out: bool) -> None:
     from mlsd_cli.catalogue.model import Catalogue as CatalogueModel
-    from mlsd_cli.tags import near_duplicate_pairs, tag_counts
+    from mlsd_cli.lookup.tags import near_duplicate_pairs, tag_counts
 
     counts = tag_counts(CatalogueModel(resources=list(resources)))
     similar: dict[str, list[str]] = {}

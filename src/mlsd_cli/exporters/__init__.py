@@ -100,11 +100,11 @@ def groups(catalogue: Catalogue, options: ExportOptions) -> list[Group]:
 
     By section: the section tree, intros kept, an entry in two sections in both; a filtered
     export leaves out sections with nothing selected in them or below them. Other groupings
-    come from :func:`mlsd_cli.grouping.group_resources`.
+    come from :func:`mlsd_cli.lookup.grouping.group_resources`.
     """
     resources = options.resources(catalogue)
     if options.group_by != "section":
-        from mlsd_cli.grouping import group_resources
+        from mlsd_cli.lookup.grouping import group_resources
 
         return [
             Group(label, 0, "", list(items), label)

@@ -50,7 +50,7 @@ from pathlib import Path
 from mlsd_cli.catalogue.gcpause import no_cyclic_gc
 from mlsd_cli.catalogue.model import Catalogue, Resource
 from mlsd_cli.errors import InputError
-from mlsd_cli.filters import ResourceFilter, matches
+from mlsd_cli.lookup.filters import ResourceFilter, matches
 
 _STOP_WORDS = """a about an and are as at be by can do does for from how i in into is it its of
 on or our s so t that the their them then there these this those to was we what when where which

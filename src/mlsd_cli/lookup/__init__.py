@@ -1,0 +1,3 @@
+"""Lookup: what a user typed -> catalogue things (sections, kinds, tags, entries); filters;
+grouping; search.
+"""
