@@ -159,7 +159,7 @@ def python_startup() -> float:
 def run_library(
     urls: list[str], delay: float, hosts: int, concurrency: int, per_host: int, host_delay: float
 ) -> Row:
-    from mlsd_cli.links import CheckOptions, check_links
+    from mlsd_cli.web.checker import CheckOptions, check_links
 
     options = CheckOptions(
         concurrency=concurrency, per_host=per_host, host_delay=host_delay, retries=0
@@ -360,7 +360,7 @@ def main() -> None:
     import httpcore  # noqa: F401  (the library rows time checking, not the first import)
     import httpx  # noqa: F401
 
-    import mlsd_cli.links  # noqa: F401
+    import mlsd_cli.web.checker  # noqa: F401
 
     server = SlowServer(args.hosts, args.delay)
     rows: list[Row] = []

@@ -11,7 +11,7 @@ from mlsd_cli import adding, editing
 from mlsd_cli.catalogue import store
 from mlsd_cli.catalogue.model import Catalogue, Resource, Section
 from mlsd_cli.errors import CatalogueError, InputError, NotFoundError
-from mlsd_cli.metadata import PageMetadata
+from mlsd_cli.web.metadata import PageMetadata
 
 TODAY = date(2024, 5, 1)
 UBER_URL = "https://eng.uber.com/michelangelo-machine-learning-platform/"

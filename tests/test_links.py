@@ -11,7 +11,7 @@ import pytest
 
 from mlsd_cli import __version__
 from mlsd_cli.errors import InputError
-from mlsd_cli.links import (
+from mlsd_cli.web.checker import (
     BROKEN,
     OK,
     REDIRECTED,

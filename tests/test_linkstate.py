@@ -13,7 +13,7 @@ from mlsd_cli.catalogue import store
 from mlsd_cli.catalogue.model import Resource, Section
 from mlsd_cli.catalogue.store import CatalogueLocation
 from mlsd_cli.errors import InputError
-from mlsd_cli.links import (
+from mlsd_cli.web.checker import (
     BROKEN,
     OK,
     SOFT,
@@ -23,7 +23,7 @@ from mlsd_cli.links import (
     compile_excludes,
     fix_redirects,
 )
-from mlsd_cli.linkstate import (
+from mlsd_cli.web.linkstate import (
     LinkRecord,
     LinkState,
     checked_ok_within,

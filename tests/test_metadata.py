@@ -7,7 +7,7 @@ import socket
 import pytest
 
 from mlsd_cli.errors import MlsdError
-from mlsd_cli.metadata import (
+from mlsd_cli.web.metadata import (
     MetadataError,
     PageMetadata,
     decode_html,

@@ -31,7 +31,7 @@ from mlsd_cli.errors import ExitCode, InputError, MlsdError
 if TYPE_CHECKING:
     from mlsd_cli.catalogue.store import CatalogueLocation
     from mlsd_cli.matching.duplicates import DuplicateCandidate
-    from mlsd_cli.metadata import PageMetadata
+    from mlsd_cli.web.metadata import PageMetadata
 
 #: Required fields, as the flags that give them.
 REQUIRED_FLAGS = {"title": "--title", "kind": "--kind", "sections": "--section"}
@@ -180,7 +180,7 @@ def guessed_kind(url: str | None, metadata: PageMetadata | None = None) -> str |
         return metadata.kind
     if not url:
         return None
-    from mlsd_cli.metadata import guess_kind
+    from mlsd_cli.web.metadata import guess_kind
 
     kind = guess_kind(url)
     return kind if kind in KINDS else None

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from mlsd_cli.adding import AddPlan, DuplicateError, DuplicateReport, NewFields
     from mlsd_cli.catalogue.model import Catalogue
     from mlsd_cli.catalogue.store import CatalogueLocation
-    from mlsd_cli.metadata import PageMetadata
+    from mlsd_cli.web.metadata import PageMetadata
 
 T = TypeVar("T")
 
@@ -169,7 +169,7 @@ def _fetch(url: str | None, no_fetch: bool) -> PageMetadata | None:
     """The page's metadata, or None (no URL, --no-fetch, or a failed fetch: one warning)."""
     if not url or no_fetch:
         return None
-    from mlsd_cli.metadata import MetadataError, fetch_metadata
+    from mlsd_cli.web.metadata import MetadataError, fetch_metadata
 
     try:
         return fetch_metadata(url, timeout=FETCH_TIMEOUT_S)

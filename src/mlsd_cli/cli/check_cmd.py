@@ -32,7 +32,7 @@ from mlsd_cli.cli.common import (
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
 
-    from mlsd_cli.links import CheckReport, LinkReport, LinkResult
+    from mlsd_cli.web.checker import CheckReport, LinkReport, LinkResult
 
 
 @handle_errors
@@ -128,15 +128,15 @@ def command(
 
     from mlsd_cli.catalogue import store
     from mlsd_cli.errors import AbortedError, InputError
-    from mlsd_cli.links import (
+    from mlsd_cli.lookup.filters import apply
+    from mlsd_cli.web.checker import (
         CheckOptions,
         check_catalogue,
         compile_excludes,
         parse_status_codes,
     )
-    from mlsd_cli.links import fix_redirects as rewrite_moves
-    from mlsd_cli.linkstate import parse_duration
-    from mlsd_cli.lookup.filters import apply
+    from mlsd_cli.web.checker import fix_redirects as rewrite_moves
+    from mlsd_cli.web.linkstate import parse_duration
 
     options = CheckOptions(
         concurrency=concurrency,

@@ -23,7 +23,7 @@ per URL (in the order given). How a URL is checked:
 - The outcome: ``ok`` (an accepted status), ``redirected`` (accepted after redirects),
   ``soft`` (403, 429 or 999 that persist: bot protection or rate limits, a warning) or
   ``broken`` (anything else). Whether a broken link is *dead* is decided across runs by
-  :mod:`mlsd_cli.linkstate`.
+  :mod:`mlsd_cli.web.linkstate`.
 
 httpx is imported when a check starts, never at import time.
 """
@@ -46,7 +46,7 @@ from urllib.parse import urljoin, urlsplit
 
 from mlsd_cli.catalogue.urls import url_problem
 from mlsd_cli.errors import InputError
-from mlsd_cli.linkstate import utc_stamp
+from mlsd_cli.web.linkstate import utc_stamp
 
 if TYPE_CHECKING:
     import httpx
@@ -583,7 +583,7 @@ def _per_host_transport(options: CheckOptions) -> httpx.AsyncBaseTransport:
 def _client(options: CheckOptions) -> httpx.AsyncClient:
     import httpx
 
-    from mlsd_cli.metadata import user_agent
+    from mlsd_cli.web.metadata import user_agent
 
     return httpx.AsyncClient(
         follow_redirects=False,
@@ -739,7 +739,7 @@ def check_catalogue(
     ``all_urls`` (every URL of the catalogue) lets the state file forget URLs that left the
     catalogue. ``on_start`` receives the number of URLs about to be requested.
     """
-    from mlsd_cli import linkstate
+    from mlsd_cli.web import linkstate
 
     if dead_after < 1:
         raise InputError("--dead-after must be at least 1")

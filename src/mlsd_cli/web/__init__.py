@@ -1,0 +1,1 @@
+"""Everything that opens a socket: HTTP conventions, the link checker, link state, page metadata."""
