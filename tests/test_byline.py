@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mlsd_cli.byline import (
+from mlsd_cli.formats.byline import (
     escape_inline,
     format_byline,
     looks_like_byline,

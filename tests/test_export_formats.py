@@ -14,8 +14,8 @@ import pytest
 
 from mlsd_cli.catalogue import store
 from mlsd_cli.catalogue.model import Catalogue, Resource, Section
-from mlsd_cli.exporters import ExportOptions, export
-from mlsd_cli.exporters.csv_export import COLUMNS, guard, unguard
+from mlsd_cli.formats.csv_export import COLUMNS, guard, unguard
+from mlsd_cli.formats.export import ExportOptions, export
 from mlsd_cli.lookup.filters import apply, make_filter
 
 NASTY_TITLE = 'Tricky "quotes", commas; {braces} & 100% $cash$ #1 under_score ~tilde^ back\\slash'

@@ -17,10 +17,10 @@ from markdown_it.token import Token
 
 from mlsd_cli.catalogue.model import Catalogue, Resource, Section
 from mlsd_cli.catalogue.urls import is_http_url
-from mlsd_cli.exporters import ExportOptions, export, linkable
-from mlsd_cli.exporters.html import CSP, script_hash
-from mlsd_cli.exporters.markdown import LIST_BREAK, safe_markdown
-from mlsd_cli.readme import expected_text
+from mlsd_cli.formats.export import ExportOptions, export, linkable
+from mlsd_cli.formats.html import CSP, script_hash
+from mlsd_cli.formats.markdown import LIST_BREAK, safe_markdown
+from mlsd_cli.formats.readme import expected_text
 
 HOSTILE_TITLES = [
     "Foo [bar]",

@@ -14,10 +14,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mlsd_cli.byline import escape_inline, format_byline
 from mlsd_cli.catalogue import store
 from mlsd_cli.catalogue.model import Catalogue, Resource, Section
-from mlsd_cli.importers.markdown import (
+from mlsd_cli.formats.byline import escape_inline, format_byline
+from mlsd_cli.formats.markdown_reader import (
     ParsedList,
     ParsedResource,
     guess_kind,

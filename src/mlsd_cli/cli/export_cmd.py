@@ -97,16 +97,16 @@ def command(
     import sys
 
     from mlsd_cli.errors import InputError
-    from mlsd_cli.exporters import GROUPED_FORMATS, STYLES, ExportOptions, renderer
-    from mlsd_cli.lookup.filters import apply
-    from mlsd_cli.lookup.grouping import GROUP_KEYS
-    from mlsd_cli.readme import (
+    from mlsd_cli.formats.export import GROUPED_FORMATS, STYLES, ExportOptions, renderer
+    from mlsd_cli.formats.readme import (
         expected_text,
         find_markers,
         read_text,
         short_diff,
         write_if_changed,
     )
+    from mlsd_cli.lookup.filters import apply
+    from mlsd_cli.lookup.grouping import GROUP_KEYS
 
     fmt_name = fmt.strip().lower()
     renderer(fmt_name)  # an unknown format fails before the catalogue is read

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from mlsd_cli.catalogue.model import Catalogue
 from mlsd_cli.errors import InputError
-from mlsd_cli.exporters import ExportOptions, export
+from mlsd_cli.formats.export import ExportOptions, export
 
 START = "<!-- mlsd:start -->"
 END = "<!-- mlsd:end -->"

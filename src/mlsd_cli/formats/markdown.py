@@ -5,7 +5,7 @@ Two styles (``docs/export.md``):
 - **full** (default), close to the source lists: a table of contents, sections nested by
   heading level with their intro text, each resource as ``- [Title](url) (Authors, *Venue*,
   Year)`` with its description, all paragraphs of it, as indented paragraphs of the item. An
-  entry in two sections is shown in both. :mod:`mlsd_cli.importers.markdown` reads it back.
+  entry in two sections is shown in both. :mod:`mlsd_cli.formats.markdown_reader` reads it back.
 - **awesome**, the awesome-list conventions: ``## Contents``, ``- [Title](url) - Description.``
   with one-line capitalised descriptions ending in a period, every link once.
 
@@ -25,10 +25,10 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from mlsd_cli.byline import format_byline
 from mlsd_cli.catalogue.model import Catalogue, Resource
 from mlsd_cli.catalogue.urls import is_http_url
-from mlsd_cli.exporters import ExportOptions, groups, linkable
+from mlsd_cli.formats.byline import format_byline
+from mlsd_cli.formats.export import ExportOptions, groups, linkable
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -155,7 +155,7 @@ def _checker() -> MarkdownIt:
 
 def _web_target(raw: str) -> bool:
     """Is a link destination, as written in markdown, an http(s) URL once decoded?"""
-    from mlsd_cli.byline import unescape
+    from mlsd_cli.formats.byline import unescape
 
     target = html.unescape(unescape(raw.strip()))
     return target.lower().startswith(("http://", "https://")) and is_http_url(target)

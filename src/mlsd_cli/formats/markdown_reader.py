@@ -10,7 +10,7 @@ What becomes what:
   links) becomes the section's ``intro``, kept as markdown;
 - **list items** (bulleted or numbered, nested too) become resources. ``[title](url)`` gives
   title and URL; a parenthetical after it such as "(Robert Chang, Airbnb Engineering & Data
-  Science, 2017)" gives authors, venue and year (:mod:`mlsd_cli.byline`); text after a
+  Science, 2017)" gives authors, venue and year (:mod:`mlsd_cli.formats.byline`); text after a
   separator (" - ", ": ", " — ", ". ") is the description, and so are the blocks inside the
   item and the paragraphs (and link-less lists) that follow a list holding a single resource
   (the numbered case studies of a book). An item without a link is a url-less resource
@@ -29,14 +29,14 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from mlsd_cli.byline import (
+from mlsd_cli.catalogue.model import Catalogue, Resource, Section, slugify, unique_id
+from mlsd_cli.catalogue.urls import url_problem
+from mlsd_cli.formats.byline import (
     looks_like_byline,
     matching_paren,
     parse_byline,
     strip_parens,
 )
-from mlsd_cli.catalogue.model import Catalogue, Resource, Section, slugify, unique_id
-from mlsd_cli.catalogue.urls import url_problem
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt

@@ -18,7 +18,7 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 from mlsd_cli.catalogue.model import Catalogue, Resource
-from mlsd_cli.exporters import ExportOptions, groups, linkable
+from mlsd_cli.formats.export import ExportOptions, groups, linkable
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt

@@ -2,8 +2,8 @@
 
 :data:`FORMATS` maps a format name to its render function. Every renderer takes the catalogue
 and an :class:`ExportOptions` and returns the whole document as one string; nothing here
-prints or writes files (the CLI and :mod:`mlsd_cli.readme` do that). Output is deterministic:
-the same catalogue and options always give the same bytes. See ``docs/export.md``.
+prints or writes files (the CLI and :mod:`mlsd_cli.formats.readme` do that). Output is
+deterministic: the same catalogue and options always give the same bytes. See ``docs/export.md``.
 """
 
 from __future__ import annotations
@@ -135,7 +135,7 @@ Renderer = Callable[[Catalogue, ExportOptions], str]
 
 
 def _lazy(module: str) -> Renderer:
-    """The ``render`` function of ``mlsd_cli.exporters.<module>``, imported on first use and
+    """The ``render`` function of ``mlsd_cli.formats.<module>``, imported on first use and
     run with the cyclic GC paused (rendering builds many short-lived lists and strings and no
     cycles; with 100k entries in memory, each full collection would walk them all again)."""
 
@@ -144,7 +144,7 @@ def _lazy(module: str) -> Renderer:
 
         from mlsd_cli.catalogue.gcpause import no_cyclic_gc
 
-        render: Renderer = import_module(f"mlsd_cli.exporters.{module}").render
+        render: Renderer = import_module(f"mlsd_cli.formats.{module}").render
         with no_cyclic_gc():
             return render(catalogue, options)
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from mlsd_cli.catalogue.model import Catalogue, Resource
 from mlsd_cli.catalogue.schema import RESOURCE_KEYS
-from mlsd_cli.exporters import ExportOptions
+from mlsd_cli.formats.export import ExportOptions
 
 #: One column per field of a resource, in the catalogue file's key order.
 COLUMNS: tuple[str, ...] = RESOURCE_KEYS

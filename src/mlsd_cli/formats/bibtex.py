@@ -22,7 +22,7 @@ import unicodedata
 from collections.abc import Iterator
 
 from mlsd_cli.catalogue.model import Catalogue, Resource
-from mlsd_cli.exporters import ExportOptions, linkable
+from mlsd_cli.formats.export import ExportOptions, linkable
 
 _LATEX_SPECIAL = {
     "\\": r"\textbackslash{}",

@@ -1,0 +1,1 @@
+"""Formats: the markdown reader and writer, HTML, JSON, CSV, BibTeX, README markers."""
