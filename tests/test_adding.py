@@ -1,4 +1,4 @@
-"""The library side of add, edit and remove (``mlsd_cli.adding``, ``mlsd_cli.editing``)."""
+"""The library side of add, edit and remove (``mlsd_cli.changes.adding``, ``mlsd_cli.changes.editing``)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from mlsd_cli import adding, editing
 from mlsd_cli.catalogue import store
 from mlsd_cli.catalogue.model import Catalogue, Resource, Section
+from mlsd_cli.changes import adding, editing
 from mlsd_cli.errors import CatalogueError, InputError, NotFoundError
 from mlsd_cli.web.metadata import PageMetadata
 

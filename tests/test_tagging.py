@@ -8,10 +8,7 @@ import pytest
 
 from mlsd_cli.catalogue import store
 from mlsd_cli.catalogue.model import Catalogue, Resource
-from mlsd_cli.errors import InputError, NotFoundError
-from mlsd_cli.lookup.filters import make_filter
-from mlsd_cli.lookup.tags import tag_counts
-from mlsd_cli.tagging import (
+from mlsd_cli.changes.tagging import (
     TagChange,
     TagEdit,
     TagNote,
@@ -24,6 +21,9 @@ from mlsd_cli.tagging import (
     plan,
     select,
 )
+from mlsd_cli.errors import InputError, NotFoundError
+from mlsd_cli.lookup.filters import make_filter
+from mlsd_cli.lookup.tags import tag_counts
 
 
 def _catalogue() -> Catalogue:

@@ -21,9 +21,9 @@ from mlsd_cli.cli.common import (
 )
 
 if TYPE_CHECKING:
-    from mlsd_cli.adding import AddPlan, DuplicateError, DuplicateReport, NewFields
     from mlsd_cli.catalogue.model import Catalogue
     from mlsd_cli.catalogue.store import CatalogueLocation
+    from mlsd_cli.changes.adding import AddPlan, DuplicateError, DuplicateReport, NewFields
     from mlsd_cli.web.metadata import PageMetadata
 
 T = TypeVar("T")
@@ -113,8 +113,8 @@ def command(
 
       mlsd add --title "Designing Data-Intensive Applications" --kind book --section books --author "Martin Kleppmann" --year 2017 --no-fetch --yes
     """  # noqa: E501
-    from mlsd_cli import adding
     from mlsd_cli.catalogue.store import ensure_writable
+    from mlsd_cli.changes import adding
 
     location, cat = load_catalogue(catalogue)
     ensure_writable(location)
@@ -160,7 +160,7 @@ def _today() -> Any:
 
 
 def _commit(location: CatalogueLocation, plan: AddPlan) -> Any:
-    from mlsd_cli.adding import commit_add
+    from mlsd_cli.changes.adding import commit_add
 
     return commit_add(location, plan, today=_today())
 
@@ -239,7 +239,7 @@ def _tag_warnings(cat: Catalogue, tags: list[str]) -> list[tuple[str, list[str]]
 def _flags_plan(
     cat: Catalogue, given: NewFields, *, yes: bool, no_fetch: bool, force: bool
 ) -> AddPlan:
-    from mlsd_cli import adding
+    from mlsd_cli.changes import adding
     from mlsd_cli.errors import InputError
 
     if not yes:
@@ -396,8 +396,8 @@ def _required(what: str) -> Callable[[str], str]:
 def _interactive_plan(
     cat: Catalogue, given: NewFields, *, url_given: bool, no_fetch: bool
 ) -> AddPlan:
-    from mlsd_cli import adding
     from mlsd_cli.catalogue.model import KINDS
+    from mlsd_cli.changes import adding
 
     fields = adding.NewFields(
         url=given.url,
@@ -483,8 +483,8 @@ def _interactive_plan(
         fields.description = _ask("Description", str.strip, default=defaults.description)
 
     from mlsd_cli.catalogue.model import Catalogue
+    from mlsd_cli.cli.render import resource_details
     from mlsd_cli.errors import AbortedError
-    from mlsd_cli.render import resource_details
 
     preview = adding.preview(cat, plan, today=_today())
     scratch = Catalogue(sections=[*cat.sections, *plan.new_sections])
@@ -502,8 +502,8 @@ def _interactive_plan(
 
 
 def _ask_sections(cat: Catalogue, plan: AddPlan) -> list[str]:
-    from mlsd_cli import adding
     from mlsd_cli.catalogue.model import Catalogue
+    from mlsd_cli.changes import adding
     from mlsd_cli.errors import InputError
 
     if cat.sections:
@@ -549,7 +549,7 @@ def _ask_sections(cat: Catalogue, plan: AddPlan) -> list[str]:
 def _ask_tags(cat: Catalogue) -> list[str]:
     from collections import Counter
 
-    from mlsd_cli import adding
+    from mlsd_cli.changes import adding
 
     counts = Counter(t for r in cat.resources for t in r.tags)
     if counts:

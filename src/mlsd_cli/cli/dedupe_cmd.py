@@ -233,7 +233,7 @@ def _write(
 ) -> None:
     """Apply the answers to the catalogue as it is now (re-read under the lock)."""
     from mlsd_cli.catalogue import store
-    from mlsd_cli.merge import mark_not_duplicates, merge_into
+    from mlsd_cli.changes.merge import mark_not_duplicates, merge_into
 
     with store.editing(location) as fresh:
         for keep_id, other_ids in merges:

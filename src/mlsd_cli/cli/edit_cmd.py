@@ -90,7 +90,7 @@ def command(
       mlsd edit facebook-ads-clicks --editor
     """  # noqa: E501
     from mlsd_cli.catalogue.store import ensure_writable
-    from mlsd_cli.editing import FieldChanges, apply_changes
+    from mlsd_cli.changes.editing import FieldChanges, apply_changes
     from mlsd_cli.errors import InputError
     from mlsd_cli.lookup.entries import find_resource
 
@@ -139,9 +139,9 @@ def command(
 
 def _save(location: CatalogueLocation, cat: Catalogue, original: Resource, new: Resource) -> None:
     """Check the URL is not another resource's, then write under the lock."""
-    from mlsd_cli.adding import find_duplicates
     from mlsd_cli.catalogue import store
-    from mlsd_cli.editing import replace_resource
+    from mlsd_cli.changes.adding import find_duplicates
+    from mlsd_cli.changes.editing import replace_resource
 
     def check(catalogue: Catalogue) -> None:
         if new.url and new.url != original.url:
@@ -156,7 +156,7 @@ def _save(location: CatalogueLocation, cat: Catalogue, original: Resource, new: 
 
 
 def _refuse_url(report: object) -> None:
-    from mlsd_cli.adding import DuplicateReport
+    from mlsd_cli.changes.adding import DuplicateReport
 
     assert isinstance(report, DuplicateReport)
     first = report.same_url[0].resource
@@ -172,7 +172,7 @@ def _edit_in_editor(location: CatalogueLocation, cat: Catalogue, original: Resou
     import tempfile
     from pathlib import Path
 
-    from mlsd_cli.editing import entry_to_toml, parse_entry
+    from mlsd_cli.changes.editing import entry_to_toml, parse_entry
     from mlsd_cli.errors import CatalogueError, InputError
 
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")

@@ -96,7 +96,7 @@ def command(
 
 
 def _print_groups(groups: list[tuple[str, list]], *, total: int, grouped: bool) -> None:  # type: ignore[type-arg]
-    from mlsd_cli.render import plain_line, resource_table
+    from mlsd_cli.cli.render import plain_line, resource_table
 
     if not stdout_is_terminal():
         for label, items in groups:

@@ -38,10 +38,10 @@ def command(
     """  # noqa: E501
     from mlsd_cli.catalogue import store
     from mlsd_cli.catalogue.schema import resource_to_json
-    from mlsd_cli.editing import remove_resource
+    from mlsd_cli.changes.editing import remove_resource
+    from mlsd_cli.cli.render import resource_details
     from mlsd_cli.errors import AbortedError, InputError
     from mlsd_cli.lookup.entries import find_resource
-    from mlsd_cli.render import resource_details
 
     location, cat = load_catalogue(catalogue)
     store.ensure_writable(location)

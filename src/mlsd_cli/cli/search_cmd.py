@@ -130,7 +130,7 @@ def _highlighted(text: str, words: tuple[str, ...]) -> Text:
 def _table(hits: list[SearchHit]) -> Any:
     from rich.table import Table
 
-    from mlsd_cli.render import byline
+    from mlsd_cli.cli.render import byline
 
     table = Table(show_lines=False, expand=False)
     table.add_column("Score", justify="right", style="dim", no_wrap=True)

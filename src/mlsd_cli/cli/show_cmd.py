@@ -33,8 +33,8 @@ def command(
       mlsd show "smart compose" --json
     """
     from mlsd_cli.catalogue.schema import resource_to_json
+    from mlsd_cli.cli.render import resource_details, resource_panel
     from mlsd_cli.lookup.entries import find_resource
-    from mlsd_cli.render import resource_details, resource_panel
 
     _location, cat = load_catalogue(catalogue)
     resource = find_resource(cat, ref)

@@ -20,7 +20,7 @@ from mlsd_cli.cli.common import (
 if TYPE_CHECKING:
     from mlsd_cli.catalogue.model import Catalogue, Resource
     from mlsd_cli.catalogue.store import CatalogueLocation
-    from mlsd_cli.tagging import TagChange, TagNote, TagOperation
+    from mlsd_cli.changes.tagging import TagChange, TagNote, TagOperation
 
 #: ``-kafka`` is a tag to remove, not an option: unknown dashed words reach the arguments, and
 #: this command has no one-letter options (``-streaming`` would otherwise read as ``-s treaming``).
@@ -145,8 +145,8 @@ def command(
 
       mlsd tag --rename feature-stores feature-store --yes
     """  # noqa: E501
+    from mlsd_cli.changes.tagging import parse_tag_args
     from mlsd_cli.errors import InputError
-    from mlsd_cli.tagging import parse_tag_args
 
     tokens = list(args or [])
     if tokens == ["-h"]:
@@ -174,7 +174,7 @@ def command(
         _list(cat, _targets(cat, query, filters) if selecting else cat.resources, json_out)
         return
 
-    from mlsd_cli import tagging
+    from mlsd_cli.changes import tagging
 
     op: TagOperation
     if rename:
@@ -255,8 +255,8 @@ def _path(text: str) -> Any:
 
 
 def _targets(cat: Catalogue, query: str | None, filters: tuple[Any, ...]) -> list[Resource]:
+    from mlsd_cli.changes.tagging import select
     from mlsd_cli.cli.common import build_filter
-    from mlsd_cli.tagging import select
 
     return select(cat, query=query, selection=build_filter(cat, *filters))
 
@@ -296,7 +296,7 @@ def _entries(n: int) -> str:
 
 
 def _print_plan(op: TagOperation, changes: list[TagChange], *, merge: bool) -> None:
-    from mlsd_cli.tagging import TagRename
+    from mlsd_cli.changes.tagging import TagRename
 
     if isinstance(op, TagRename):
         how = f" (merging into '{op.new}', already in use)" if merge else ""
@@ -322,7 +322,7 @@ def _report(
     written: bool,
     json_out: bool,
 ) -> None:
-    from mlsd_cli.tagging import TagRename
+    from mlsd_cli.changes.tagging import TagRename
 
     if json_out:
         data: dict[str, Any] = {

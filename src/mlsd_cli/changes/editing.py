@@ -15,20 +15,20 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from mlsd_cli.adding import (
-    check_kind,
-    check_tags,
-    check_url,
-    check_year,
-    clean_list,
-    resolve_section,
-)
 from mlsd_cli.catalogue.model import KINDS, Catalogue, Resource
 from mlsd_cli.catalogue.schema import (
     RESOURCE_KEYS,
     catalogue_from_dict,
     catalogue_to_dict,
     resource_to_dict,
+)
+from mlsd_cli.changes.adding import (
+    check_kind,
+    check_tags,
+    check_url,
+    check_year,
+    clean_list,
+    resolve_section,
 )
 from mlsd_cli.errors import CatalogueError, InputError, NotFoundError
 
