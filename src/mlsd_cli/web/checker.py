@@ -47,17 +47,13 @@ from urllib.parse import urljoin, urlsplit
 from mlsd_cli.catalogue.urls import url_problem
 from mlsd_cli.errors import InputError
 from mlsd_cli.web.linkstate import utc_stamp
+from mlsd_cli.web.results import BROKEN, OK, REDIRECTED, SOFT, LinkResult, Redirect
 
 if TYPE_CHECKING:
     import httpx
 
     from mlsd_cli.catalogue.model import Resource
     from mlsd_cli.catalogue.store import CatalogueLocation
-
-OK = "ok"
-REDIRECTED = "redirected"
-SOFT = "soft"
-BROKEN = "broken"
 
 #: Statuses that mean "you look like a bot" or "slow down" rather than "gone".
 SOFT_STATUSES = frozenset({403, 429, 999})
@@ -97,41 +93,6 @@ class CheckOptions:
         for name in ("host_delay", "backoff", "max_retry_after", "retries"):
             if getattr(self, name) < 0:
                 raise InputError(f"--{name.replace('_', '-')} cannot be negative")
-
-
-@dataclass
-class Redirect:
-    status: int
-    url: str
-    location: str
-
-
-@dataclass
-class LinkResult:
-    """What checking one URL found."""
-
-    url: str
-    outcome: str
-    #: The last HTTP status received (None when no answer came).
-    status: int | None = None
-    #: Where the redirects led (None when there were none or no answer came).
-    final_url: str | None = None
-    redirects: list[Redirect] = field(default_factory=list)
-    #: Where the leading permanent (301/308) redirects lead, when the link works there.
-    moved_to: str | None = None
-    #: Why the link is broken or soft, in a few words.
-    error: str | None = None
-    attempts: int = 0
-    #: The method of the last request: "HEAD" or "GET".
-    method: str | None = None
-    #: Seconds from the first request to the verdict, waits included.
-    elapsed: float = 0.0
-    #: Seconds spent waiting between attempts (backoff or Retry-After).
-    waited: float = 0.0
-
-    @property
-    def failed(self) -> bool:
-        return self.outcome == BROKEN
 
 
 # ----------------------------------------------------------------- parsing options

@@ -27,7 +27,7 @@ from mlsd_cli.errors import InputError
 
 if TYPE_CHECKING:
     from mlsd_cli.catalogue.store import CatalogueLocation
-    from mlsd_cli.web.checker import LinkResult
+    from mlsd_cli.web.results import LinkResult
 
 STATE_FORMAT = "mlsd-linkstate"
 STATE_VERSION = 1
@@ -212,7 +212,7 @@ def record_result(state: LinkState, result: LinkResult, now: datetime) -> LinkRe
     Working links reset the failure count; broken ones add one; soft ones (403/429) leave it
     as it was: they say nothing either way.
     """
-    from mlsd_cli.web.checker import BROKEN, OK, REDIRECTED
+    from mlsd_cli.web.results import BROKEN, OK, REDIRECTED
 
     record = state.links.get(result.url) or LinkRecord()
     record.last_checked = now
@@ -231,7 +231,7 @@ def record_result(state: LinkState, result: LinkResult, now: datetime) -> LinkRe
 
 def verdict(result: LinkResult, record: LinkRecord, dead_after: int) -> str:
     """ok, redirected, soft, failing or dead."""
-    from mlsd_cli.web.checker import BROKEN
+    from mlsd_cli.web.results import BROKEN
 
     if result.outcome != BROKEN:
         return result.outcome
