@@ -32,7 +32,8 @@ from mlsd_cli.cli.common import (
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
 
-    from mlsd_cli.web.checker import CheckReport, LinkReport, LinkResult
+    from mlsd_cli.web.checker import CheckReport, LinkReport
+    from mlsd_cli.web.results import LinkResult
 
 
 @handle_errors
