@@ -17,8 +17,9 @@ from hypothesis import strategies as st
 
 from mlsd_cli.catalogue import store
 from mlsd_cli.catalogue.model import Catalogue, Resource, Section
+from mlsd_cli.changes.importing import import_into
 from mlsd_cli.formats.export import export
-from mlsd_cli.formats.markdown_reader import import_into, parse_markdown
+from mlsd_cli.formats.markdown_reader import parse_markdown
 
 from .conftest import BOOK_SEED, SCALE_SEED, seed_path
 

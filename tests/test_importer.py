@@ -16,14 +16,10 @@ from hypothesis import strategies as st
 
 from mlsd_cli.catalogue import store
 from mlsd_cli.catalogue.model import Catalogue, Resource, Section
+from mlsd_cli.changes.importing import import_into
 from mlsd_cli.formats.byline import escape_inline, format_byline
-from mlsd_cli.formats.markdown_reader import (
-    ParsedList,
-    ParsedResource,
-    guess_kind,
-    import_into,
-    parse_markdown,
-)
+from mlsd_cli.formats.markdown_reader import ParsedList, ParsedResource, parse_markdown
+from mlsd_cli.matching.kinds import guess_kind
 
 from .conftest import BOOK_SEED, SCALE_SEED, seed_path
 

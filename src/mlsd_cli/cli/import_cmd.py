@@ -45,7 +45,8 @@ def command(
       mlsd import README.md -c my-list.toml --json
     """  # noqa: E501
     from mlsd_cli.catalogue import store
-    from mlsd_cli.formats.markdown_reader import import_into, parse_markdown
+    from mlsd_cli.changes.importing import import_into
+    from mlsd_cli.formats.markdown_reader import parse_markdown
 
     text = _read_markdown(file)
     parsed = parse_markdown(text, name=file.stem)

@@ -1,0 +1,360 @@
+"""What the first paragraph of a markdown list item says: its link, title, byline, description.
+
+:func:`read_head` reads one inline token (markdown-it-py, set up by :func:`markdown_parser` to
+record where each link sits in the source) into a :class:`Head`; the walk over the whole
+document is :mod:`mlsd_cli.formats.markdown_reader`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from mlsd_cli.catalogue.urls import url_problem
+from mlsd_cli.formats.byline import (
+    looks_like_byline,
+    matching_paren,
+    parse_byline,
+    strip_parens,
+)
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+
+
+# ----------------------------------------------------------------- markdown-it set-up
+
+_PARSER: MarkdownIt | None = None
+
+
+def markdown_parser() -> MarkdownIt:
+    """CommonMark + tables + strikethrough, with link rules that record where each link sits
+    in the source (``token.meta["span"]`` and ``["label"]``), so text around a link can be
+    kept as the author wrote it."""
+    global _PARSER
+    if _PARSER is not None:
+        return _PARSER
+    from markdown_it import MarkdownIt
+    from markdown_it.rules_inline import autolink, image, link
+    from markdown_it.rules_inline.state_inline import StateInline
+
+    def positioned(rule: Any, *, labelled: bool) -> Any:
+        def wrapped(state: StateInline, silent: bool) -> bool:
+            start = state.pos
+            first_new = len(state.tokens)
+            label_end = state.md.helpers.parseLinkLabel(state, start, True) if labelled else -1
+            ok = bool(rule(state, silent))
+            if ok and not silent:
+                for token in state.tokens[first_new:]:
+                    if token.type == "image":
+                        token.meta["span"] = (start, state.pos)
+                        break
+                    if token.type == "link_open":
+                        token.meta["span"] = (start, state.pos)
+                        if label_end > start:
+                            token.meta["label"] = (start + 1, label_end)
+                        break
+            return ok
+
+        return wrapped
+
+    md = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    md.inline.ruler.at("link", positioned(link, labelled=True))
+    md.inline.ruler.at("autolink", positioned(autolink, labelled=False))
+    md.inline.ruler.at("image", positioned(image, labelled=False))
+    _PARSER = md
+    return md
+
+
+def plain_inline(children: list[Token] | None) -> str:
+    """The visible text of inline tokens (links give their label; images and HTML nothing)."""
+    out: list[str] = []
+    for t in children or []:
+        if t.type in ("text", "code_inline"):
+            out.append(t.content)
+        elif t.type in ("softbreak", "hardbreak"):
+            out.append(" ")
+    return re.sub(r"\s+", " ", "".join(out)).strip()
+
+
+def plain_text(markdown: str) -> str:
+    """Visible text of an inline markdown fragment: ``"**a** [b](u)"`` -> ``"a b"``."""
+    tokens = markdown_parser().parseInline(markdown)
+    return plain_inline(tokens[0].children if tokens else None)
+
+
+# ----------------------------------------------------------------- item heads
+
+_SEARCH_ONLINE = re.compile(r"\(\s*search\s+online\s*\)", re.IGNORECASE)
+_SEPARATOR = re.compile(r"^\s*(?:-{1,2}|–|—|:|\.|\|)(?:\s+|$)")
+_BARE_URL = re.compile(r"https?://[^\s<>()\[\]\"'`]+(?:\([^\s()]*\)[^\s<>()\[\]\"'`]*)*")
+_QUOTES = ('"', "“", "”", "'")
+
+
+@dataclass
+class _Link:
+    href: str
+    label: str
+    span: tuple[int, int] | None
+    label_span: tuple[int, int] | None
+    is_web: bool
+    is_anchor: bool
+
+
+@dataclass
+class Head:
+    """What the first paragraph of a list item says."""
+
+    #: "resource", "nav" (only anchors / relative links), "empty" or "label" (no link at all;
+    #: a url-less resource unless it heads a sub-list of links).
+    what: str
+    title: str = ""
+    url: str | None = None
+    authors: list[str] = field(default_factory=list)
+    venue: str | None = None
+    year: int | None = None
+    description: str = ""
+
+
+_HTML_A = re.compile(r"""^<a\s[^>]*?href\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
+
+
+def _links(children: list[Token]) -> list[_Link]:
+    found: list[_Link] = []
+    i = 0
+    while i < len(children):
+        t = children[i]
+        html_a = _HTML_A.match(t.content) if t.type == "html_inline" else None
+        if html_a:
+            j = i + 1
+            while j < len(children) and not (
+                children[j].type == "html_inline" and children[j].content.lower() == "</a>"
+            ):
+                j += 1
+            href = html_a.group(1)
+            found.append(
+                _Link(
+                    href=href,
+                    label=plain_inline(children[i + 1 : j]),
+                    span=None,
+                    label_span=None,
+                    is_web=url_problem(href) is None,
+                    is_anchor=href.startswith("#"),
+                )
+            )
+            i = j + 1
+            continue
+        if t.type != "link_open":
+            i += 1
+            continue
+        j = i + 1
+        while j < len(children) and children[j].type != "link_close":
+            j += 1
+        href = str(t.attrGet("href") or "")
+        label = plain_inline(children[i + 1 : j])
+        found.append(
+            _Link(
+                href=href,
+                label=label,
+                span=t.meta.get("span"),
+                label_span=t.meta.get("label"),
+                is_web=url_problem(href) is None,
+                is_anchor=href.startswith("#"),
+            )
+        )
+        i = j + 1
+    return found
+
+
+def _trailing_group(raw: str, not_before: int = 0) -> tuple[int, str] | None:
+    """The parenthetical that ends ``raw`` (start index, text with parens), if any."""
+    text = raw.rstrip()
+    if not text.endswith(")"):
+        return None
+    for i, c in enumerate(text):
+        if i < not_before or c != "(" or (i and text[i - 1] == "\\"):
+            continue
+        if matching_paren(text, i) == len(text) - 1:
+            return i, text[i:]
+    return None
+
+
+def _spaces(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _clean_title(title: str) -> str:
+    """A url-less item's text as a title: blanks collapsed, a stray quote mark dropped."""
+    title = _spaces(title)
+    for q in _QUOTES:
+        if title.count(q) % 2 == 1 and (title.startswith(q) or title.endswith(q)):
+            title = title.strip(q).strip()
+    if q_pair := re.fullmatch(r"[\"“](.*)[\"”]", title):
+        title = q_pair.group(1).strip()
+    return title
+
+
+def _byline_then_description(text: str) -> tuple[int, str, str] | None:
+    """``Title (Author, 2019) - what it is``: (start of the byline, the byline, the rest)."""
+    for i, c in enumerate(text):
+        if c != "(" or (i and text[i - 1] == "\\"):
+            continue
+        end = matching_paren(text, i)
+        if end is None:
+            continue
+        after = text[end + 1 :]
+        separator = _SEPARATOR.match(after)
+        rest = after[separator.end() :].strip() if separator else ""
+        if rest and looks_like_byline(text[i : end + 1]):
+            return i, text[i : end + 1], rest
+    return None
+
+
+def _apply_byline(head: Head, group: str) -> None:
+    authors, venue, year = parse_byline(group)
+    head.authors, head.venue, head.year = authors, venue, year
+
+
+def _good_label(label: str) -> bool:
+    """Is a link's text a title by itself ("ML Beyond Accuracy"), not "here"/"tutorials"?"""
+    return len(label.split()) >= 2 or label[:1].isupper() or label[:1].isdigit()
+
+
+def read_head(inline: Token) -> Head:
+    raw = inline.content
+    children = inline.children or []
+    links = _links(children)
+    web = [lk for lk in links if lk.is_web and lk.label]
+    if not web:
+        return _read_linkless_head(raw, links)
+    link = web[0]
+    start, end = link.span or (0, 0)
+    if link.span is None:  # an HTML <a href>: the visible text only
+        return Head("resource", title=_spaces(link.label), url=link.href)
+    before = plain_text(raw[:start]) if start else ""
+    if before:
+        return _read_mid_link_head(raw, link)
+    head = Head("resource", title=link.label, url=link.href)
+    rest = _without_decorations(raw, end, children)
+    note = ""
+    stripped = rest.lstrip()
+    if stripped.startswith("("):
+        close = matching_paren(stripped, 0)
+        if close is not None:
+            group = stripped[: close + 1]
+            if _SEARCH_ONLINE.fullmatch(group):
+                pass
+            elif looks_like_byline(group):
+                _apply_byline(head, group)
+            else:
+                note = strip_parens(group)
+            rest = stripped[close + 1 :]
+    description = ""
+    separator = _SEPARATOR.match(rest)
+    if separator:
+        description = rest[separator.end() :].strip()
+    elif rest.strip():
+        middle = rest
+        if not head.authors and head.venue is None and head.year is None and not note:
+            trailing = _trailing_group(rest)
+            if trailing and looks_like_byline(trailing[1]):
+                _apply_byline(head, trailing[1])
+                middle = rest[: trailing[0]]
+        words = plain_text(middle)
+        if len(words.split()) <= 3 and not re.search(r"[.!?:;]", words):
+            joiner = " " if middle[:1].isspace() else ""
+            head.title = f"{link.label}{joiner}{words}"
+        else:
+            label_raw = raw[link.label_span[0] : link.label_span[1]] if link.label_span else ""
+            description = (label_raw + middle.rstrip()).strip()
+    head.title = _spaces(head.title)
+    head.description = "\n\n".join(p for p in (note, description) if p)
+    return head
+
+
+def _without_decorations(raw: str, start: int, children: list[Token]) -> str:
+    """``raw[start:]`` without images (badges) and inline HTML tags."""
+    cuts = [
+        t.meta["span"]
+        for t in children
+        if t.type == "image" and t.meta.get("span") and t.meta["span"][0] >= start
+    ]
+    out = []
+    position = start
+    for a, b in sorted(cuts):
+        out.append(raw[position:a])
+        position = b
+    out.append(raw[position:])
+    text = "".join(out)
+    for t in children:
+        if t.type == "html_inline" and t.content in text:
+            text = text.replace(t.content, "", 1)
+    return text
+
+
+def _read_mid_link_head(raw: str, link: _Link) -> Head:
+    """``Sara Hooker's slide deck on [ML Beyond Accuracy](u) (2022)``: the link is inside a
+    sentence. A link text that is a title by itself stays the title and the sentence becomes
+    the description; a bare "[tutorials](u)" makes the whole sentence the title."""
+    head = Head("resource", url=link.href)
+    start, end = link.span or (0, 0)
+    body = raw
+    trailing = _trailing_group(raw, not_before=end)
+    if trailing and looks_like_byline(trailing[1]):
+        _apply_byline(head, trailing[1])
+        body = raw[: trailing[0]]
+    if _good_label(link.label):
+        head.title = _spaces(link.label)
+        label_raw = raw[link.label_span[0] : link.label_span[1]] if link.label_span else link.label
+        head.description = (body[:start] + label_raw + body[end:]).strip()
+    else:
+        head.title = _spaces(plain_text(body))
+    return head
+
+
+def _read_linkless_head(raw: str, links: list[_Link]) -> Head:
+    spans = [lk.span for lk in links if lk.span]
+    bare = None
+    for m in _BARE_URL.finditer(raw):
+        if any(s <= m.start() < e for s, e in spans):
+            continue
+        url = m.group(0).rstrip(".,;:!?")
+        if url_problem(url) is None:
+            bare = (m.start(), url)
+            break
+    if bare is None and links:
+        return Head("nav")
+    text = _SEARCH_ONLINE.sub("", raw).strip()
+    if not plain_text(text) and bare is None:
+        return Head("empty")
+    head = Head("resource" if bare else "label")
+    note = ""
+    trailing = _trailing_group(text)
+    described = None if bare else _byline_then_description(text)
+    if described:
+        start, group, note = described
+        _apply_byline(head, group)
+        text = text[:start].rstrip()
+    elif trailing:
+        if looks_like_byline(trailing[1]):
+            _apply_byline(head, trailing[1])
+            text = text[: trailing[0]].rstrip()
+        elif bare is not None and trailing[0] <= bare[0]:
+            note = strip_parens(trailing[1])
+            text = text[: trailing[0]].rstrip()
+    if bare is not None:
+        head.url = bare[1]
+        at = text.find(bare[1])
+        if at >= 0:
+            before = text[:at].strip(" :-–—")
+            after = text[at + len(bare[1]) :].strip(" :-–—.,;")
+            text = before or after
+            if before and after:
+                note = "\n\n".join(p for p in (after, note) if p)
+        head.title = _clean_title(plain_text(text)) or bare[1]
+    else:
+        head.title = _clean_title(plain_text(text))
+    head.description = note
+    return head
