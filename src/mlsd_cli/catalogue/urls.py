@@ -10,17 +10,32 @@ import re
 from urllib.parse import urlsplit
 
 ALLOWED_SCHEMES = ("http", "https")
-#: White space (any Unicode kind) and control characters, which no URL may contain.
+#: ASCII white space and control characters, and any Unicode white space (``str.isspace``).
 _SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f]")
+#: Unicode categories no URL may contain: controls (C0 and C1), invisible format characters
+#: (zero-width spaces, bidirectional overrides, the BOM), and line, paragraph and space separators.
+_FORBIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Zs"})
 
 
-#: The common case, checked in one step: http(s), a plain host name, no port, no user info.
-#: Anything else takes the careful path below (both paths accept the same such URLs).
+#: The common case, checked in one step: http(s), a plain host name, no port, no user info, and
+#: nothing but printable ASCII after the host. Anything else (a non-ASCII character anywhere
+#: included) takes the careful path below, which accepts every URL this one accepts.
 _PLAIN_HTTP_URL = re.compile(
     r"https?://[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*"
-    r"(?:[/?#][^\s\x00-\x1f\x7f]*)?",
+    r"(?:[/?#][!-~]*)?",
     re.ASCII,
 )
+
+
+def _has_space_or_control(url: str) -> bool:
+    """Does ``url`` hold white space, a control or a format character (of any script)?"""
+    if _SPACE_OR_CONTROL.search(url):
+        return True
+    if url.isascii():
+        return False
+    import unicodedata
+
+    return any(unicodedata.category(ch) in _FORBIDDEN_CATEGORIES for ch in url if ord(ch) > 0x7F)
 
 
 def url_problem(url: str) -> str | None:
@@ -29,7 +44,7 @@ def url_problem(url: str) -> str | None:
         return None
     if not url or url != url.strip():
         return "has blank space around it" if url else "is empty"
-    if _SPACE_OR_CONTROL.search(url):
+    if _has_space_or_control(url):
         return "contains spaces or control characters"
     try:
         parts = urlsplit(url)
