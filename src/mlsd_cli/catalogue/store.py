@@ -17,6 +17,7 @@ import hashlib
 import json
 import os
 import re
+import secrets
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -344,15 +345,34 @@ def dumps(catalogue: Catalogue) -> str:
     return "".join(chunks)
 
 
+def _create_temp(directory: Path, name: str) -> tuple[int, str]:
+    """Create a new temp file beside ``name``, open for writing, with the mode of a new file.
+
+    ``os.open`` with 0o666 lets the umask decide the mode, as for any file a user creates
+    (0644 under umask 022, 0600 under 077); ``tempfile.mkstemp`` would always give 0600.
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    flags |= getattr(os, "O_BINARY", 0)
+    for _ in range(100):
+        tmp = os.path.join(directory, f".{name}.{secrets.token_hex(6)}.tmp")
+        try:
+            return os.open(tmp, flags, 0o666), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary file name in {directory}")  # pragma: no cover
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data`` so that readers see the old or the new file, never half.
 
-    The temp file lives in the same directory (rename is atomic only within a file system),
-    is fsynced before the rename, and keeps the old file's permissions.
+    Every file mlsd writes for the user goes through here (the catalogue, ``mlsd init``, exports,
+    the README, the link state). The temp file lives in the same directory (rename is atomic
+    only within a file system) and is fsynced before the rename. A new file gets the mode the
+    umask gives; a replaced one keeps its mode.
     """
     path = Path(path)
     directory = path.parent if str(path.parent) else Path()
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = _create_temp(directory, path.name)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
@@ -442,14 +462,24 @@ def editing(location: CatalogueLocation | Path) -> Iterator[Catalogue]:
 
 
 def init_catalogue(path: Path, *, title: str = "", description: str = "") -> None:
-    """Create an empty catalogue. Refuses to overwrite an existing file."""
+    """Create an empty catalogue, and the folders it goes in. Refuses to overwrite a file."""
     path = Path(path)
     if path.exists():
         raise CatalogueError(
             f"{path} already exists", hint="pick another path, or edit the one you have"
         )
-    if not path.parent.is_dir():
-        raise CatalogueError(f"directory {path.parent} does not exist", hint="create it first")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)  # mode 0o777 less the umask
+    except OSError as exc:
+        raise CatalogueError(
+            f"cannot create the folder {path.parent}: {exc.strerror or exc}",
+            hint="pick another path",
+        ) from None
     catalogue = Catalogue(title=title, description=description)
-    with locked(path):
-        save(catalogue, path)
+    try:
+        with locked(path):
+            save(catalogue, path)
+    except OSError as exc:
+        raise CatalogueError(
+            f"cannot create {path}: {exc.strerror or exc}", hint="pick another path"
+        ) from None

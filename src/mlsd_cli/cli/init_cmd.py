@@ -18,7 +18,7 @@ def command(
     title: Annotated[str, typer.Option("--title", help="The catalogue's title.")] = "",
     description: Annotated[str, typer.Option("--description", help="A line about it.")] = "",
 ) -> None:
-    """Create an empty catalogue (refuses to overwrite one).
+    """Create an empty catalogue, and the folders on its path (refuses to overwrite a file).
 
     [bold]Examples[/bold]
 
