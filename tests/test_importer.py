@@ -19,7 +19,6 @@ from mlsd_cli.catalogue.model import Catalogue, Resource, Section
 from mlsd_cli.changes.importing import import_into
 from mlsd_cli.formats.byline import escape_inline, format_byline
 from mlsd_cli.formats.markdown_reader import ParsedList, ParsedResource, parse_markdown
-from mlsd_cli.matching.kinds import guess_kind
 
 from .conftest import BOOK_SEED, SCALE_SEED, seed_path
 
@@ -877,36 +876,6 @@ def test_scale_section_tree() -> None:
     assert [(s.title, s.parent) for s in parsed.sections[1:]] == [
         (name, root.id) for name in SCALE_SECTIONS
     ]
-
-
-@pytest.mark.parametrize(
-    ("title", "url", "kind"),
-    [
-        ("[VIDEO] Internals of Metaflow", "https://example.org/x", "video"),
-        (
-            "[Paper] Automating Large-Scale Data Quality Verification",
-            "https://example.org/x",
-            "paper",
-        ),
-        ("[KDD '17 Paper] A TensorFlow-Based Platform", None, "paper"),
-        ("[Slides] A deck", None, "slides"),
-        ("A talk", "https://www.youtube.com/watch?v=1", "video"),
-        ("A talk", "https://vimeo.com/1", "video"),
-        ("A paper", "https://arxiv.org/abs/1706.04599", "paper"),
-        ("A paper", "https://dl.acm.org/doi/10.1145/1", "paper"),
-        ("A paper", "http://proceedings.mlr.press/v97/zhao19a.html", "paper"),
-        ("Slides", "https://docs.google.com/presentation/d/1/edit", "slides"),
-        ("A thread", "https://twitter.com/chipro/status/1", "thread"),
-        ("A book", "https://www.amazon.com/Weapons/dp/0553418815", "book"),
-        ("A service", "https://aws.amazon.com/sagemaker/", "other"),
-        ("A post", "https://blog.twitter.com/engineering/x.html", "blog"),
-        ("A post", "https://medium.com/x/y", "blog"),
-        ("Something", "https://example.org/page", "other"),
-        ("Something", None, "other"),
-    ],
-)
-def test_guess_kind(title: str, url: str | None, kind: str) -> None:
-    assert guess_kind(title, url) == kind
 
 
 # ----------------------------------------------------------------- real-world-style lists

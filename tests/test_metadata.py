@@ -12,7 +12,6 @@ from mlsd_cli.web.metadata import (
     PageMetadata,
     decode_html,
     fetch_metadata,
-    guess_kind,
     parse_html_metadata,
     trim_title,
 )
@@ -198,44 +197,6 @@ def test_entities_and_unparseable_dates() -> None:
 )
 def test_trim_title(title: str, url: str, site: str | None, expected: str) -> None:
     assert trim_title(title, url, site) == expected
-
-
-@pytest.mark.parametrize(
-    ("url", "kind"),
-    [
-        ("https://arxiv.org/abs/1706.03762", "paper"),
-        ("https://arxiv.org/pdf/1706.03762", "paper"),
-        ("https://dl.acm.org/doi/10.1145/2939672.2939785", "paper"),
-        ("https://doi.org/10.1145/3219819.3219885", "paper"),
-        (
-            "https://proceedings.neurips.cc/paper/2015/hash/86df7dcfd896fcaf2674f757a2463eba",
-            "paper",
-        ),
-        ("https://openreview.net/forum?id=abc", "paper"),
-        ("https://example.com/files/report.PDF", "paper"),
-        ("https://www.youtube.com/watch?v=abc", "video"),
-        ("https://youtu.be/abc", "video"),
-        ("https://vimeo.com/12345", "video"),
-        ("https://speakerdeck.com/someone/talk", "slides"),
-        ("https://www.slideshare.net/x/y", "slides"),
-        ("https://docs.google.com/presentation/d/abc/edit", "slides"),
-        ("https://example.com/slides/mlsys.pdf", "slides"),
-        ("https://twitter.com/karpathy/status/1", "thread"),
-        ("https://x.com/karpathy/status/1", "thread"),
-        ("https://podcasts.apple.com/us/podcast/x/id1", "podcast"),
-        ("https://www.coursera.org/learn/ml", "course"),
-        ("https://stanford-cs329s.github.io/class/syllabus.html", "course"),
-        ("https://www.oreilly.com/library/view/designing-machine-learning/9781098107956/", "book"),
-        ("https://netflixtechblog.com/some-post-123", "blog"),
-        ("https://engineering.fb.com/2023/x", "blog"),
-        ("https://medium.com/@x/y", "blog"),
-        ("https://www.infoq.com/presentations/ml-platform/", "talk"),
-        ("https://example.com/", None),
-        ("not a url", None),
-    ],
-)
-def test_guess_kind(url: str, kind: str | None) -> None:
-    assert guess_kind(url) == kind
 
 
 def test_decode_with_the_declared_charset() -> None:

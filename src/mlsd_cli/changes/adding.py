@@ -180,9 +180,9 @@ def guessed_kind(url: str | None, metadata: PageMetadata | None = None) -> str |
         return metadata.kind
     if not url:
         return None
-    from mlsd_cli.web.metadata import guess_kind
+    from mlsd_cli.matching.kinds import kind_from_url
 
-    kind = guess_kind(url)
+    kind = kind_from_url(url)
     return kind if kind in KINDS else None
 
 

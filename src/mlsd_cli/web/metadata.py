@@ -3,7 +3,8 @@
 :func:`fetch_metadata` downloads a page (bounded in size and time, redirects followed) and
 :func:`parse_html_metadata` reads its ``<title>``, Open Graph (``og:*``), Highwire/Google
 Scholar (``citation_*``), Twitter card and JSON-LD tags with the standard library's
-``html.parser``. :func:`guess_kind` guesses the kind of resource from the URL alone.
+``html.parser``. The kind comes from the URL first
+(:func:`mlsd_cli.matching.kinds.kind_from_url`, the rule ``mlsd import`` uses too).
 
 Precedence (the first present, non-empty value wins; among repeated tags, the first):
 
@@ -15,8 +16,8 @@ Precedence (the first present, non-empty value wins; among repeated tags, the fi
 - year: citation_publication_date, citation_date, citation_online_date,
   article:published_time, JSON-LD datePublished, meta date
 - site_name: og:site_name
-- kind: :func:`guess_kind` of the final URL, then og:type video/article, then "paper" when
-  citation tags are present
+- kind: :func:`~mlsd_cli.matching.kinds.kind_from_url` of the final URL, then og:type
+  video/article, then "paper" when citation tags are present
 
 httpx is imported inside :func:`fetch_metadata` only.
 """
@@ -33,6 +34,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from mlsd_cli.errors import MlsdError
+from mlsd_cli.matching.kinds import kind_from_url
 
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_MAX_BYTES = 2_000_000
@@ -57,129 +59,6 @@ class PageMetadata:
 
 
 # --------------------------------------------------------------------------- kind from URL
-
-_PAPER_HOSTS = (
-    "arxiv.org",
-    "export.arxiv.org",
-    "dl.acm.org",
-    "doi.org",
-    "dx.doi.org",
-    "openreview.net",
-    "papers.nips.cc",
-    "proceedings.neurips.cc",
-    "proceedings.mlr.press",
-    "aclanthology.org",
-    "ieeexplore.ieee.org",
-    "link.springer.com",
-    "semanticscholar.org",
-    "www.semanticscholar.org",
-    "papers.ssrn.com",
-    "biorxiv.org",
-    "www.biorxiv.org",
-    "vldb.org",
-    "www.vldb.org",
-    "research.google",
-    "static.googleusercontent.com",
-    "www.jmlr.org",
-    "jmlr.org",
-    "scholar.archive.org",
-    "openaccess.thecvf.com",
-    "www.usenix.org",
-    "usenix.org",
-    "cidrdb.org",
-    "www.cidrdb.org",
-)
-_VIDEO_HOSTS = ("youtube.com", "youtu.be", "vimeo.com", "player.vimeo.com", "youtube-nocookie.com")
-_SLIDES_HOSTS = ("speakerdeck.com", "slideshare.net", "slides.com")
-_THREAD_HOSTS = (
-    "twitter.com",
-    "x.com",
-    "threads.net",
-    "mobile.twitter.com",
-    "news.ycombinator.com",
-    "reddit.com",
-    "bsky.app",
-)
-_PODCAST_HOSTS = (
-    "podcasts.apple.com",
-    "anchor.fm",
-    "overcast.fm",
-    "podcasts.google.com",
-    "simplecast.com",
-    "transistor.fm",
-    "buzzsprout.com",
-    "podbean.com",
-)
-_COURSE_HOSTS = ("coursera.org", "udacity.com", "edx.org", "udemy.com", "deeplearning.ai")
-_BOOK_HOSTS = ("manning.com", "books.google.com", "leanpub.com", "pragprog.com")
-_BLOG_HOSTS = ("medium.com", "substack.com", "towardsdatascience.com", "dev.to", "hashnode.dev")
-
-
-def _host_in(host: str, hosts: tuple[str, ...]) -> bool:
-    return any(host == h or host.endswith("." + h) for h in hosts)
-
-
-def guess_kind(url: str) -> str | None:
-    """The kind of resource a URL probably is, from the URL alone (no network); None if unsure.
-
-    arXiv, ACM, DOI, proceedings, OpenReview and ``.pdf`` files: paper; YouTube and Vimeo:
-    video; Speaker Deck, SlideShare, Google Slides and ``/slides``: slides; Twitter/X,
-    Threads, Hacker News and Reddit: thread; podcast hosts: podcast; course sites: course;
-    O'Reilly and Manning books: book; Medium, Substack and ``blog.``/``engineering.``
-    sub-domains or ``/blog/`` paths: blog; InfoQ presentations: talk.
-    """
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
-        return None
-    host = (parts.hostname or "").lower().removeprefix("www.")
-    path = parts.path.lower()
-    if not host:
-        return None
-    if _host_in(host, _VIDEO_HOSTS):
-        return "video"
-    if host == "docs.google.com" and path.startswith("/presentation"):
-        return "slides"
-    if _host_in(host, _SLIDES_HOSTS) or path.endswith((".ppt", ".pptx", ".key")):
-        return "slides"
-    if path.endswith(".pdf") or "/pdf/" in path:
-        return "slides" if re.search(r"(^|[/_.-])slides?([/_.-]|$)", path) else "paper"
-    if re.search(r"/slides?(/|$)", path):
-        return "slides"
-    if (
-        _host_in(host, _PAPER_HOSTS)
-        or host.startswith("proceedings.")
-        or re.search(r"/(doi|pubs?|publications?|papers?)/", path)
-    ):
-        if host.endswith("usenix.org") and "/presentation/" not in path:
-            return None
-        return "paper"
-    if _host_in(host, _THREAD_HOSTS):
-        return "thread"
-    if _host_in(host, _PODCAST_HOSTS) or (
-        host == "open.spotify.com" and path.startswith(("/episode", "/show"))
-    ):
-        return "podcast"
-    if host == "infoq.com" and path.startswith("/presentations"):
-        return "talk"
-    if _host_in(host, _COURSE_HOSTS) or re.search(r"/(courses?|class)/", path):
-        return "course"
-    if (
-        _host_in(host, _BOOK_HOSTS)
-        or (host in ("oreilly.com", "learning.oreilly.com") and "/library/view/" in path)
-        or (host.startswith("amazon.") and "/dp/" in path)
-    ):
-        return "book"
-    if (
-        _host_in(host, _BLOG_HOSTS)
-        or host.startswith(("blog.", "blogs.", "engineering.", "eng."))
-        or re.search(r"(^|\.)(blog|techblog|engineering)\.", host)
-        or "blog" in host.split(".")[0]
-        or re.search(r"/(blog|blogs|posts?|engineering)/", path)
-    ):
-        return "blog"
-    return None
-
 
 # --------------------------------------------------------------------------- HTML parsing
 
@@ -434,7 +313,7 @@ def parse_html_metadata(html: str, url: str) -> PageMetadata:
     if year is None:
         year = _year_of(parser.first("date", "dc.date", "pubdate", "publish-date"))
 
-    kind = guess_kind(url)
+    kind = kind_from_url(url)
     og_type = (parser.first("og:type") or "").lower()
     if kind is None and og_type.startswith("video"):
         kind = "video"
@@ -565,7 +444,7 @@ def fetch_metadata(
     if _is_pdf(content_type, final_url, data[:8]):
         return PageMetadata(url=url, final_url=final_url, kind="paper")
     if content_type and not any(t in content_type for t in ("html", "xml")):
-        return PageMetadata(url=url, final_url=final_url, kind=guess_kind(final_url))
+        return PageMetadata(url=url, final_url=final_url, kind=kind_from_url(final_url))
     metadata = parse_html_metadata(decode_html(data, content_type), final_url)
     metadata.url = url
     metadata.final_url = final_url
