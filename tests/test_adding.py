@@ -10,8 +10,11 @@ import pytest
 from mlsd_cli.catalogue import store
 from mlsd_cli.catalogue.model import Catalogue, Resource, Section
 from mlsd_cli.changes import adding, editing
-from mlsd_cli.errors import CatalogueError, InputError, NotFoundError
+from mlsd_cli.changes.commit import commit
+from mlsd_cli.errors import CatalogueError, InputError
 from mlsd_cli.web.metadata import PageMetadata
+
+from . import ondisk
 
 TODAY = date(2024, 5, 1)
 UBER_URL = "https://eng.uber.com/michelangelo-machine-learning-platform/"
@@ -186,7 +189,7 @@ def test_commit_add_rechecks_under_the_lock(sample_catalogue: Path, cat: Catalog
         )
     )
     assert adding.check_plan(cat, plan).empty  # the check the command made earlier
-    with store.editing(sample_catalogue) as meanwhile:  # another process adds the same URL
+    with ondisk.editing(sample_catalogue) as meanwhile:  # another process adds the same URL
         meanwhile.resources.append(
             Resource(
                 "other", "Other", "blog", ["platforms"], url="https://example.org/feature-stores/"
@@ -194,7 +197,7 @@ def test_commit_add_rechecks_under_the_lock(sample_catalogue: Path, cat: Catalog
         )
     before = sample_catalogue.read_bytes()
     with pytest.raises(adding.DuplicateError, match="'other'"):
-        adding.commit_add(sample_catalogue, plan, today=TODAY)
+        commit(sample_catalogue, plan)
     assert sample_catalogue.read_bytes() == before
 
 
@@ -202,10 +205,11 @@ def test_commit_add_creates_confirmed_sections(sample_catalogue: Path, cat: Cata
     plan = adding.AddPlan(
         adding.NewFields(title="Feast", kind="blog", sections=["Feature stores", "platforms"]),
         new_sections=[adding.new_section(cat, "Feature stores")],
+        today=TODAY,
     )
-    preview = adding.preview(cat, plan, today=TODAY)
+    preview = adding.preview(cat, plan)
     assert preview.sections == ["feature-stores", "platforms"]
-    added = adding.commit_add(sample_catalogue, plan, today=TODAY)
+    added = commit(sample_catalogue, plan)
     again = store.load(sample_catalogue)
     assert again.section("feature-stores") is not None
     assert again.resource(added.id) == added
@@ -302,25 +306,10 @@ def test_parse_entry_refuses_a_new_id_and_a_taken_alias(cat: Catalogue) -> None:
         editing.parse_entry(taken, cat, r, source="e")
 
 
-def test_replace_and_remove_refuse_a_stale_entry(cat: Catalogue) -> None:
-    original = cat.resource("the-log")
-    assert original is not None
-    on_disk = store.parse_catalogue(store.dumps(cat).encode())
-    on_disk.resources[1].year = 1999  # changed by someone else meanwhile
-    new = editing.apply_changes(cat, original, editing.FieldChanges(year=2014))
-    with pytest.raises(InputError, match="changed by another command"):
-        editing.replace_resource(on_disk, original, new)
-    with pytest.raises(InputError, match="changed by another command"):
-        editing.remove_resource(on_disk, original)
-    del on_disk.resources[1]
-    with pytest.raises(NotFoundError, match="removed"):
-        editing.replace_resource(on_disk, original, new)
-
-
 def test_remove_drops_not_duplicate_records(cat: Catalogue) -> None:
     cat.not_duplicates = [("facebook-ads-clicks", "the-log"), ("facebook-ads-clicks", "x")]
     cat.resources[1].aliases = ["x"]
-    removed = editing.remove_resource(cat, cat.resources[1])
+    removed = editing.RemovePlan(cat.resources[1]).apply(cat)
     assert removed.id == "the-log"
     assert cat.not_duplicates == []
     assert "the-log" not in cat.resource_ids()

@@ -17,6 +17,7 @@ from typer.testing import Result
 from mlsd_cli.catalogue import store
 from mlsd_cli.catalogue.model import Resource, Section
 
+from . import ondisk
 from .conftest import ROOT
 from .httpserver import Reply, TestServer, redirect
 from .httpserver import http_server as http_server  # the fixture
@@ -30,7 +31,7 @@ def make_catalogue(tmp_path: Path, links: dict[str, tuple[str, list[str]]]) -> P
     """A catalogue with one resource per (id -> (url, tags))."""
     path = tmp_path / "resources.toml"
     store.init_catalogue(path, title="Links")
-    with store.editing(path) as catalogue:
+    with ondisk.editing(path) as catalogue:
         catalogue.sections.append(Section("links", "Links"))
         for rid, (url, tags) in links.items():
             catalogue.resources.append(

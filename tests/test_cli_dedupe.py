@@ -16,6 +16,8 @@ from mlsd_cli.catalogue import store
 from mlsd_cli.catalogue.model import Catalogue, Resource, Section
 from tests.conftest import ROOT
 
+from . import ondisk
+
 Cli = Callable[..., Result]
 INTERACTIVE = {"MLSD_INTERACTIVE": "1"}
 
@@ -257,7 +259,7 @@ def test_a_concurrent_change_is_not_lost(
 
     def prompt_then_edit(*args: object, **kwargs: object) -> object:
         if not edited:  # someone else adds a tag while the curator thinks
-            with store.editing(dupes) as cat:
+            with ondisk.editing(dupes) as cat:
                 cat.resources[-1].tags.append("streaming")
             edited.append(True)
         return real_prompt(*args, **kwargs)  # type: ignore[arg-type]

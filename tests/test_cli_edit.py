@@ -13,6 +13,8 @@ from typer.testing import Result
 from mlsd_cli.catalogue import store
 from mlsd_cli.catalogue.model import Resource
 
+from . import ondisk
+
 Run = Callable[..., Result]
 
 
@@ -147,7 +149,7 @@ def test_named_by_fuzzy_title(cli: Run, sample_catalogue: Path) -> None:
 
 
 def test_ambiguous_name_lists_candidates(cli: Run, sample_catalogue: Path) -> None:
-    with store.editing(sample_catalogue) as catalogue:
+    with ondisk.editing(sample_catalogue) as catalogue:
         for rid, title in [
             ("feature-store-uber", "Feature stores at Uber"),
             ("feature-store-lyft", "Feature stores at Lyft"),

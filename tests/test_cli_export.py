@@ -16,6 +16,7 @@ from typer.testing import Result
 
 from mlsd_cli.catalogue import store
 
+from . import ondisk
 from .conftest import ROOT
 
 Run = Callable[..., Result]
@@ -117,7 +118,7 @@ def test_check_passes_when_in_sync_and_fails_after_a_catalogue_change(
     assert ok.exit_code == 0, ok.stderr
     assert "up to date" in ok.stdout
 
-    with store.editing(shipped_copy) as catalogue:
+    with ondisk.editing(shipped_copy) as catalogue:
         catalogue.resources[0].title = "A changed title"
     before = readme.read_bytes()
     stale = cli(
@@ -292,7 +293,7 @@ def test_output_onto_the_catalogue_is_refused(cli: Run, sample_catalogue: Path) 
 
 
 def test_stdout_is_utf8_whatever_the_locale(sample_catalogue: Path) -> None:
-    with store.editing(sample_catalogue) as catalogue:
+    with ondisk.editing(sample_catalogue) as catalogue:
         catalogue.resources[0].title = "Uber’s Michelangelo — café"
     env = {**os.environ, "PYTHONIOENCODING": "ascii", "LC_ALL": "C", "LANG": "C"}
     run = subprocess.run(

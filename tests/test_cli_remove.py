@@ -11,6 +11,8 @@ from typer.testing import Result
 
 from mlsd_cli.catalogue import store
 
+from . import ondisk
+
 Run = Callable[..., Result]
 
 
@@ -75,7 +77,7 @@ def test_no_terminal_without_yes_is_exit_2(cli: Run, sample_catalogue: Path) -> 
 
 
 def test_not_duplicate_records_go_with_the_entry(cli: Run, sample_catalogue: Path) -> None:
-    with store.editing(sample_catalogue) as catalogue:
+    with ondisk.editing(sample_catalogue) as catalogue:
         catalogue.not_duplicates.append(("facebook-ads-clicks", "the-log"))
         catalogue.not_duplicates.append(("facebook-ads-clicks", "ubers-michelangelo"))
     result = cli("remove", "the-log", "--yes", "-c", str(sample_catalogue))

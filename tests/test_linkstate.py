@@ -12,6 +12,7 @@ import pytest
 from mlsd_cli.catalogue import store
 from mlsd_cli.catalogue.model import Resource, Section
 from mlsd_cli.catalogue.store import CatalogueLocation
+from mlsd_cli.changes.redirects import fix_redirects
 from mlsd_cli.errors import InputError
 from mlsd_cli.web.checker import (
     BROKEN,
@@ -21,7 +22,6 @@ from mlsd_cli.web.checker import (
     LinkResult,
     check_catalogue,
     compile_excludes,
-    fix_redirects,
 )
 from mlsd_cli.web.linkstate import (
     LinkRecord,
@@ -35,6 +35,7 @@ from mlsd_cli.web.linkstate import (
     verdict,
 )
 
+from . import ondisk
 from .conftest import ROOT
 from .httpserver import Reply, TestServer, redirect
 from .httpserver import http_server as http_server  # the fixture
@@ -192,7 +193,7 @@ def test_parse_duration_rejects(bad: str) -> None:
 def _catalogue(tmp_path: Path, urls: dict[str, str]) -> CatalogueLocation:
     path = tmp_path / "resources.toml"
     store.init_catalogue(path, title="Links")
-    with store.editing(path) as catalogue:
+    with ondisk.editing(path) as catalogue:
         catalogue.sections.append(Section("links", "Links"))
         for rid, url in urls.items():
             catalogue.resources.append(
@@ -296,7 +297,7 @@ def test_state_forgets_urls_that_left_the_catalogue(
     http_server.route("/b", Reply(200))
     location = _catalogue(tmp_path, {"a": http_server.url("/a"), "b": http_server.url("/b")})
     check_catalogue(location, _resources(location), FAST, now=T0)
-    with store.editing(location) as catalogue:
+    with ondisk.editing(location) as catalogue:
         catalogue.resources = [r for r in catalogue.resources if r.id == "a"]
     resources = _resources(location)
     report = check_catalogue(
@@ -314,8 +315,8 @@ def test_fix_redirects_rewrites_permanent_moves(tmp_path: Path, http_server: Tes
     )
     report = check_catalogue(location, _resources(location), FAST, now=T0)
     assert report.moves() == {http_server.url("/old"): http_server.url("/new")}
-    changes = fix_redirects(location, report.moves())
+    changes = fix_redirects(location, report.moves(), store.load(location))
     assert changes == [("moved", http_server.url("/old"), http_server.url("/new"))]
     urls = {r.id: r.url for r in _resources(location)}
     assert urls == {"moved": http_server.url("/new"), "temp": http_server.url("/temp")}
-    assert fix_redirects(location, {}) == []
+    assert fix_redirects(location, {}, store.load(location)) == []

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from mlsd_cli.catalogue import store
-from mlsd_cli.catalogue.model import Resource, Section
+from mlsd_cli.catalogue.model import Catalogue, Resource, Section
 from mlsd_cli.errors import CatalogueError, ReadOnlyCatalogueError
 
+from . import ondisk
 from .conftest import SAMPLE_TOML
 
 
@@ -37,7 +38,7 @@ def test_save_then_load_keeps_everything(tmp_path: Path) -> None:
     store.init_catalogue(path, title="T")
     from datetime import date
 
-    with store.editing(path) as catalogue:
+    with ondisk.editing(path) as catalogue:
         catalogue.sections.append(Section("a", "Section A", intro="Intro\n\nwith two paragraphs"))
         catalogue.resources.append(
             Resource(
@@ -168,8 +169,12 @@ def test_errors_name_the_line_of_the_field(tmp_path: Path) -> None:
 
 def test_invalid_catalogue_is_never_written(sample_catalogue: Path) -> None:
     before = sample_catalogue.read_bytes()
-    with pytest.raises(CatalogueError), store.editing(sample_catalogue) as catalogue:
+
+    def spoil(catalogue: Catalogue) -> None:
         catalogue.resources[0].kind = "nonsense"
+
+    with pytest.raises(CatalogueError):
+        ondisk.change(sample_catalogue, spoil)
     assert sample_catalogue.read_bytes() == before
 
 
@@ -194,8 +199,8 @@ def test_falls_back_to_shipped_copy(tmp_path: Path) -> None:
     found = store.find_catalogue(cwd=tmp_path, env={})
     assert found.source == "shipped" and found.read_only
     assert store.load(found).resources, "the shipped catalogue is not empty"
-    with pytest.raises(ReadOnlyCatalogueError, match="mlsd init"), store.editing(found):
-        pass
+    with pytest.raises(ReadOnlyCatalogueError, match="mlsd init"):
+        ondisk.change(found, lambda catalogue: None)
 
 
 def test_missing_explicit_catalogue(tmp_path: Path) -> None:
@@ -248,8 +253,8 @@ def test_save_interrupted_before_rename_leaves_old_file(
         raise KeyboardInterrupt
 
     monkeypatch.setattr(os, "replace", crash)
-    with pytest.raises(KeyboardInterrupt), store.editing(sample_catalogue) as catalogue:
-        catalogue.title = "Changed"
+    with pytest.raises(KeyboardInterrupt):
+        ondisk.change(sample_catalogue, lambda catalogue: setattr(catalogue, "title", "Changed"))
     assert sample_catalogue.read_bytes() == before
     leftovers = [p.name for p in sample_catalogue.parent.iterdir() if p.name.endswith(".tmp")]
     assert leftovers == []
@@ -265,8 +270,11 @@ real_replace = os.replace
 def die(*a):
     os.kill(os.getpid(), signal.SIGKILL)
 os.replace = die
-with store.editing(store.CatalogueLocation(__import__('pathlib').Path({str(sample_catalogue)!r}), 'option')) as c:
-    c.title = 'Changed'
+from mlsd_cli.changes.commit import Plan, commit
+class Retitle(Plan[None]):
+    def apply(self, c):
+        c.title = 'Changed'
+commit(__import__('pathlib').Path({str(sample_catalogue)!r}), Retitle())
 """
     proc = subprocess.run([sys.executable, "-c", script], check=False)
     assert proc.returncode == -9
@@ -281,8 +289,11 @@ from mlsd_cli.catalogue import store
 from mlsd_cli.catalogue.model import Resource
 path, n, start = Path(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3])
 time.sleep(max(0.0, start - time.time()))
-with store.editing(path) as c:
-    c.resources.append(Resource(id=f"new-{n}", title=f"New resource {n}", kind="blog", sections=["platforms"]))
+from mlsd_cli.changes.commit import Plan, commit
+class AddOne(Plan[None]):
+    def apply(self, c):
+        c.resources.append(Resource(id=f"new-{n}", title=f"New resource {n}", kind="blog", sections=["platforms"]))
+commit(path, AddOne())
 """
 
 

@@ -25,6 +25,8 @@ from mlsd_cli.errors import InputError, NotFoundError
 from mlsd_cli.lookup.filters import make_filter
 from mlsd_cli.lookup.tags import tag_counts
 
+from . import ondisk
+
 
 def _catalogue() -> Catalogue:
     return Catalogue(
@@ -223,7 +225,7 @@ def test_rename_to_a_near_spelling_of_another_tag_is_noted() -> None:
 
 
 def test_applied_under_store_editing_is_saved_canonically(sample_catalogue: Path) -> None:
-    with store.editing(sample_catalogue) as catalogue:
+    with ondisk.editing(sample_catalogue) as catalogue:
         changes = apply(catalogue, TagEdit(add=("real-time",)), ["the-log", "ubers-michelangelo"])
     assert len(changes) == 2
     text = sample_catalogue.read_text(encoding="utf-8")
@@ -235,28 +237,10 @@ def test_applied_under_store_editing_is_saved_canonically(sample_catalogue: Path
 def test_no_op_under_store_editing_leaves_the_file_alone(sample_catalogue: Path) -> None:
     before = sample_catalogue.read_bytes()
     stat = sample_catalogue.stat()
-    with store.editing(sample_catalogue) as catalogue:
+    with ondisk.editing(sample_catalogue) as catalogue:
         assert apply(catalogue, TagEdit(add=("streaming",)), ["the-log"]) == []
     assert sample_catalogue.read_bytes() == before
     assert sample_catalogue.stat().st_ino == stat.st_ino  # not even rewritten
-
-
-def test_operation_reapplied_under_the_lock_keeps_a_concurrent_change(
-    sample_catalogue: Path,
-) -> None:
-    stale = store.load(sample_catalogue)
-    planned = plan(stale.resources, TagEdit(add=("logs",)))
-    # Meanwhile another command tags the same entry.
-    with store.editing(sample_catalogue) as other:
-        apply(other, TagEdit(add=("kafka",)), ["the-log"])
-    with store.editing(sample_catalogue) as fresh:
-        applied = apply(fresh, TagEdit(add=("logs",)), [c.id for c in planned])
-    assert [c.id for c in applied] == [c.id for c in planned]
-    assert store.load(sample_catalogue).resource("the-log").tags == [  # type: ignore[union-attr]
-        "streaming",
-        "kafka",
-        "logs",
-    ]
 
 
 def test_apply_finds_entries_by_old_ids_too() -> None:

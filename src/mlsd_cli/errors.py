@@ -75,3 +75,16 @@ class AbortedError(MlsdError):
     """The user declined a confirmation or interrupted a prompt; nothing was written."""
 
     exit_code = ExitCode.FINDINGS
+
+
+class StaleError(MlsdError):
+    """An entry a write was planned on changed (or went) on disk before the write could be
+    saved. Exit 2, nothing written: run the command again on the catalogue as it is now."""
+
+    def __init__(self, entry_id: str, *, removed: bool = False) -> None:
+        how = "removed" if removed else "changed"
+        super().__init__(
+            f"'{entry_id}' was {how} by another command meanwhile; nothing was written",
+            hint="run the command again",
+        )
+        self.entry_id = entry_id

@@ -7,7 +7,8 @@
   keyed by the file's content hash (never pickle: the cache directory may be writable by others).
 - **save**: canonical bytes, written to a temp file in the same directory, fsynced, then
   renamed over the old file. Writers are serialized by a lock file and re-read the catalogue
-  under the lock (:func:`editing`), so concurrent commands never lose an update.
+  under the lock (:func:`locked`; :func:`mlsd_cli.changes.commit.commit` is the one write),
+  so concurrent commands never lose an update.
 """
 
 from __future__ import annotations
@@ -444,21 +445,6 @@ def ensure_writable(location: CatalogueLocation) -> None:
             hint="start your own with `mlsd init` (then `mlsd import` a list into it), "
             "or point --catalogue / $MLSD_CATALOGUE at a resources.toml",
         )
-
-
-@contextlib.contextmanager
-def editing(location: CatalogueLocation | Path) -> Iterator[Catalogue]:
-    """Lock, re-read, let the caller change the catalogue, then save it.
-
-    If the body raises (a validation error, Ctrl-C), nothing is written.
-    """
-    if not isinstance(location, CatalogueLocation):
-        location = CatalogueLocation(Path(location), "option")
-    ensure_writable(location)
-    with locked(location.path):
-        catalogue = load(location.path)
-        yield catalogue
-        save(catalogue, location.path)
 
 
 def init_catalogue(path: Path, *, title: str = "", description: str = "") -> None:

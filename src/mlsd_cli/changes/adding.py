@@ -2,8 +2,9 @@
 
 Nothing here prompts or prints. The command gathers field values (flags, page metadata,
 answers to prompts) into :class:`NewFields`, asks :func:`find_duplicates` before anything is
-written, and commits with :func:`commit_add`, which locks the catalogue, re-reads it, repeats
-the duplicate check against what is on disk now, and appends the resource.
+written, and writes an :class:`AddPlan` with :func:`mlsd_cli.changes.commit.commit`, which
+locks the catalogue, re-reads it, repeats the duplicate check against what is on disk now, and
+appends the resource.
 
 Rules:
 
@@ -21,15 +22,14 @@ import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mlsd_cli.catalogue.model import KINDS, Catalogue, Resource, Section, slugify, unique_id
 from mlsd_cli.catalogue.urls import url_problem
+from mlsd_cli.changes.commit import Plan
 from mlsd_cli.errors import ExitCode, InputError, MlsdError
 
 if TYPE_CHECKING:
-    from mlsd_cli.catalogue.store import CatalogueLocation
     from mlsd_cli.matching.duplicates import DuplicateCandidate
     from mlsd_cli.web.metadata import PageMetadata
 
@@ -371,8 +371,13 @@ def refusal(
 
 
 @dataclass
-class AddPlan:
-    """Everything :func:`commit_add` needs; built by the command from flags and answers."""
+class AddPlan(Plan[Resource]):
+    """An add, built by the command from flags and answers; written by :func:`~commit.commit`.
+
+    It touches no existing entry (its basis is empty); under the lock :meth:`apply` repeats
+    the duplicate check against the catalogue on disk now, creates the confirmed sections that
+    do not exist by then, and appends the resource (its id made unique in the fresh catalogue).
+    """
 
     fields: NewFields
     #: Sections the user confirmed creating, named by title in ``fields.sections`` (created
@@ -385,6 +390,21 @@ class AddPlan:
     #: Ids of similar-title candidates the user has seen and accepted.
     accepted: set[str] = field(default_factory=set)
     force: bool = False
+    #: The ``added`` date of the new resource.
+    today: date = field(default_factory=date.today)
+
+    def apply(self, catalogue: Catalogue) -> Resource:
+        """Raises DuplicateError if ``catalogue`` now holds a duplicate the user has not
+        accepted, and InputError if a value does not fit it any more."""
+        error = refusal(check_plan(catalogue, self), accepted=self.accepted, force=self.force)
+        if error is not None:
+            raise error
+        for section in self.new_sections:
+            if find_section(catalogue, section.title) is None:
+                catalogue.sections.append(new_section(catalogue, section.title))
+        resource = build_resource(catalogue, self.fields, today=self.today)
+        catalogue.resources.append(resource)
+        return resource
 
 
 def check_plan(catalogue: Catalogue, plan: AddPlan) -> DuplicateReport:
@@ -395,26 +415,6 @@ def check_plan(catalogue: Catalogue, plan: AddPlan) -> DuplicateReport:
     )
 
 
-def preview(catalogue: Catalogue, plan: AddPlan, *, today: date) -> Resource:
-    """The resource :func:`commit_add` would add to ``catalogue`` (validates; writes nothing)."""
-    return build_resource(catalogue, plan.fields, today=today, new_sections=plan.new_sections)
-
-
-def commit_add(location: CatalogueLocation | Path, plan: AddPlan, *, today: date) -> Resource:
-    """Lock, re-read, check duplicates again, append the resource, save. Returns it.
-
-    Raises DuplicateError (nothing written) if the catalogue on disk now holds a duplicate
-    the user has not accepted, and InputError if a value does not fit it any more.
-    """
-    from mlsd_cli.catalogue import store
-
-    with store.editing(location) as catalogue:
-        error = refusal(check_plan(catalogue, plan), accepted=plan.accepted, force=plan.force)
-        if error is not None:
-            raise error
-        for section in plan.new_sections:
-            if find_section(catalogue, section.title) is None:
-                catalogue.sections.append(new_section(catalogue, section.title))
-        resource = build_resource(catalogue, plan.fields, today=today)
-        catalogue.resources.append(resource)
-    return resource
+def preview(catalogue: Catalogue, plan: AddPlan) -> Resource:
+    """The resource the plan would add to ``catalogue`` (validates; writes nothing)."""
+    return build_resource(catalogue, plan.fields, today=plan.today, new_sections=plan.new_sections)

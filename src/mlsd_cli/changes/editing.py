@@ -5,8 +5,9 @@
 - :func:`entry_to_toml` / :func:`parse_entry`: one entry as a small TOML document for
   ``--editor``, and the edited text read back and validated against the whole catalogue
   (errors name the edited file and its line).
-- :func:`replace_resource` / :func:`remove_resource`: the change itself, applied to the
-  catalogue re-read under the lock; they refuse when the entry changed on disk meanwhile.
+- :class:`EditPlan` / :class:`RemovePlan`: the change itself, written with
+  :func:`mlsd_cli.changes.commit.commit` (refused as stale when the entry changed on disk
+  meanwhile; changes to other entries are kept).
 """
 
 from __future__ import annotations
@@ -23,14 +24,17 @@ from mlsd_cli.catalogue.schema import (
     resource_to_dict,
 )
 from mlsd_cli.changes.adding import (
+    DuplicateError,
     check_kind,
     check_tags,
     check_url,
     check_year,
     clean_list,
+    find_duplicates,
     resolve_section,
 )
-from mlsd_cli.errors import CatalogueError, InputError, NotFoundError
+from mlsd_cli.changes.commit import Basis, Plan
+from mlsd_cli.errors import CatalogueError, InputError
 
 #: Fields ``--clear`` may empty (title, kind and sections are required).
 CLEARABLE = ("url", "org", "venue", "year", "description", "tags", "authors")
@@ -230,44 +234,61 @@ def parse_entry(text: str, catalogue: Catalogue, original: Resource, *, source: 
     return checked.resources[index]
 
 
-# --------------------------------------------------------------------------- changing
+# --------------------------------------------------------------------------- plans
 
 
-def _stale(current: Resource, original: Resource) -> bool:
-    return resource_to_dict(current) != resource_to_dict(original)
+@dataclass
+class EditPlan(Plan[Resource]):
+    """Put ``new`` in the place of ``original`` (same id); refused if ``original`` changed on
+    disk meanwhile, or if ``new`` takes a URL another entry has by then (DuplicateError)."""
+
+    original: Resource
+    new: Resource
+
+    def __post_init__(self) -> None:
+        self.basis = Basis.of([self.original])
+
+    @property
+    def empty(self) -> bool:
+        return self.new == self.original
+
+    def apply(self, catalogue: Catalogue) -> Resource:
+        if self.new.url and self.new.url != self.original.url:
+            refuse_taken_url(catalogue, self.new)
+        catalogue.resources[_index(catalogue, self.original.id)] = self.new
+        return self.new
 
 
-def _current(catalogue: Catalogue, original: Resource) -> tuple[int, Resource]:
-    for i, r in enumerate(catalogue.resources):
-        if r.id == original.id:
-            return i, r
-    raise NotFoundError(
-        f"'{original.id}' was removed from the catalogue meanwhile", hint="nothing was written"
-    )
-
-
-def replace_resource(catalogue: Catalogue, original: Resource, new: Resource) -> None:
-    """Put ``new`` where ``original`` is. Refuses if the entry on disk changed meanwhile."""
-    i, current = _current(catalogue, original)
-    if _stale(current, original):
-        raise InputError(
-            f"'{original.id}' was changed by another command meanwhile; nothing was written",
-            hint="run the edit again",
+def refuse_taken_url(catalogue: Catalogue, resource: Resource) -> None:
+    """Raise DuplicateError (exit 1) if another entry has ``resource``'s URL."""
+    report = find_duplicates(catalogue, urls=[resource.url], exclude_id=resource.id)
+    if report.same_url:
+        first = report.same_url[0].resource
+        raise DuplicateError(
+            f"that URL is already in the catalogue as '{first.id}': {first.title}",
+            report,
+            hint="merge the two with `mlsd dedupe --merge`, or keep the URL on one of them",
         )
-    catalogue.resources[i] = new
 
 
-def remove_resource(catalogue: Catalogue, original: Resource) -> Resource:
-    """Remove ``original`` (and "not duplicates" records naming it). Returns the removed one."""
-    i, current = _current(catalogue, original)
-    if _stale(current, original):
-        raise InputError(
-            f"'{original.id}' was changed by another command meanwhile; nothing was removed",
-            hint="run the command again",
-        )
-    del catalogue.resources[i]
-    gone = {current.id, *current.aliases}
-    catalogue.not_duplicates = [
-        pair for pair in catalogue.not_duplicates if not gone.intersection(pair)
-    ]
-    return current
+@dataclass
+class RemovePlan(Plan[Resource]):
+    """Remove ``resource`` and the "not duplicates" records naming it (or its old ids);
+    refused if the entry changed on disk meanwhile. Returns the removed entry."""
+
+    resource: Resource
+
+    def __post_init__(self) -> None:
+        self.basis = Basis.of([self.resource])
+
+    def apply(self, catalogue: Catalogue) -> Resource:
+        current = catalogue.resources.pop(_index(catalogue, self.resource.id))
+        gone = {current.id, *current.aliases}
+        catalogue.not_duplicates = [
+            pair for pair in catalogue.not_duplicates if not gone.intersection(pair)
+        ]
+        return current
+
+
+def _index(catalogue: Catalogue, resource_id: str) -> int:
+    return next(i for i, r in enumerate(catalogue.resources) if r.id == resource_id)

@@ -2,7 +2,7 @@
 
 :func:`import_into` takes what :func:`mlsd_cli.formats.markdown_reader.parse_markdown` read and
 adds its sections and resources to a :class:`~mlsd_cli.catalogue.model.Catalogue`, skipping
-(and reporting) what the catalogue already holds.
+(and reporting) what the catalogue already holds. :class:`ImportPlan` is the command's write.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from mlsd_cli.catalogue.model import Catalogue, Resource, Section, slugify, unique_id
+from mlsd_cli.changes.commit import Plan
 from mlsd_cli.formats.markdown_reader import ParsedList
 from mlsd_cli.matching.kinds import without_kind_prefix
 
@@ -188,3 +189,23 @@ def _fallback_section(catalogue: Catalogue, report: ImportReport, parsed: Parsed
     """A section for resources whose own section is unknown (cannot happen with a list from
     :func:`parse_markdown`, which always gives one; kept for hand-built lists)."""
     return _resolve_under(catalogue, "Imported", report)
+
+
+@dataclass
+class ImportPlan(Plan[ImportReport]):
+    """Add ``parsed`` under ``under_section``, written by :func:`mlsd_cli.changes.commit.commit`.
+
+    It changes no existing entry (empty basis): under the lock the import's decisions (what is
+    already there, which sections to reuse) are made again on the fresh catalogue, so nothing
+    added meanwhile comes in twice.
+    """
+
+    parsed: ParsedList
+    under_section: str | None = None
+
+    def preview(self, catalogue: Catalogue) -> ImportReport:
+        """What :meth:`apply` would do to ``catalogue`` (which is left as it is)."""
+        return import_into(catalogue, self.parsed, under_section=self.under_section, dry_run=True)
+
+    def apply(self, catalogue: Catalogue) -> ImportReport:
+        return import_into(catalogue, self.parsed, under_section=self.under_section)

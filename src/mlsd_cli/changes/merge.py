@@ -3,16 +3,18 @@
 :func:`merge_resources` combines two resources field by field; :func:`merge_into` does it in a
 catalogue (the surviving entry stays where it was, the others go, and the curator's "not
 duplicates" records follow the surviving id). :func:`mark_not_duplicates` records that
-resources which look alike are different.
+resources which look alike are different. :class:`MergePlan` holds the answers of
+``mlsd dedupe --merge`` and writes them in one commit.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 
 from mlsd_cli.catalogue.model import Catalogue, Resource
+from mlsd_cli.changes.commit import Basis, Plan
 from mlsd_cli.errors import InputError, NotFoundError
 
 _SPACE = re.compile(r"\s+")
@@ -135,3 +137,30 @@ def mark_not_duplicates(catalogue: Catalogue, ids: Sequence[str]) -> int:
     new = [(a, b) for x, a in enumerate(unique) for b in unique[x + 1 :] if (a, b) not in known]
     catalogue.not_duplicates = sorted(known | set(new))
     return len(new)
+
+
+@dataclass
+class MergePlan(Plan[None]):
+    """The answers of ``mlsd dedupe --merge``: groups to merge (survivor id, merged ids) and
+    groups recorded as "not duplicates". Refused as stale (nothing written) when one of their
+    entries changed on disk meanwhile; written by :func:`mlsd_cli.changes.commit.commit`."""
+
+    merges: list[tuple[str, list[str]]] = field(default_factory=list)
+    distinct: list[list[str]] = field(default_factory=list)
+    basis: Basis = field(default_factory=Basis)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.merges or self.distinct)
+
+    def based_on(self, catalogue: Catalogue) -> None:
+        """Record the entries of every answer as they are in ``catalogue`` (the one asked on)."""
+        ids = {rid for keep, others in self.merges for rid in (keep, *others)}
+        ids.update(rid for group in self.distinct for rid in group)
+        self.basis = Basis.of(r for r in catalogue.resources if r.id in ids)
+
+    def apply(self, catalogue: Catalogue) -> None:
+        for keep_id, other_ids in self.merges:
+            merge_into(catalogue, keep_id, other_ids)
+        for ids in self.distinct:
+            mark_not_duplicates(catalogue, ids)

@@ -5,22 +5,23 @@ usual flow (what ``mlsd tag`` does)::
 
     op = parse_tag_args(["+streaming", "-kafka"])[1]      # or make_rename(catalogue, old, new)
     notes = check(catalogue, op)                           # near spellings, unused tags
-    changes = plan(resources, op)                          # show these, ask, then:
-    with store.editing(location) as fresh:
-        apply(fresh, op, [c.id for c in changes])          # re-applied under the lock
+    todo = TagPlan.of(catalogue, resources, op)            # show todo.changes, ask, then:
+    applied = commit(location, todo)                       # one write, under the lock
 
-Re-applying the *operation* (not the planned tag lists) under the lock means a tag someone else
-added in the meantime is kept.
+The plan is refused as stale (nothing written) when an entry it changes was changed on disk
+meanwhile, or when a rename's old tag was put on another entry meanwhile; changes to other
+entries are kept.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from mlsd_cli.catalogue.tags import normalize_tag
-from mlsd_cli.errors import InputError, NotFoundError
+from mlsd_cli.changes.commit import Basis, Plan
+from mlsd_cli.errors import InputError, NotFoundError, StaleError
 from mlsd_cli.lookup.tags import near_duplicates, suggest
 
 if TYPE_CHECKING:
@@ -263,6 +264,37 @@ def apply(
     for change in changes:
         by_id[change.id].tags = list(change.after)
     return changes
+
+
+@dataclass
+class TagPlan(Plan[list[TagChange]]):
+    """``op`` on the entries ``changes`` names, as planned; written by ``commit``."""
+
+    op: TagOperation
+    changes: list[TagChange]
+    basis: Basis = field(default_factory=Basis)
+    #: Is the rename a merge into a tag already in use?
+    merge: bool = False
+
+    @classmethod
+    def of(cls, catalogue: Catalogue, targets: Iterable[Resource], op: TagOperation) -> TagPlan:
+        """What ``op`` changes on ``targets`` (entries of ``catalogue``); nothing is written."""
+        changes = plan(targets, op)
+        ids = {c.id for c in changes}
+        basis = Basis.of(r for r in catalogue.resources if r.id in ids)
+        merge = isinstance(op, TagRename) and is_merge(catalogue, op)
+        return cls(op, changes, basis, merge)
+
+    def stale(self, catalogue: Catalogue) -> None:
+        super().stale(catalogue)
+        if isinstance(self.op, TagRename):
+            planned = set(self.basis.ids())
+            for r in catalogue.resources:
+                if self.op.old in r.tags and r.id not in planned:
+                    raise StaleError(r.id)
+
+    def apply(self, catalogue: Catalogue) -> list[TagChange]:
+        return apply(catalogue, self.op, [c.id for c in self.changes])
 
 
 def _dedupe_resources(resources: Iterable[Resource]) -> list[Resource]:

@@ -153,16 +153,10 @@ def command(
 # --------------------------------------------------------------------------- both ways
 
 
-def _today() -> Any:
-    from datetime import date
-
-    return date.today()
-
-
 def _commit(location: CatalogueLocation, plan: AddPlan) -> Any:
-    from mlsd_cli.changes.adding import commit_add
+    from mlsd_cli.changes.commit import commit
 
-    return commit_add(location, plan, today=_today())
+    return commit(location, plan)
 
 
 def _fetch(url: str | None, no_fetch: bool) -> PageMetadata | None:
@@ -262,7 +256,7 @@ def _flags_plan(
         raise InputError(f"missing {what}", hint=f"pass {flags}")
     plan = adding.AddPlan(fields)
     _extras(plan, metadata)
-    adding.preview(cat, plan, today=_today())  # every value checked before the duplicates
+    adding.preview(cat, plan)  # every value checked before the duplicates
     report = adding.check_plan(cat, plan)
     if report.same_url:
         raise adding.same_url_error(report)
@@ -486,7 +480,7 @@ def _interactive_plan(
     from mlsd_cli.cli.render import resource_details
     from mlsd_cli.errors import AbortedError
 
-    preview = adding.preview(cat, plan, today=_today())
+    preview = adding.preview(cat, plan)
     scratch = Catalogue(sections=[*cat.sections, *plan.new_sections])
     _say("")
     _say("About to add:")

@@ -128,6 +128,7 @@ def command(
     import sys
 
     from mlsd_cli.catalogue import store
+    from mlsd_cli.changes.redirects import fix_redirects as rewrite_moves
     from mlsd_cli.errors import AbortedError, InputError
     from mlsd_cli.lookup.filters import apply
     from mlsd_cli.web.checker import (
@@ -136,7 +137,6 @@ def command(
         compile_excludes,
         parse_status_codes,
     )
-    from mlsd_cli.web.checker import fix_redirects as rewrite_moves
     from mlsd_cli.web.linkstate import parse_duration
 
     options = CheckOptions(
@@ -186,7 +186,7 @@ def command(
     moves = report.moves() if fix_redirects else {}
     fixed: list[tuple[str, str, str]] = []
     if moves and yes:
-        fixed = rewrite_moves(location, moves)
+        fixed = rewrite_moves(location, moves, cat)
     if json_out:
         print_json(report.to_json(fixed))
     else:
@@ -196,7 +196,7 @@ def command(
             question = f"Rewrite {len(moves)} moved URL{plural} in {location.path}?"
             if not confirm(question):
                 raise AbortedError("declined: no URL was rewritten")
-            fixed = rewrite_moves(location, moves)
+            fixed = rewrite_moves(location, moves, cat)
         if fixed:
             echo(f"Rewrote {len(fixed)} URL{'s' if len(fixed) != 1 else ''} in {location.path}.")
     if report.has_dead:

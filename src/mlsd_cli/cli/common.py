@@ -140,12 +140,16 @@ def err(message: str) -> None:
 def handle_errors(func: F) -> F:
     """Turn library errors into one line on stderr and the right exit code.
 
-    Ctrl-C exits 130 with a short note: every write is atomic, so nothing is half-written.
+    Ctrl-C exits 130 with a short note saying whether anything was written (every write goes
+    through :func:`mlsd_cli.changes.commit.commit` and is atomic: never half-written).
     Set MLSD_DEBUG=1 to see tracebacks.
     """
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        writes = sys.modules.get("mlsd_cli.changes.commit")
+        if writes is not None:  # a new command in this process (tests): no write yet
+            writes.reset()
         try:
             return func(*args, **kwargs)
         except MlsdError as exc:
@@ -159,7 +163,8 @@ def handle_errors(func: F) -> F:
         except KeyboardInterrupt:
             if os.environ.get("MLSD_DEBUG"):
                 raise
-            err("interrupted; nothing was written")
+            writes = sys.modules.get("mlsd_cli.changes.commit")
+            err(writes.interrupted_note() if writes else "interrupted; nothing was written")
             raise typer.Exit(130) from None
         except BrokenPipeError:
             # `mlsd list | head`: the reader went away; that is not an error.

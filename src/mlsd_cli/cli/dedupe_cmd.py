@@ -220,7 +220,7 @@ def _merge_flow(location: CatalogueLocation, cat: Catalogue, groups: list[Duplic
                 skipped += 1
         echo()
     if merges or distinct:
-        _write(location, merges, distinct)
+        _write(location, cat, merges, distinct)
     else:
         echo("Nothing to write.")
     if skipped:
@@ -229,17 +229,18 @@ def _merge_flow(location: CatalogueLocation, cat: Catalogue, groups: list[Duplic
 
 
 def _write(
-    location: CatalogueLocation, merges: list[tuple[str, list[str]]], distinct: list[list[str]]
+    location: CatalogueLocation,
+    cat: Catalogue,
+    merges: list[tuple[str, list[str]]],
+    distinct: list[list[str]],
 ) -> None:
-    """Apply the answers to the catalogue as it is now (re-read under the lock)."""
-    from mlsd_cli.catalogue import store
-    from mlsd_cli.changes.merge import mark_not_duplicates, merge_into
+    """Write the answers in one commit (refused if one of their entries changed meanwhile)."""
+    from mlsd_cli.changes.commit import commit
+    from mlsd_cli.changes.merge import MergePlan
 
-    with store.editing(location) as fresh:
-        for keep_id, other_ids in merges:
-            merge_into(fresh, keep_id, other_ids)
-        for ids in distinct:
-            mark_not_duplicates(fresh, ids)
+    plan = MergePlan(merges, distinct)
+    plan.based_on(cat)
+    commit(location, plan)
     for keep_id, other_ids in merges:
         echo(f"Merged {', '.join(other_ids)} into {keep_id}.")
     for ids in distinct:

@@ -12,7 +12,6 @@ from mlsd_cli.cli.common import (
     CatalogueOpt,
     JsonOpt,
     echo,
-    err,
     handle_errors,
     load_catalogue,
     print_json,
@@ -90,7 +89,8 @@ def command(
       mlsd edit facebook-ads-clicks --editor
     """  # noqa: E501
     from mlsd_cli.catalogue.store import ensure_writable
-    from mlsd_cli.changes.editing import FieldChanges, apply_changes
+    from mlsd_cli.changes.commit import commit
+    from mlsd_cli.changes.editing import EditPlan, FieldChanges, apply_changes
     from mlsd_cli.errors import InputError
     from mlsd_cli.lookup.entries import find_resource
 
@@ -125,44 +125,17 @@ def command(
         )
     else:
         new = apply_changes(cat, original, changes)
-    if new == original:
+    plan = EditPlan(original, new)
+    if plan.empty:
         echo(f"No changes to {original.id}; nothing was written.")
         return
-    _save(location, cat, original, new)
+    commit(location, plan)
     if json_out:
         from mlsd_cli.catalogue.schema import resource_to_json
 
         print_json(resource_to_json(new))
     else:
         echo(f"Updated {new.id}: {new.title}")
-
-
-def _save(location: CatalogueLocation, cat: Catalogue, original: Resource, new: Resource) -> None:
-    """Check the URL is not another resource's, then write under the lock."""
-    from mlsd_cli.catalogue import store
-    from mlsd_cli.changes.adding import find_duplicates
-    from mlsd_cli.changes.editing import replace_resource
-
-    def check(catalogue: Catalogue) -> None:
-        if new.url and new.url != original.url:
-            report = find_duplicates(catalogue, urls=[new.url], exclude_id=original.id)
-            if report.same_url:
-                _refuse_url(report)
-
-    check(cat)
-    with store.editing(location) as catalogue:
-        check(catalogue)
-        replace_resource(catalogue, original, new)
-
-
-def _refuse_url(report: object) -> None:
-    from mlsd_cli.changes.adding import DuplicateReport
-
-    assert isinstance(report, DuplicateReport)
-    first = report.same_url[0].resource
-    err(f"error: that URL is already in the catalogue as '{first.id}': {first.title}")
-    sys.stderr.write("  merge the two with `mlsd dedupe --merge`, or keep the URL on one of them\n")
-    raise typer.Exit(1)
 
 
 def _edit_in_editor(location: CatalogueLocation, cat: Catalogue, original: Resource) -> Resource:

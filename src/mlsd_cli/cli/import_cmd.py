@@ -45,17 +45,14 @@ def command(
       mlsd import README.md -c my-list.toml --json
     """  # noqa: E501
     from mlsd_cli.catalogue import store
-    from mlsd_cli.changes.importing import import_into
+    from mlsd_cli.changes.commit import commit
+    from mlsd_cli.changes.importing import ImportPlan
     from mlsd_cli.formats.markdown_reader import parse_markdown
 
     text = _read_markdown(file)
-    parsed = parse_markdown(text, name=file.stem)
+    plan = ImportPlan(parse_markdown(text, name=file.stem), section)
     location = locate(catalogue)
-    if dry_run:
-        report = import_into(store.load(location), parsed, under_section=section, dry_run=True)
-    else:
-        with store.editing(location) as cat:
-            report = import_into(cat, parsed, under_section=section)
+    report = plan.preview(store.load(location)) if dry_run else commit(location, plan)
 
     if json_out:
         from mlsd_cli.catalogue.schema import resource_to_json

@@ -38,7 +38,8 @@ def command(
     """  # noqa: E501
     from mlsd_cli.catalogue import store
     from mlsd_cli.catalogue.schema import resource_to_json
-    from mlsd_cli.changes.editing import remove_resource
+    from mlsd_cli.changes.commit import commit
+    from mlsd_cli.changes.editing import RemovePlan
     from mlsd_cli.cli.render import resource_details
     from mlsd_cli.errors import AbortedError, InputError
     from mlsd_cli.lookup.entries import find_resource
@@ -58,8 +59,7 @@ def command(
             sys.stderr.write(f"  {line}\n" if line else "\n")
         if not confirm(f"Remove '{resource.id}'?", default=False):
             raise AbortedError("not removed; nothing was written")
-    with store.editing(location) as current:
-        removed = remove_resource(current, resource)
+    removed = commit(location, RemovePlan(resource))
     if json_out:
         print_json({"removed": resource_to_json(removed)})
     else:

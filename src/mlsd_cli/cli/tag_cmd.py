@@ -221,8 +221,8 @@ def command(
     if strict and notes:
         raise InputError(f"{notes[0].message} (--strict)", hint=notes[0].hint)
 
-    changes = tagging.plan(targets, op)
-    merge = isinstance(op, tagging.TagRename) and tagging.is_merge(cat, op)
+    todo = tagging.TagPlan.of(cat, targets, op)
+    changes, merge = todo.changes, todo.merge
     if not changes:
         _report(op, [], notes, many=many, merge=merge, written=False, json_out=json_out)
         if not json_out:
@@ -240,11 +240,9 @@ def command(
     if many and not yes:
         _ask(location, op, changes, merge=merge, json_out=json_out)
 
-    from mlsd_cli.catalogue import store
+    from mlsd_cli.changes.commit import commit
 
-    with store.editing(location) as fresh:
-        ids = None if isinstance(op, tagging.TagRename) else [c.id for c in changes]
-        applied = tagging.apply(fresh, op, ids)
+    applied = commit(location, todo)
     _report(op, applied, notes, many=many, merge=merge, written=bool(applied), json_out=json_out)
 
 

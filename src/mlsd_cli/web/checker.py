@@ -757,22 +757,3 @@ def check_catalogue(
         state_warning=state.warning,
         catalogue=location.path,
     )
-
-
-def fix_redirects(location: CatalogueLocation, moves: dict[str, str]) -> list[tuple[str, str, str]]:
-    """Rewrite permanently moved URLs in the catalogue: (resource id, old, new) per change.
-
-    Goes through :func:`mlsd_cli.catalogue.store.editing` (locked, re-read, validated, atomic).
-    """
-    from mlsd_cli.catalogue import store
-
-    changes: list[tuple[str, str, str]] = []
-    if not moves:
-        return changes
-    with store.editing(location) as catalogue:
-        for resource in catalogue.resources:
-            new = moves.get(resource.url or "")
-            if new and url_problem(new) is None and new != resource.url:
-                changes.append((resource.id, resource.url or "", new))
-                resource.url = new
-    return changes
