@@ -358,6 +358,17 @@ LISTS = {
 }
 
 
+EVERY = {"awesome-scalability__README": 5, "awesome-llmops__README": 2}
+
+
+def _count_items(name: str) -> int:
+    """All items of the list (the sampled ones and the others): every 1st item of a re-run."""
+    text = (CORPUS / f"{name}.md").read_text(encoding="utf-8")
+    func = LISTS[name]
+    rows = func(text.split("\n"), 1) if name in EVERY else func(text.split("\n"))  # type: ignore[call-arg]
+    return sum(r["is_item"] for r in rows)
+
+
 def build(name: str) -> list[dict[str, Any]]:
     text = (CORPUS / f"{name}.md").read_text(encoding="utf-8")
     return LISTS[name](text.split("\n"))
@@ -369,6 +380,7 @@ def dump(rows: list[dict[str, Any]]) -> str:
 
 def main(argv: list[str]) -> int:
     check = "--check" in argv
+    lists: dict[str, dict[str, int]] = {}
     candidates = "--candidates" in argv
     status = 0
     for name in LISTS:
@@ -380,6 +392,8 @@ def main(argv: list[str]) -> int:
                     if found and name.startswith("awesome-scalability"):
                         print(name, row["line"], found)
             continue
+        every = EVERY.get(name, 1)
+        lists[name] = {"items": _count_items(name), "every": every}
         out = GOLD / f"{name}.jsonl"
         if check:
             if not out.exists() or out.read_text(encoding="utf-8") != dump(rows):
@@ -390,6 +404,13 @@ def main(argv: list[str]) -> int:
         out.write_text(dump(rows), encoding="utf-8")
         items = sum(r["is_item"] for r in rows)
         print(f"{out.name}: {items} items, {len(rows) - items} non-items")
+    meta = GOLD / "lists.json"
+    text = json.dumps(lists, indent=2) + "\n"
+    if check and not candidates and (not meta.exists() or meta.read_text("utf-8") != text):
+        print(f"{meta.name}: differs")
+        status = 1
+    elif not check and not candidates:
+        meta.write_text(text, encoding="utf-8")
     return status
 
 
