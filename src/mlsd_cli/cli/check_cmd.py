@@ -21,8 +21,8 @@ from mlsd_cli.cli.common import (
     console,
     echo,
     err,
-    exit_findings,
     handle_errors,
+    has_findings,
     interactive,
     load_catalogue,
     print_json,
@@ -182,6 +182,7 @@ def command(
         progress.stop()
     if report.state_warning:
         err(f"warning: {report.state_warning}")
+    has_findings(report.has_dead)
 
     moves = report.moves() if fix_redirects else {}
     fixed: list[tuple[str, str, str]] = []
@@ -199,8 +200,6 @@ def command(
             fixed = rewrite_moves(location, moves, cat)
         if fixed:
             echo(f"Rewrote {len(fixed)} URL{'s' if len(fixed) != 1 else ''} in {location.path}.")
-    if report.has_dead:
-        exit_findings()
 
 
 class _Progress:

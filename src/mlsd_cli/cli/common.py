@@ -137,11 +137,19 @@ def err(message: str) -> None:
     sys.stderr.flush()
 
 
+class _Run:
+    """What the running command has said about its exit status before its output is done."""
+
+    findings = False
+
+
 def handle_errors(func: F) -> F:
     """Turn library errors into one line on stderr and the right exit code.
 
     Ctrl-C exits 130 with a short note saying whether anything was written (every write goes
     through :func:`mlsd_cli.changes.commit.commit` and is atomic: never half-written).
+    A reader of stdout that hangs up (``mlsd list | head -1``) changes no exit status: output
+    stops, and the command exits 0, or 1 when it has findings (see :func:`has_findings`).
     Set MLSD_DEBUG=1 to see tracebacks.
     """
 
@@ -150,8 +158,9 @@ def handle_errors(func: F) -> F:
         writes = sys.modules.get("mlsd_cli.changes.commit")
         if writes is not None:  # a new command in this process (tests): no write yet
             writes.reset()
+        _Run.findings = False
         try:
-            return func(*args, **kwargs)
+            result = func(*args, **kwargs)
         except MlsdError as exc:
             if os.environ.get("MLSD_DEBUG"):
                 raise
@@ -159,23 +168,59 @@ def handle_errors(func: F) -> F:
             if isinstance(exc, NotFoundError) and exc.candidates:
                 for candidate in exc.candidates:
                     sys.stderr.write(f"  {candidate}\n")
+            _flush_stdout()
             raise typer.Exit(int(exc.exit_code)) from None
         except KeyboardInterrupt:
             if os.environ.get("MLSD_DEBUG"):
                 raise
             writes = sys.modules.get("mlsd_cli.changes.commit")
             err(writes.interrupted_note() if writes else "interrupted; nothing was written")
+            _flush_stdout()
             raise typer.Exit(130) from None
         except BrokenPipeError:
-            # `mlsd list | head`: the reader went away; that is not an error.
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-            raise typer.Exit(0) from None
+            _stdout_gone()
+            raise typer.Exit(int(_exit_status())) from None
+        except typer.Exit:
+            _flush_stdout()
+            raise
+        _flush_stdout()
+        if _Run.findings:
+            raise typer.Exit(int(ExitCode.FINDINGS))
+        return result
 
     return wrapper  # type: ignore[return-value]
 
 
+def _exit_status() -> ExitCode:
+    return ExitCode.FINDINGS if _Run.findings else ExitCode.OK
+
+
+def _flush_stdout() -> None:
+    """Flush stdout now, so that a reader who hung up is noticed here, not at interpreter exit
+    (where Python would print a traceback and exit 120)."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _stdout_gone()
+
+
+def _stdout_gone() -> None:
+    """The reader of stdout went away (`mlsd list | head`): that is not an error. What is left
+    in the buffer goes to /dev/null, so the interpreter's last flush cannot fail either."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+
+
+def has_findings(found: bool = True) -> None:
+    """Say, before printing them, that the command found something (dead links, duplicates):
+    it exits 1 when it returns, and still exits 1 if stdout's reader hangs up while it prints."""
+    _Run.findings = _Run.findings or found
+
+
 def exit_findings() -> None:
+    """Exit 1 now: the command has findings (everything is printed already)."""
+    has_findings()
     raise typer.Exit(int(ExitCode.FINDINGS))
 
 

@@ -12,6 +12,7 @@ from mlsd_cli.cli.common import (
     echo,
     exit_findings,
     handle_errors,
+    has_findings,
     load_catalogue,
     print_json,
 )
@@ -85,16 +86,15 @@ def command(
                 "`mlsd dedupe --json` lists the groups for scripts",
             )
     groups = find_duplicate_groups(cat, threshold=threshold)
+    if merge:
+        _merge_flow(location, cat, groups)
+        return
+    has_findings(bool(groups))
     if json_out:
         by_id = _by_id(cat)
         print_json([_group_json(by_id, g) for g in groups])
-    elif merge:
-        _merge_flow(location, cat, groups)
-        return
     else:
         _print_groups(cat, groups)
-    if groups:
-        exit_findings()
 
 
 # --------------------------------------------------------------------------- output
