@@ -21,6 +21,7 @@ import pytest
 from mlsd_cli.catalogue import store
 from mlsd_cli.catalogue.model import Resource, Section
 
+from . import ondisk
 from .httpserver import TestServer
 from .httpserver import http_server as http_server  # the fixture
 
@@ -72,7 +73,7 @@ def run_into_closed_pipe(
 
 def make_catalogue(path: Path, resources: list[Resource]) -> Path:
     store.init_catalogue(path, title="Pipes")
-    with store.editing(path) as catalogue:
+    with ondisk.editing(path) as catalogue:
         catalogue.sections.append(Section("s", "S"))
         catalogue.resources.extend(resources)
     return path

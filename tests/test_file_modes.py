@@ -17,6 +17,7 @@ from typer.testing import Result
 from mlsd_cli.catalogue import store
 from mlsd_cli.catalogue.model import Resource, Section
 
+from . import ondisk
 from .conftest import SAMPLE_TOML
 from .httpserver import Reply, TestServer
 from .httpserver import http_server as http_server  # the fixture
@@ -142,7 +143,7 @@ def test_the_link_state_file_has_the_umask_mode(
     http_server.route("/ok", Reply(200))
     path = tmp_path / "resources.toml"
     store.init_catalogue(path, title="Links")
-    with store.editing(path) as catalogue:
+    with ondisk.editing(path) as catalogue:
         catalogue.sections.append(Section("links", "Links"))
         catalogue.resources.append(
             Resource(id="ok", title="Ok", url=http_server.url("/ok"), sections=["links"])
