@@ -1,6 +1,7 @@
 """A Python port of three awesome-lint rules, to check `mlsd export --style awesome` output.
 
     python benchmarks/awesome_lint.py FILE.md [FILE.md ...]   # findings; exit 1 if any
+    python benchmarks/awesome_lint.py --real NODE_DIR FILE.md ... # compare with awesome-lint
 
 Ported from awesome-lint 2.3.0 (npm; github.com/sindresorhus/awesome-lint), whose rules run on
 remark's mdast tree:
@@ -25,6 +26,7 @@ passing and failing examples.
 from __future__ import annotations
 
 import re
+import subprocess
 import sys
 import unicodedata
 from dataclasses import dataclass, field
@@ -75,7 +77,12 @@ _BARE_URL = re.compile(r"(?:https?://|www\.)[^\s<]*[^\s<?!.,:;*_~'\")\]]")
 
 
 def _parser() -> MarkdownIt:
-    return MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    md = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    # remark keeps a link's destination as written (escapes and entities decoded, nothing
+    # percent-encoded) and makes a link of any scheme: so do we.
+    md.normalizeLink = lambda url: url  # type: ignore[method-assign]
+    md.validateLink = lambda url: True  # type: ignore[method-assign]
+    return md
 
 
 def _add_text(parent: Node, text: str, line: int) -> None:
@@ -473,9 +480,41 @@ def lint(text: str) -> list[Finding]:
     return [*no_repeat_item_in_description(root), *awesome_toc(root), *double_link(root)]
 
 
+def compare_with_real(node_dir: str, names: list[str]) -> int:
+    """Run awesome-lint's own three rules (``awesome_lint_rules.mjs``, with awesome-lint
+    installed under ``node_dir``) and this port on the same files; print any difference."""
+    script = Path(__file__).with_name("awesome_lint_rules.mjs")
+    local = Path(node_dir) / script.name
+    local.write_text(script.read_text(encoding="utf-8"), encoding="utf-8")
+    files = [str(Path(n).resolve()) for n in names]
+    proc = subprocess.run(
+        ["node", str(local), *files], cwd=node_dir, capture_output=True, text=True, check=False
+    )
+    if proc.returncode:
+        print(proc.stderr, file=sys.stderr)
+        return 2
+    real = set(proc.stdout.splitlines())
+    port = {
+        f"{f}:{x.line}: {x.rule}: {x.message}"
+        for f in files
+        for x in lint(Path(f).read_text(encoding="utf-8"))
+    }
+    for line in sorted(real - port):
+        print(f"only awesome-lint: {line}")
+    for line in sorted(port - real):
+        print(f"only the port:     {line}")
+    print(f"{len(files)} files: awesome-lint {len(real)} findings, the port {len(port)}")
+    return 1 if real != port else 0
+
+
 def main(argv: list[str]) -> int:
+    if argv[:1] == ["--real"] and len(argv) > 2:
+        return compare_with_real(argv[1], argv[2:])
     if not argv:
-        print("usage: python benchmarks/awesome_lint.py FILE.md [FILE.md ...]", file=sys.stderr)
+        print(
+            "usage: python benchmarks/awesome_lint.py [--real NODE_DIR] FILE.md [FILE.md ...]",
+            file=sys.stderr,
+        )
         return 2
     found = 0
     for name in argv:

@@ -155,6 +155,15 @@ def test_toc_anchors_follow_github_slugs_with_repeats() -> None:
     ]
 
 
+def test_toc_links_are_compared_as_written_not_percent_encoded() -> None:
+    text = "# L\n\n## Contents\n\n- [メルカリ](#メルカリ)\n\n## メルカリ\n"
+    assert rules(text, TOC) == []
+    encoded = text.replace("(#メルカリ)", "(#%E3%83%A1%E3%83%AB%E3%82%AB%E3%83%AA)")
+    assert rules(encoded, TOC) == [
+        'ToC item "メルカリ" link "#%E3%83%A1%E3%83%AB%E3%82%AB%E3%83%AA" not found'
+    ]
+
+
 DOUBLE = "double-link"
 
 
