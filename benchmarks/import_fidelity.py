@@ -269,14 +269,16 @@ def _row(name: str, f: dict[str, Any], total: int | None) -> str:
     return (
         f"| {name} | {f['items']} | {f['items'] - n} | {_pct(ok['title'], f['items'])} "
         f"| {_pct(ok['description'], f['items'])} | {_pct(ok['byline'], f['items'])} "
-        f"| {_pct(ok['section'], f['items'])} | {non} | {f['dropped']} of {f['links']} |"
+        f"| {_pct(ok['section'], f['items'])} | {non} | {f['dropped']} of {f['links']} "
+        f"| {f['resources']} | {f['unknown']} |"
     )
 
 
 HEADER = (
     "| list | gold items | not found | title | description | byline | section "
-    "| non-items imported (% of items) | links dropped |\n"
-    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+    "| non-items imported (% of items) | links dropped | resources imported "
+    "| unlabelled (outside the sample) |\n"
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 )
 
 
