@@ -509,7 +509,9 @@ def test_interactive_near_duplicate_tag_is_offered(cli: Run, sample_catalogue: P
         "add", "--no-fetch", "-c", str(sample_catalogue), input=lines(*answers), env=INTERACTIVE
     )
     assert result.exit_code == 0, result.stderr
-    assert "'ml-platform' exists" in result.stderr
+    assert "new tag 'ml-platforms' looks like existing 'ml-platform'. Use 'ml-platform'?" in (
+        result.stderr
+    )
     assert added(sample_catalogue, before)[0].tags == ["ml-platform"]
 
 

@@ -242,7 +242,7 @@ def test_html_to_file(cli: Run, sample_catalogue: Path, tmp_path: Path) -> None:
         (["-f", "json", "--style", "awesome"], "--style applies to --format markdown only"),
         (["--style", "fancy"], "--style: unknown style 'fancy'"),
         (["-f", "csv", "--group-by", "year"], "--group-by applies to markdown and html only"),
-        (["--group-by", "colour"], "--group-by: unknown key 'colour'"),
+        (["--group-by", "colour"], "--group-by: unknown group key 'colour'"),
         (["--kind", "papr"], "--kind: unknown kind 'papr'"),
         (["--section", "nowhere"], "--section: no section named 'nowhere'"),
     ],

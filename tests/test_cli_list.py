@@ -179,12 +179,15 @@ def test_filters(cli: Run, catalogue_file: Path, args: list[str], expected: list
     [
         (
             ["--section", "strem"],
-            "--section: no section named 'strem'; did you mean streaming?",
+            "--section: no section named 'strem'; did you mean 'streaming'?",
         ),
         (["--kind", "papers"], "--kind: unknown kind 'papers'; use one of blog, paper"),
         (["--since", "yesterday"], "--since: 'yesterday' is neither a year nor a date"),
-        (["--sort", "colour"], "--sort: unknown key 'colour'; use one of catalogue, title"),
-        (["--group-by", "colour"], "--group-by: unknown key 'colour'; use one of section, org"),
+        (["--sort", "colour"], "--sort: unknown sort key 'colour'; use one of catalogue, title"),
+        (
+            ["--group-by", "colour"],
+            "--group-by: unknown group key 'colour'; use one of section, org",
+        ),
     ],
 )
 def test_bad_options_are_one_line_exit_2(

@@ -94,7 +94,7 @@ def test_no_op_writes_nothing(cli: Run, cat: Path) -> None:
     result = cli("tag", "feast", "+mlops", "-nlp", "--catalogue", str(cat))
     assert result.exit_code == 0
     assert "Nothing to change" in result.stdout
-    assert "no entry has the tag 'nlp'" in result.stderr
+    assert "mlsd: warning: 'feast' has no tag 'nlp'" in result.stderr
     assert cat.read_bytes() == before and cat.stat().st_ino == inode
 
 
@@ -143,7 +143,7 @@ def test_strict_refuses_a_near_spelling(cli: Run, cat: Path) -> None:
     assert result.exit_code == 2
     assert result.stderr.splitlines()[-1] == (
         "mlsd: error: new tag 'ml-platforms' looks like existing 'ml-platform' (--strict); "
-        "use +ml-platform if that is what you meant"
+        "use 'ml-platform' if that is what you meant"
     )
     assert cat.read_bytes() == before
 
@@ -392,7 +392,7 @@ ERRORS: list[tuple[list[str], str]] = [
     (["--kind", "blog"], "nothing to do"),
     (["feast", "--query", "feast", "+x"], "give either an entry or --query/filters, not both"),
     (["--kind", "papr", "+x", "--yes"], "--kind: unknown kind 'papr'"),
-    (["--query", " ", "+x", "--yes"], "--query is empty"),
+    (["--query", " ", "+x", "--yes"], "--query: the search is empty"),
     (["--list", "+x"], "--list takes no entry and no +TAG/-TAG"),
     (["--rename", "feature-stor", "x", "--yes"], "no entry has the tag 'feature-stor'"),
     (["--rename", "mlops", "MLOps", "--yes"], "are the same tag"),

@@ -62,7 +62,6 @@ def test_parse_without_ref_and_repeated_tags() -> None:
         (["+"], "no letters or digits"),
         (["-!!"], "no letters or digits"),
         (["+kafka", "-Kafka"], "both added and removed"),
-        (["a", "--dryrun"], "no such option: --dryrun"),
     ],
 )
 def test_parse_errors(args: list[str], message: str) -> None:
@@ -134,8 +133,9 @@ def test_select_by_query_takes_entries_with_every_word(sample_catalogue: Path) -
 
 
 def test_select_rejects_an_empty_query() -> None:
-    with pytest.raises(InputError, match="--query is empty"):
+    with pytest.raises(InputError, match="the search is empty") as info:
         select(_catalogue(), query="  ")
+    assert info.value.field == "query"
 
 
 # ----------------------------------------------------------------- rename and merge
@@ -192,7 +192,7 @@ def test_new_near_spelling_is_noted_with_the_suggestion() -> None:
         TagNote("ml-ops", "near-spelling", ("mlops",)),
     ]
     assert notes[0].message == "new tag 'feature-stores' looks like existing 'feature-store'"
-    assert "+feature-store" in notes[0].hint
+    assert "'feature-store'" in notes[0].hint
 
 
 def test_existing_tags_and_tags_being_replaced_are_not_noted() -> None:

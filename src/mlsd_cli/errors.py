@@ -1,10 +1,25 @@
 """Exit codes and the one error tree of mlsd.
 
 The library raises these; only the CLI layer turns them into a message and an exit code.
+
+An error about one value names the *field* it belongs to, never a command-line flag: the core
+does not know which command (or prompt) the value came from. Raise, for example::
+
+    InputError("unknown kind 'pdf'", field="kind", choices=KINDS)
+
+- ``field`` is the name of the value's field as the core knows it (``"kind"``, ``"sections"``,
+  ``"since"``, ``"concurrency"``...): the name of the function parameter or dataclass field that
+  carried it. The CLI turns it into the option of the command that was run (``cli/common.py``,
+  ``FIELD_OPTIONS``) and shows ``--kind: unknown kind 'pdf'; ...``; at a prompt the message is
+  shown as it is.
+- ``choices`` are the valid values, when there is a short list of them; without a ``hint`` the
+  hint becomes "use one of a, b, c".
+- The message itself says what is wrong with the value, without the flag or field name in front.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import IntEnum
 
 
@@ -23,9 +38,22 @@ class MlsdError(Exception):
 
     exit_code: ExitCode = ExitCode.USAGE
 
-    def __init__(self, message: str, *, hint: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        hint: str | None = None,
+        field: str | None = None,
+        choices: Sequence[str] = (),
+    ) -> None:
         super().__init__(message)
         self.message = message
+        #: The field the wrong value belongs to (see the module docstring), or None.
+        self.field = field
+        #: The valid values, when they are few.
+        self.choices = tuple(choices)
+        if hint is None and self.choices:
+            hint = f"use one of {', '.join(self.choices)}"
         self.hint = hint
 
     def __str__(self) -> str:
@@ -40,8 +68,15 @@ class CatalogueError(MlsdError):
     ``location`` is ``file:line`` (or ``file:line:column``) when known.
     """
 
-    def __init__(self, message: str, *, location: str | None = None, hint: str | None = None):
-        super().__init__(message, hint=hint)
+    def __init__(
+        self,
+        message: str,
+        *,
+        location: str | None = None,
+        hint: str | None = None,
+        field: str | None = None,
+    ):
+        super().__init__(message, hint=hint, field=field)
         self.location = location
 
     def __str__(self) -> str:
@@ -57,14 +92,34 @@ class NotFoundError(MlsdError):
     """An id or title names no resource (or names several: ``candidates`` lists them)."""
 
     def __init__(
-        self, message: str, *, candidates: list[str] | None = None, hint: str | None = None
+        self,
+        message: str,
+        *,
+        candidates: list[str] | None = None,
+        hint: str | None = None,
+        field: str | None = None,
     ):
-        super().__init__(message, hint=hint)
+        super().__init__(message, hint=hint, field=field)
         self.candidates = candidates or []
 
 
 class InputError(MlsdError):
     """A value given on the command line or at a prompt is not acceptable."""
+
+
+class MissingFieldsError(InputError):
+    """Required fields were not given: ``fields`` names them (the CLI adds its flags)."""
+
+    def __init__(self, fields: Sequence[str], *, hint: str | None = None) -> None:
+        super().__init__(f"missing {and_list(fields)}", hint=hint)
+        self.fields = tuple(fields)
+
+
+def and_list(items: Sequence[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 class ImportFileError(MlsdError):

@@ -83,10 +83,11 @@ def find_catalogue(
                 return CatalogueLocation(candidate, "directory")
         return CatalogueLocation(shipped_catalogue_path(), "shipped")
     if must_exist and not location.path.is_file():
-        how = "--catalogue" if location.source == "option" else f"${ENV_VAR}"
+        given = location.source == "option"
         raise CatalogueError(
-            f"no catalogue file at {location.path} (from {how})",
+            f"no catalogue file at {location.path}" + ("" if given else f" (from ${ENV_VAR})"),
             hint=f"check the path, or create one with: mlsd init {location.path}",
+            field="catalogue" if given else None,
         )
     return location
 

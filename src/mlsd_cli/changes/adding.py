@@ -18,7 +18,6 @@ Rules:
 from __future__ import annotations
 
 import contextlib
-import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -27,14 +26,12 @@ from typing import TYPE_CHECKING
 from mlsd_cli.catalogue.model import KINDS, Catalogue, Resource, Section, slugify, unique_id
 from mlsd_cli.catalogue.urls import url_problem
 from mlsd_cli.changes.commit import Plan
-from mlsd_cli.errors import ExitCode, InputError, MlsdError
+from mlsd_cli.errors import ExitCode, InputError, MissingFieldsError, MlsdError
+from mlsd_cli.lookup import names
 
 if TYPE_CHECKING:
     from mlsd_cli.matching.duplicates import DuplicateCandidate
     from mlsd_cli.web.metadata import PageMetadata
-
-#: Required fields, as the flags that give them.
-REQUIRED_FLAGS = {"title": "--title", "kind": "--kind", "sections": "--section"}
 
 
 @dataclass
@@ -44,7 +41,7 @@ class NewFields:
     url: str | None = None
     title: str | None = None
     kind: str | None = None
-    #: Section ids or titles, as the user wrote them.
+    #: Section names as the user wrote them (see :mod:`mlsd_cli.lookup.names`).
     sections: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     authors: list[str] = field(default_factory=list)
@@ -70,17 +67,6 @@ def check_url(url: str | None) -> str | None:
     return url
 
 
-def check_kind(kind: str) -> str:
-    """A kind from :data:`KINDS`; a unique prefix is accepted ("pap" -> "paper")."""
-    wanted = kind.strip().lower()
-    if wanted in KINDS:
-        return wanted
-    prefixed = [k for k in KINDS if wanted and k.startswith(wanted)]
-    if len(prefixed) == 1:
-        return prefixed[0]
-    raise InputError(f"unknown kind '{kind}'", hint=f"use one of {', '.join(KINDS)}")
-
-
 def check_year(year: int | str | None) -> int | None:
     """A four-digit year, or None. Raises InputError."""
     if year is None or (isinstance(year, str) and not year.strip()):
@@ -96,18 +82,6 @@ def check_year(year: int | str | None) -> int | None:
     return value
 
 
-def check_tags(tags: Iterable[str]) -> list[str]:
-    """Tags in normal form, without repeats and empty ones ("Feature Store" -> feature-store)."""
-    from mlsd_cli.catalogue.tags import normalize_tag
-
-    out: list[str] = []
-    for tag in tags:
-        normal = normalize_tag(tag)
-        if normal and normal not in out:
-            out.append(normal)
-    return out
-
-
 def clean_list(values: Iterable[str]) -> list[str]:
     """Stripped, non-empty values without repeats, order kept."""
     out: list[str] = []
@@ -121,46 +95,6 @@ def clean_list(values: Iterable[str]) -> list[str]:
 def split_list(text: str) -> list[str]:
     """A comma-separated answer as a list ("a, b,, c" -> ["a", "b", "c"])."""
     return clean_list(text.split(","))
-
-
-def find_section(catalogue: Catalogue, ref: str) -> Section | None:
-    """The section ``ref`` names: its id, its title (any case), or a unique prefix of either."""
-    ref = ref.strip()
-    if not ref:
-        return None
-    found = catalogue.section(ref)
-    if found is not None:
-        return found
-    folded = ref.casefold()
-    for section in catalogue.sections:
-        if section.id == folded or section.title.casefold() == folded:
-            return section
-    prefixed = [
-        s
-        for s in catalogue.sections
-        if s.title.casefold().startswith(folded) or s.id.startswith(folded)
-    ]
-    if len(prefixed) == 1:
-        return prefixed[0]
-    return None
-
-
-def resolve_section(catalogue: Catalogue, ref: str) -> str:
-    """The id of the section ``ref`` names. Raises InputError with a suggestion."""
-    found = find_section(catalogue, ref)
-    if found is not None:
-        return found.id
-    names = [s.id for s in catalogue.sections] + [s.title for s in catalogue.sections]
-    close = difflib.get_close_matches(ref, names, n=3, cutoff=0.5)
-    if close:
-        hint = "did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
-    elif catalogue.sections:
-        hint = "sections: " + ", ".join(s.id for s in catalogue.sections[:12])
-        if len(catalogue.sections) > 12:
-            hint += ", ..."
-    else:
-        hint = "the catalogue has no sections yet: run `mlsd add` on a terminal to create one"
-    raise InputError(f"no section named '{ref}'", hint=hint)
 
 
 def new_section(catalogue: Catalogue, title: str, *, parent: str | None = None) -> Section:
@@ -212,13 +146,6 @@ def prefill(given: NewFields, metadata: PageMetadata | None, kind_guess: str | N
     return out
 
 
-def and_list(items: Sequence[str]) -> str:
-    """'a', 'a and b', 'a, b and c'."""
-    if len(items) <= 1:
-        return "".join(items)
-    return f"{', '.join(items[:-1])} and {items[-1]}"
-
-
 def missing_required(fields: NewFields) -> list[str]:
     """Names of the required fields not given yet: "title", "kind", "sections"."""
     missing = []
@@ -243,16 +170,15 @@ def build_resource(
 ) -> Resource:
     """A validated new resource with a unique id. ``new_sections`` may be named too.
 
-    Raises InputError naming the flag to fix.
+    Raises InputError naming the field to fix (MissingFieldsError naming those missing).
     """
     missing = missing_required(fields)
     if missing:
-        flags = ", ".join(REQUIRED_FLAGS[m] for m in missing)
-        raise InputError(f"missing {and_list(missing)}", hint=f"pass {flags}")
+        raise MissingFieldsError(missing)
     title = (fields.title or "").strip()
-    kind = check_kind(fields.kind or "")
+    kind = names.resolve_kind(fields.kind or "")
     scratch = Catalogue(sections=[*catalogue.sections, *new_sections])
-    sections = clean_list(resolve_section(scratch, ref) for ref in fields.sections)
+    sections = names.resolve_sections(scratch, fields.sections)
     taken = catalogue.resource_ids() | {a for r in catalogue.resources for a in r.aliases}
     return Resource(
         id=unique_id(slugify(title), taken),
@@ -264,7 +190,7 @@ def build_resource(
         authors=clean_list(fields.authors),
         venue=(fields.venue or "").strip() or None,
         year=check_year(fields.year),
-        tags=check_tags(fields.tags),
+        tags=names.normal_tags(fields.tags),
         description=(fields.description or "").strip(),
         added=today,
     )
@@ -400,7 +326,8 @@ class AddPlan(Plan[Resource]):
         if error is not None:
             raise error
         for section in self.new_sections:
-            if find_section(catalogue, section.title) is None:
+            title = names.fold(section.title)
+            if all(names.fold(s.title) != title for s in catalogue.sections):
                 catalogue.sections.append(new_section(catalogue, section.title))
         resource = build_resource(catalogue, self.fields, today=self.today)
         catalogue.resources.append(resource)

@@ -1,7 +1,7 @@
 """The library side of ``mlsd edit`` and ``mlsd remove``. Nothing here prompts or prints.
 
 - :class:`FieldChanges` and :func:`apply_changes`: field flags applied to a copy of a resource,
-  every value checked (InputError naming the option).
+  every value checked (InputError naming the field); :func:`tag_warnings` for the tags.
 - :func:`entry_to_toml` / :func:`parse_entry`: one entry as a small TOML document for
   ``--editor``, and the edited text read back and validated against the whole catalogue
   (errors name the edited file and its line).
@@ -25,16 +25,15 @@ from mlsd_cli.catalogue.schema import (
 )
 from mlsd_cli.changes.adding import (
     DuplicateError,
-    check_kind,
-    check_tags,
     check_url,
     check_year,
     clean_list,
     find_duplicates,
-    resolve_section,
 )
 from mlsd_cli.changes.commit import Basis, Plan
 from mlsd_cli.errors import CatalogueError, InputError
+from mlsd_cli.lookup import names
+from mlsd_cli.lookup.tags import TagNote, tag_notes, used_tags
 
 #: Fields ``--clear`` may empty (title, kind and sections are required).
 CLEARABLE = ("url", "org", "venue", "year", "description", "tags", "authors")
@@ -76,10 +75,7 @@ def apply_changes(catalogue: Catalogue, resource: Resource, changes: FieldChange
     """A copy of ``resource`` with ``changes`` applied. Raises InputError for a bad value."""
     for name in changes.clear:
         if name not in CLEARABLE:
-            raise InputError(
-                f"--clear: '{name}' cannot be cleared",
-                hint=f"clearable fields: {', '.join(CLEARABLE)}",
-            )
+            raise InputError(f"'{name}' cannot be cleared", field="clear", choices=CLEARABLE)
     r = replace(
         resource,
         sections=list(resource.sections),
@@ -89,10 +85,10 @@ def apply_changes(catalogue: Catalogue, resource: Resource, changes: FieldChange
     )
     if changes.title is not None:
         if not changes.title.strip():
-            raise InputError("--title: a resource needs a title")
+            raise InputError("a resource needs a title", field="title")
         r.title = changes.title.strip()
     if changes.kind is not None:
-        r.kind = check_kind(changes.kind)
+        r.kind = names.resolve_kind(changes.kind)
     if changes.url is not None:
         r.url = check_url(changes.url)
     if changes.org is not None:
@@ -107,17 +103,16 @@ def apply_changes(catalogue: Catalogue, resource: Resource, changes: FieldChange
         r.authors = clean_list(changes.authors)
 
     if changes.sections is not None:
-        r.sections = clean_list(resolve_section(catalogue, s) for s in changes.sections)
-    for ref in changes.add_sections:
-        sid = resolve_section(catalogue, ref)
+        r.sections = names.resolve_sections(catalogue, changes.sections)
+    for sid in names.resolve_sections(catalogue, changes.add_sections, field="add_sections"):
         if sid not in r.sections:
             r.sections.append(sid)
-    for ref in changes.remove_sections:
-        sid = resolve_section(catalogue, ref)
+    for sid in names.resolve_sections(catalogue, changes.remove_sections, field="remove_sections"):
         if sid not in r.sections:
             raise InputError(
-                f"--remove-section: '{r.id}' is not in section '{sid}'",
+                f"'{r.id}' is not in section '{sid}'",
                 hint=f"its sections: {', '.join(r.sections)}",
+                field="remove_sections",
             )
         r.sections.remove(sid)
     if not r.sections:
@@ -127,17 +122,13 @@ def apply_changes(catalogue: Catalogue, resource: Resource, changes: FieldChange
         )
 
     if changes.tags is not None:
-        r.tags = check_tags(changes.tags)
-    for tag in check_tags(changes.add_tags):
+        r.tags = names.normal_tags(changes.tags)
+    for tag in names.normal_tags(changes.add_tags, field="add_tags"):
         if tag not in r.tags:
             r.tags.append(tag)
-    for tag in check_tags(changes.remove_tags):
-        if tag not in r.tags:
-            raise InputError(
-                f"--remove-tag: '{r.id}' has no tag '{tag}'",
-                hint=f"its tags: {', '.join(r.tags) or '(none)'}",
-            )
-        r.tags.remove(tag)
+    for tag in names.normal_tags(changes.remove_tags, field="remove_tags"):
+        if tag in r.tags:  # removing a tag it lacks changes nothing (see tag_warnings)
+            r.tags.remove(tag)
 
     for name in changes.clear:
         if name in ("tags", "authors"):
@@ -147,6 +138,18 @@ def apply_changes(catalogue: Catalogue, resource: Resource, changes: FieldChange
         else:
             setattr(r, name, None)
     return r
+
+
+def tag_warnings(
+    catalogue: Catalogue, original: Resource, new: Resource, changes: FieldChanges
+) -> list[TagNote]:
+    """What ``mlsd tag`` warns about too: new near spellings, removing a tag it lacks."""
+    return tag_notes(
+        used_tags(catalogue),
+        added=[t for t in new.tags if t not in original.tags],
+        removed=names.normal_tags(changes.remove_tags, field="remove_tags"),
+        entry=original,
+    )
 
 
 # --------------------------------------------------------------------------- --editor

@@ -15,6 +15,7 @@ from datetime import date
 from mlsd_cli.catalogue.model import Catalogue, Resource, Section, slugify, unique_id
 from mlsd_cli.changes.commit import Plan
 from mlsd_cli.formats.markdown_reader import ParsedList
+from mlsd_cli.lookup.names import find_section
 from mlsd_cli.matching.kinds import without_kind_prefix
 
 
@@ -77,13 +78,10 @@ def _insert_section(catalogue: Catalogue, section: Section) -> None:
 
 
 def _resolve_under(catalogue: Catalogue, under: str, report: ImportReport) -> str:
-    for s in catalogue.sections:
-        if s.id == under:
-            return s.id
-    folded = _norm_title(under)
-    for s in catalogue.sections:
-        if _norm_title(s.title) == folded:
-            return s.id
+    """The section ``under`` names (:func:`mlsd_cli.lookup.names.find_section`), else a new one."""
+    found = find_section(catalogue, under)
+    if found is not None:
+        return found.id
     taken = {s.id for s in catalogue.sections}
     section = Section(id=unique_id(slugify(under), taken), title=under.strip())
     catalogue.sections.append(section)
@@ -101,8 +99,9 @@ def import_into(
 ) -> ImportReport:
     """Add the parsed list to ``catalogue`` (in place unless ``dry_run``).
 
-    - ``under_section`` (a section id or title; created when no section has it) becomes the
-      parent of the list's top-level sections.
+    - ``under_section`` (a section name, read as every command reads one: see
+      :mod:`mlsd_cli.lookup.names`; created when it names no section) becomes the parent of the
+      list's top-level sections. A name that could be several sections is an InputError.
     - A section with the same title under the same parent is reused, not duplicated.
     - A resource whose exact URL is already in the catalogue is skipped and reported; so is a
       url-less one whose title a url-less entry already has. A URL listed twice in the list

@@ -22,7 +22,10 @@ from typing import TYPE_CHECKING
 from mlsd_cli.catalogue.tags import normalize_tag
 from mlsd_cli.changes.commit import Basis, Plan
 from mlsd_cli.errors import InputError, NotFoundError, StaleError
-from mlsd_cli.lookup.tags import near_duplicates, suggest
+from mlsd_cli.lookup.names import normal_tag
+from mlsd_cli.lookup.tags import TagNote, suggest, tag_notes, used_tags
+
+__all__ = ["TagNote", "used_tags"]  # re-exported: the notes of a tag operation
 
 if TYPE_CHECKING:
     from mlsd_cli.catalogue.model import Catalogue, Resource
@@ -94,62 +97,24 @@ class TagChange:
         return " ".join(parts) or "duplicate tags dropped"
 
 
-@dataclass(frozen=True)
-class TagNote:
-    """Something worth a warning about a tag of an operation.
-
-    ``kind`` is ``"near-spelling"`` (a new tag looks like existing ones: ``similar``) or
-    ``"unused"`` (a tag to remove or rename that no entry carries; ``similar`` may suggest one).
-    """
-
-    tag: str
-    kind: str
-    similar: tuple[str, ...] = ()
-
-    @property
-    def message(self) -> str:
-        quoted = ", ".join(f"'{s}'" for s in self.similar)
-        if self.kind == "near-spelling":
-            return f"new tag '{self.tag}' looks like existing {quoted}"
-        text = f"no entry has the tag '{self.tag}'"
-        return f"{text}; did you mean {quoted}?" if self.similar else text
-
-    @property
-    def hint(self) -> str:
-        if self.kind == "near-spelling":
-            return f"use +{self.similar[0]} if that is what you meant"
-        return "see the tags in use with: mlsd tag --list"
-
-
 # --------------------------------------------------------------------------- parsing
-
-
-def _normal(raw: str, what: str) -> str:
-    tag = normalize_tag(raw)
-    if not tag:
-        raise InputError(
-            f"{what} '{raw}' has no letters or digits",
-            hint="a tag is words joined by '-', such as +feature-store",
-        )
-    return tag
 
 
 def parse_tag_args(args: Sequence[str]) -> tuple[str | None, TagEdit]:
     """Split ``ID +add -remove ...`` into the entry reference (or None) and a :class:`TagEdit`.
 
-    Tags may be given in any spelling (``+"Feature Store"``); they are normalised. Raises
-    InputError for a word without + or -, a tag both added and removed, or an unknown option.
+    Tags may be given in any spelling (``+"Feature Store"``); they are normalised
+    (:func:`mlsd_cli.lookup.names.normal_tag`). Raises InputError for a tag with no letters or
+    digits, a word without + or -, or a tag both added and removed.
     """
     ref: str | None = None
     add: list[str] = []
     remove: list[str] = []
     for arg in args:
-        if arg.startswith("--"):
-            raise InputError(f"no such option: {arg}", hint="see the options with: mlsd tag --help")
         if arg.startswith("+"):
-            add.append(_normal(arg[1:], "tag"))
+            add.append(normal_tag(arg[1:], field="add_tags"))
         elif arg.startswith("-"):
-            remove.append(_normal(arg[1:], "tag"))
+            remove.append(normal_tag(arg[1:], field="remove_tags"))
         elif ref is None:
             ref = arg
         else:
@@ -165,25 +130,23 @@ def parse_tag_args(args: Sequence[str]) -> tuple[str | None, TagEdit]:
     return ref, TagEdit(tuple(_dedupe(add)), tuple(_dedupe(remove)))
 
 
-def used_tags(catalogue: Catalogue) -> set[str]:
-    return {t for r in catalogue.resources for t in r.tags}
-
-
 def make_rename(catalogue: Catalogue, old: str, new: str) -> TagRename:
     """A checked rename: ``old`` is in use, ``new`` is a different tag. Raises otherwise."""
-    old_tag = _normal(old, "tag")
-    new_tag = _normal(new, "new tag")
+    old_tag = normal_tag(old, field="rename")
+    new_tag = normal_tag(new, field="rename")
     used = used_tags(catalogue)
     if old_tag not in used:
         similar = suggest(old_tag, used)
         raise NotFoundError(
             f"no entry has the tag '{old_tag}'",
             hint=f"did you mean '{similar[0]}'?" if similar else "see: mlsd tag --list",
+            field="rename",
         )
     if old_tag == new_tag:
         raise InputError(
             f"'{old}' and '{new}' are the same tag ('{old_tag}')",
             hint="tags are compared in normal form (lower-case, words joined by '-')",
+            field="rename",
         )
     return TagRename(old_tag, new_tag)
 
@@ -193,26 +156,17 @@ def is_merge(catalogue: Catalogue, rename: TagRename) -> bool:
     return rename.new in used_tags(catalogue)
 
 
-def check(catalogue: Catalogue, op: TagOperation) -> list[TagNote]:
-    """Warnings about an operation before it is applied (nothing here is an error by itself)."""
+def check(
+    catalogue: Catalogue, op: TagOperation, *, entry: Resource | None = None
+) -> list[TagNote]:
+    """Warnings about an operation before it is applied (:func:`~mlsd_cli.lookup.tags.tag_notes`).
+
+    ``entry`` is the one entry an edit changes (None for many entries or a rename).
+    """
     used = used_tags(catalogue)
     if isinstance(op, TagRename):
-        new_tags: tuple[str, ...] = (op.new,)
-        gone: set[str] = {op.old}
-        unused: tuple[str, ...] = ()
-    else:
-        new_tags, gone, unused = op.add, set(op.remove), op.remove
-    notes: list[TagNote] = []
-    for tag in new_tags:
-        if tag in used:
-            continue
-        similar = near_duplicates(tag, sorted(used - gone))
-        if similar:
-            notes.append(TagNote(tag, "near-spelling", tuple(similar)))
-    for tag in unused:
-        if tag not in used:
-            notes.append(TagNote(tag, "unused", tuple(suggest(tag, sorted(used)))))
-    return notes
+        return tag_notes(used - {op.old}, added=(op.new,))
+    return tag_notes(used, added=op.add, removed=op.remove, entry=entry)
 
 
 # --------------------------------------------------------------------------- planning, applying
@@ -324,7 +278,11 @@ def select(
     """
     if query is not None:
         if not query.strip():
-            raise InputError("--query is empty", hint='give some words: --query "feature store"')
+            raise InputError(
+                "the search is empty",
+                hint='give some words, such as "feature store"',
+                field="query",
+            )
         from mlsd_cli.lookup.search import search
 
         hits = search(catalogue, query, selection=selection)

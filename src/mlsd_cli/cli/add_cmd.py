@@ -17,7 +17,9 @@ from mlsd_cli.cli.common import (
     handle_errors,
     interactive,
     load_catalogue,
+    option_for,
     print_json,
+    warn,
 )
 
 if TYPE_CHECKING:
@@ -115,23 +117,23 @@ def command(
     """  # noqa: E501
     from mlsd_cli.catalogue.store import ensure_writable
     from mlsd_cli.changes import adding
+    from mlsd_cli.lookup import names
 
     location, cat = load_catalogue(catalogue)
     ensure_writable(location)
     given = adding.NewFields(
         url=adding.check_url(url),
         title=title.strip() if title and title.strip() else None,
-        kind=adding.check_kind(kind) if kind is not None else None,
+        kind=names.resolve_kind(kind) if kind is not None else None,
         sections=adding.clean_list(section or []),
-        tags=adding.check_tags(tag or []),
+        tags=names.normal_tags(tag or []),
         authors=adding.clean_list(author or []),
         org=org,
         venue=venue,
         year=adding.check_year(year),
         description=description,
     )
-    for ref in given.sections:
-        adding.resolve_section(cat, ref)
+    names.resolve_sections(cat, given.sections)
     try:
         if interactive() and not yes:
             plan = _interactive_plan(cat, given, url_given=url is not None, no_fetch=no_fetch)
@@ -212,19 +214,11 @@ def _refuse(exc: DuplicateError, *, json_out: bool) -> None:
     raise typer.Exit(int(exc.exit_code))
 
 
-def _tag_warnings(cat: Catalogue, tags: list[str]) -> list[tuple[str, list[str]]]:
-    """(new tag, near spellings of existing tags) for every new tag that has some."""
-    from mlsd_cli.lookup.tags import near_duplicates
+def _tag_notes(cat: Catalogue, tags: list[str]) -> list[Any]:
+    """The warnings ``mlsd tag`` and ``mlsd edit`` give too (near spellings of tags in use)."""
+    from mlsd_cli.lookup.tags import tag_notes, used_tags
 
-    existing = sorted({t for r in cat.resources for t in r.tags})
-    known = set(existing)
-    out = []
-    for tag in tags:
-        if tag not in known:
-            near = [t for t in near_duplicates(tag, existing) if t != tag]
-            if near:
-                out.append((tag, near))
-    return out
+    return tag_notes(used_tags(cat), added=tags)
 
 
 # --------------------------------------------------------------------------- with flags
@@ -234,7 +228,7 @@ def _flags_plan(
     cat: Catalogue, given: NewFields, *, yes: bool, no_fetch: bool, force: bool
 ) -> AddPlan:
     from mlsd_cli.changes import adding
-    from mlsd_cli.errors import InputError
+    from mlsd_cli.errors import InputError, MissingFieldsError
 
     if not yes:
         missing = adding.missing_required(
@@ -242,7 +236,7 @@ def _flags_plan(
         )
         if given.url and not no_fetch and "title" in missing:
             missing.remove("title")  # the page may give it
-        needed = [adding.REQUIRED_FLAGS[m] for m in missing] + ["--yes"]
+        needed = [option_for(command, m) or m for m in missing] + ["--yes"]
         raise InputError(
             "there is no terminal to ask questions on",
             hint=f"pass {', '.join(needed)} (see mlsd add --help)",
@@ -251,9 +245,7 @@ def _flags_plan(
     fields = adding.prefill(given, metadata, adding.guessed_kind(given.url, metadata))
     missing = adding.missing_required(fields)
     if missing:
-        what = adding.and_list(missing)
-        flags = ", ".join(adding.REQUIRED_FLAGS[m] for m in missing)
-        raise InputError(f"missing {what}", hint=f"pass {flags}")
+        raise MissingFieldsError(missing)
     plan = adding.AddPlan(fields)
     _extras(plan, metadata)
     adding.preview(cat, plan)  # every value checked before the duplicates
@@ -265,8 +257,7 @@ def _flags_plan(
             raise adding.similar_error(report, report.similar)
         plan.accepted = report.ids()
         plan.force = True
-    for tag, near in _tag_warnings(cat, fields.tags):
-        err(f"warning: tag '{tag}' is new; did you mean '{near[0]}'?")
+    warn(_tag_notes(cat, fields.tags))
     return plan
 
 
@@ -392,6 +383,7 @@ def _interactive_plan(
 ) -> AddPlan:
     from mlsd_cli.catalogue.model import KINDS
     from mlsd_cli.changes import adding
+    from mlsd_cli.lookup import names
 
     fields = adding.NewFields(
         url=given.url,
@@ -448,7 +440,7 @@ def _interactive_plan(
         kind_default = defaults.kind or ("blog" if fields.url else None)
         fields.kind = _ask(
             f"Kind ({', '.join(KINDS)})",
-            adding.check_kind,
+            names.resolve_kind,
             default=kind_default,
             words=list(KINDS),
             clearable=False,
@@ -499,6 +491,7 @@ def _ask_sections(cat: Catalogue, plan: AddPlan) -> list[str]:
     from mlsd_cli.catalogue.model import Catalogue
     from mlsd_cli.changes import adding
     from mlsd_cli.errors import InputError
+    from mlsd_cli.lookup.names import find_section
 
     if cat.sections:
         _say("Sections:")
@@ -523,7 +516,12 @@ def _ask_sections(cat: Catalogue, plan: AddPlan) -> list[str]:
                 chosen.append(cat.sections[int(ref) - 1].id)
                 continue
             scratch = Catalogue(sections=[*cat.sections, *created])
-            found = adding.find_section(scratch, ref)
+            try:
+                found = find_section(scratch, ref)
+            except InputError as exc:  # names several sections: ask again
+                _say(f"  {exc}")
+                chosen = []
+                break
             if found is not None:
                 chosen.append(found.id if found in cat.sections else found.title)
                 continue
@@ -544,6 +542,7 @@ def _ask_tags(cat: Catalogue) -> list[str]:
     from collections import Counter
 
     from mlsd_cli.changes import adding
+    from mlsd_cli.lookup.names import normal_tags
 
     counts = Counter(t for r in cat.resources for t in r.tags)
     if counts:
@@ -552,7 +551,7 @@ def _ask_tags(cat: Catalogue) -> list[str]:
         _say(f"Tags in use: {', '.join(common)}{more}")
     tags = _ask(
         "Tags (comma-separated)",
-        lambda text: adding.check_tags(adding.split_list(text)),
+        lambda text: normal_tags(adding.split_list(text)),
         words=sorted(counts),
         clearable=False,
     )
@@ -562,7 +561,8 @@ def _ask_tags(cat: Catalogue) -> list[str]:
 def _fix_tags(cat: Catalogue, tags: list[str]) -> list[str]:
     """Offer the existing spelling for each new tag that looks like one."""
     fixed = list(tags)
-    for tag, near in _tag_warnings(cat, tags):
-        if _yes_no(f"Tag '{tag}' is new, but '{near[0]}' exists. Use '{near[0]}'?", default=True):
-            fixed = [near[0] if t == tag else t for t in fixed]
+    for note in _tag_notes(cat, tags):
+        tag, near = note.tag, note.similar[0]
+        if _yes_no(f"{note.message}. Use '{near}'?", default=True):
+            fixed = [near if t == tag else t for t in fixed]
     return list(dict.fromkeys(fixed))

@@ -15,9 +15,11 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
-from mlsd_cli.errors import ExitCode, MlsdError, NotFoundError
+from mlsd_cli.errors import ExitCode, MissingFieldsError, MlsdError, NotFoundError
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from rich.console import Console
 
     from mlsd_cli.catalogue.model import Catalogue
@@ -130,11 +132,71 @@ def load_catalogue_with_digest(catalogue: Path | None) -> tuple[CatalogueLocatio
 
 # ----------------------------------------------------------------- errors
 
+#: Core errors name a field (``MlsdError.field``); this is the parameter of a command that gives
+#: it, where the two names differ. Any other field is the parameter of the same name. The user
+#: sees that parameter's option, as spelled by the command run (``--section``, ``--add-tag``).
+FIELD_OPTIONS = {
+    "sections": "section",
+    "add_sections": "add_section",
+    "remove_sections": "remove_section",
+    "kinds": "kind",
+    "tags": "tag",
+    "add_tags": "add_tag",
+    "remove_tags": "remove_tag",
+    "authors": "author",
+    "orgs": "org",
+    "years": "year",
+    "format": "fmt",
+}
+
+
+def _options(command: Callable[..., Any]) -> dict[str, str]:
+    """Parameter name -> long option of a command function (its typer.Option declarations)."""
+    import typing
+
+    from typer.models import OptionInfo
+
+    options = {}
+    for name, hint in typing.get_type_hints(command, include_extras=True).items():
+        for info in getattr(hint, "__metadata__", ()):
+            if isinstance(info, OptionInfo):
+                decls = [d for d in (info.default, *(info.param_decls or ())) if isinstance(d, str)]
+                longs = [d for d in decls if d.startswith("--")]
+                options[name] = longs[0] if longs else "--" + name.replace("_", "-")
+    return options
+
+
+def option_for(command: Callable[..., Any], field: str) -> str | None:
+    """The option (``--section``) of ``command`` that gives ``field``, if it has one."""
+    return _options(command).get(FIELD_OPTIONS.get(field, field))
+
+
+def error_text(exc: MlsdError, command: Callable[..., Any]) -> str:
+    """``exc`` as the user of ``command`` reads it: the option that gave the field first."""
+    text = str(exc)
+    if isinstance(exc, MissingFieldsError) and exc.hint is None:
+        text += "; pass " + ", ".join(option_for(command, f) or f for f in exc.fields)
+    option = option_for(command, exc.field) if exc.field else None
+    return f"{option}: {text}" if option else text
+
+
+def printable(text: str) -> str:
+    """``text`` with control and other invisible characters written as escapes (\\x1b)."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
+
 
 def err(message: str) -> None:
-    """One line on stderr, prefixed with ``mlsd:``."""
-    sys.stderr.write(f"mlsd: {message}\n")
+    """One line on stderr, prefixed with ``mlsd:`` (control characters escaped)."""
+    sys.stderr.write(f"mlsd: {printable(message)}\n")
     sys.stderr.flush()
+
+
+def warn(notes: Iterable[Any]) -> None:
+    """``mlsd: warning: ...`` for each note (anything with a ``message``)."""
+    for note in notes:
+        err(f"warning: {note.message}")
 
 
 class _Run:
@@ -164,10 +226,10 @@ def handle_errors(func: F) -> F:
         except MlsdError as exc:
             if os.environ.get("MLSD_DEBUG"):
                 raise
-            err(f"error: {exc}")
+            err(f"error: {error_text(exc, func)}")
             if isinstance(exc, NotFoundError) and exc.candidates:
                 for candidate in exc.candidates:
-                    sys.stderr.write(f"  {candidate}\n")
+                    sys.stderr.write(f"  {printable(candidate)}\n")
             _flush_stdout()
             raise typer.Exit(int(exc.exit_code)) from None
         except KeyboardInterrupt:

@@ -15,6 +15,7 @@ from mlsd_cli.cli.common import (
     handle_errors,
     load_catalogue,
     print_json,
+    warn,
 )
 
 if TYPE_CHECKING:
@@ -90,7 +91,7 @@ def command(
     """  # noqa: E501
     from mlsd_cli.catalogue.store import ensure_writable
     from mlsd_cli.changes.commit import commit
-    from mlsd_cli.changes.editing import EditPlan, FieldChanges, apply_changes
+    from mlsd_cli.changes.editing import EditPlan, FieldChanges, apply_changes, tag_warnings
     from mlsd_cli.errors import InputError
     from mlsd_cli.lookup.entries import find_resource
 
@@ -125,6 +126,7 @@ def command(
         )
     else:
         new = apply_changes(cat, original, changes)
+        warn(tag_warnings(cat, original, new, changes))
     plan = EditPlan(original, new)
     if plan.empty:
         echo(f"No changes to {original.id}; nothing was written.")

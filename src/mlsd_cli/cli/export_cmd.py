@@ -97,7 +97,7 @@ def command(
     import sys
 
     from mlsd_cli.errors import InputError
-    from mlsd_cli.formats.export import GROUPED_FORMATS, STYLES, ExportOptions, renderer
+    from mlsd_cli.formats.export import GROUPED_FORMATS, ExportOptions, check_style, renderer
     from mlsd_cli.formats.readme import (
         expected_text,
         find_markers,
@@ -106,19 +106,15 @@ def command(
         write_if_changed,
     )
     from mlsd_cli.lookup.filters import apply
-    from mlsd_cli.lookup.grouping import GROUP_KEYS
+    from mlsd_cli.lookup.grouping import check_group_key
 
     fmt_name = fmt.strip().lower()
     renderer(fmt_name)  # an unknown format fails before the catalogue is read
     fmt_name = {"md": "markdown", "bib": "bibtex", "htm": "html"}.get(fmt_name, fmt_name)
-    if style not in STYLES:
-        raise InputError(f"--style: unknown style '{style}'", hint="use full or awesome")
+    check_style(style)
     if style != "full" and fmt_name != "markdown":
         raise InputError("--style applies to --format markdown only")
-    if group_by not in GROUP_KEYS:
-        raise InputError(
-            f"--group-by: unknown key '{group_by}'", hint=f"use one of {', '.join(GROUP_KEYS)}"
-        )
+    check_group_key(group_by)
     if group_by != "section" and fmt_name not in GROUPED_FORMATS:
         raise InputError(
             f"--group-by applies to {' and '.join(GROUPED_FORMATS)} only",

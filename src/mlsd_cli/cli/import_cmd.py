@@ -21,7 +21,8 @@ def command(
         typer.Option(
             "--section",
             "-s",
-            help="Put the list's sections under this section (id or title; created if new).",
+            help="Put the list's sections under this section (id, title or the start of one, as "
+            "everywhere; created when it names none).",
         ),
     ] = None,
     dry_run: Annotated[

@@ -10,11 +10,11 @@ from mlsd_cli.cli.common import (
     JsonOpt,
     console,
     echo,
-    err,
     handle_errors,
     load_catalogue,
     print_json,
     stdout_is_terminal,
+    warn,
 )
 
 if TYPE_CHECKING:
@@ -153,6 +153,10 @@ def command(
         echo(ctx.get_help())
         return
     for token in tokens:
+        if token.startswith("--"):
+            raise InputError(
+                f"no such option: {token}", hint="see the options with: mlsd tag --help"
+            )
         if token in _SHORT_OPTIONS:
             raise InputError(
                 f"{token} is not an option of mlsd tag (a -TAG argument removes a tag)",
@@ -215,9 +219,8 @@ def command(
             )
         op = edit
 
-    notes = tagging.check(cat, op)
-    for note in notes:
-        err(f"warning: {note.message}")
+    notes = tagging.check(cat, op, entry=None if many else targets[0])
+    warn(notes)
     if strict and notes:
         raise InputError(f"{notes[0].message} (--strict)", hint=notes[0].hint)
 

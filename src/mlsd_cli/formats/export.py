@@ -182,8 +182,15 @@ def renderer(name: str) -> Renderer:
 
         close = difflib.get_close_matches(key, list(FORMATS), n=1)
         hint = f"did you mean '{close[0]}'?" if close else f"use one of {', '.join(FORMATS)}"
-        raise InputError(f"--format: unknown format '{name}'", hint=hint)
+        raise InputError(f"unknown format '{name}'", hint=hint, field="format")
     return FORMATS[key]
+
+
+def check_style(style: str) -> str:
+    """``style`` if it is one of :data:`STYLES`; InputError otherwise."""
+    if style not in STYLES:
+        raise InputError(f"unknown style '{style}'", field="style", choices=STYLES)
+    return style
 
 
 def export(catalogue: Catalogue, fmt: str, options: ExportOptions | None = None) -> str:

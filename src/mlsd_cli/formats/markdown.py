@@ -28,7 +28,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from mlsd_cli.catalogue.model import Catalogue, Resource
 from mlsd_cli.catalogue.urls import is_http_url
 from mlsd_cli.formats.byline import format_byline
-from mlsd_cli.formats.export import ExportOptions, groups, linkable
+from mlsd_cli.formats.export import ExportOptions, check_style, groups, linkable
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -489,10 +489,7 @@ _TEXTUAL = ("text", "code_inline")
 
 
 def render(catalogue: Catalogue, options: ExportOptions) -> str:
-    if options.style not in ("full", "awesome"):
-        from mlsd_cli.errors import InputError
-
-        raise InputError(f"--style: unknown style '{options.style}'", hint="use full or awesome")
+    check_style(options.style)
     awesome = options.style == "awesome"
     heads = groups(catalogue, options)
     top = options.heading_level if options.embedded else 2

@@ -6,9 +6,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from mlsd_cli.catalogue.model import KINDS, Catalogue, Resource
-from mlsd_cli.catalogue.tags import normalize_tag
+from mlsd_cli.catalogue.model import Catalogue, Resource
 from mlsd_cli.errors import InputError
+from mlsd_cli.lookup import names
 
 
 @dataclass(frozen=True)
@@ -38,56 +38,6 @@ class ResourceFilter:
         )
 
 
-def section_ids_matching(catalogue: Catalogue, names: Iterable[str]) -> frozenset[str]:
-    """Resolve section ids or titles (case-insensitive) to ids, including sub-sections."""
-    by_id = {s.id: s for s in catalogue.sections}
-    by_title = {s.title.casefold(): s.id for s in catalogue.sections}
-    wanted: set[str] = set()
-    for name in names:
-        if name in by_id:
-            wanted.add(name)
-        elif name.casefold() in by_title:
-            wanted.add(by_title[name.casefold()])
-        else:
-            prefix = [
-                s.id for s in catalogue.sections if s.title.casefold().startswith(name.casefold())
-            ]
-            if len(prefix) == 1:
-                wanted.add(prefix[0])
-                continue
-            import difflib
-
-            close = difflib.get_close_matches(name, list(by_id), n=3)
-            hint = (
-                f"did you mean {', '.join(close)}?"
-                if close
-                else "see `mlsd list --group-by section`"
-            )
-            raise InputError(f"--section: no section named '{name}'", hint=hint)
-    children: dict[str, list[str]] = {}
-    for s in catalogue.sections:
-        if s.parent:
-            children.setdefault(s.parent, []).append(s.id)
-    stack = list(wanted)
-    while stack:
-        for child in children.get(stack.pop(), []):
-            if child not in wanted:
-                wanted.add(child)
-                stack.append(child)
-    return frozenset(wanted)
-
-
-def check_kinds(kinds: Iterable[str]) -> tuple[str, ...]:
-    out = []
-    for kind in kinds:
-        if kind.lower() not in KINDS:
-            raise InputError(
-                f"--kind: unknown kind '{kind}'", hint=f"use one of {', '.join(KINDS)}"
-            )
-        out.append(kind.lower())
-    return tuple(out)
-
-
 def make_filter(
     catalogue: Catalogue,
     *,
@@ -99,17 +49,22 @@ def make_filter(
     since: int | date | None = None,
     no_url: bool = False,
 ) -> ResourceFilter:
-    """Build a filter, checking its values against the catalogue (raises InputError)."""
+    """Build a filter, checking its values against the catalogue (raises InputError).
+
+    Section, kind and tag names mean what :mod:`mlsd_cli.lookup.names` says; a section
+    includes its sub-sections.
+    """
     sections = tuple(sections)
+    ids = names.resolve_sections(catalogue, sections) if sections else ()
     return ResourceFilter(
         sections=sections,
-        tags=tuple(normalize_tag(t) for t in tags),
-        kinds=check_kinds(kinds),
+        tags=tuple(names.normal_tags(tags)),
+        kinds=names.resolve_kinds(kinds),
         orgs=tuple(o.casefold() for o in orgs),
         years=tuple(years),
         since=since,
         no_url=no_url,
-        _section_ids=section_ids_matching(catalogue, sections) if sections else frozenset(),
+        _section_ids=names.with_subsections(catalogue, ids),
     )
 
 
@@ -141,7 +96,7 @@ def apply(catalogue: Catalogue, f: ResourceFilter) -> list[Resource]:
 
 
 def parse_since(value: str) -> int | date:
-    """``--since 2019`` (a year) or ``--since 2024-05-01`` (date added)."""
+    """``2019`` (a year published) or ``2024-05-01`` (a date added)."""
     value = value.strip()
     if value.isdigit() and len(value) == 4:
         return int(value)
@@ -149,6 +104,8 @@ def parse_since(value: str) -> int | date:
         return date.fromisoformat(value)
     except ValueError:
         raise InputError(
-            f"--since: '{value}' is neither a year nor a date",
-            hint="write --since 2019 (year published) or --since 2024-05-01 (date added)",
+            f"'{value}' is neither a year nor a date",
+            hint="give a year such as 2019 (year published) or a date such as 2024-05-01 "
+            "(date added)",
+            field="since",
         ) from None

@@ -26,10 +26,17 @@ def sort_resources(
 ) -> list[Resource]:
     """Stable sort by one of :data:`SORT_KEYS` ("catalogue" keeps file order)."""
     if key not in SORT_KEYS:
-        raise InputError(f"--sort: unknown key '{key}'", hint=f"use one of {', '.join(SORT_KEYS)}")
+        raise InputError(f"unknown sort key '{key}'", field="sort", choices=list(SORT_KEYS))
     if key == "catalogue":
         return list(reversed(resources)) if reverse else list(resources)
     return sorted(resources, key=SORT_KEYS[key], reverse=reverse)
+
+
+def check_group_key(by: str) -> str:
+    """``by`` if it is one of :data:`GROUP_KEYS`; InputError otherwise."""
+    if by not in GROUP_KEYS:
+        raise InputError(f"unknown group key '{by}'", field="group_by", choices=GROUP_KEYS)
+    return by
 
 
 def group_resources(
@@ -40,10 +47,7 @@ def group_resources(
     Sections keep catalogue order (a sub-section right after its parent, as in the file);
     other groups are sorted, with the empty group "(none)" last.
     """
-    if by not in GROUP_KEYS:
-        raise InputError(
-            f"--group-by: unknown key '{by}'", hint=f"use one of {', '.join(GROUP_KEYS)}"
-        )
+    check_group_key(by)
     if by == "section":
         by_section: dict[str, list[Resource]] = {s.id: [] for s in catalogue.sections}
         for r in resources:

@@ -19,13 +19,14 @@ word, so these are not counted; neither are merely related tags (``nlp`` / ``cv`
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from mlsd_cli.catalogue.tags import normalize_tag
 
 if TYPE_CHECKING:
-    from mlsd_cli.catalogue.model import Catalogue
+    from mlsd_cli.catalogue.model import Catalogue, Resource
 
 #: A typing slip is only considered in tags at least this long (letters and digits only).
 TYPO_MIN_LENGTH = 5
@@ -201,3 +202,71 @@ def tag_counts(catalogue: Catalogue) -> list[tuple[str, int]]:
     for resource in catalogue.resources:
         counts.update(set(resource.tags))
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
+def used_tags(catalogue: Catalogue) -> set[str]:
+    """Every tag some entry carries."""
+    return {t for r in catalogue.resources for t in r.tags}
+
+
+@dataclass(frozen=True)
+class TagNote:
+    """A warning about a tag being added or removed (never an error by itself).
+
+    ``kind`` is ``"near-spelling"`` (a new tag looks like tags in use: ``similar``), ``"unused"``
+    (a tag to remove that no entry carries) or ``"absent"`` (a tag to remove that the entry
+    ``entry`` lacks); for the last two ``similar`` may suggest what was meant.
+    """
+
+    tag: str
+    kind: str
+    similar: tuple[str, ...] = ()
+    entry: str | None = None
+
+    @property
+    def message(self) -> str:
+        quoted = ", ".join(f"'{s}'" for s in self.similar)
+        if self.kind == "near-spelling":
+            return f"new tag '{self.tag}' looks like existing {quoted}"
+        if self.kind == "absent":
+            text = f"'{self.entry}' has no tag '{self.tag}'"
+        else:
+            text = f"no entry has the tag '{self.tag}'"
+        return f"{text}; did you mean {quoted}?" if self.similar else text
+
+    @property
+    def hint(self) -> str:
+        if self.kind == "near-spelling":
+            return f"use '{self.similar[0]}' if that is what you meant"
+        return "see the tags in use with: mlsd tag --list"
+
+
+def tag_notes(
+    used: Collection[str],
+    *,
+    added: Iterable[str] = (),
+    removed: Iterable[str] = (),
+    entry: Resource | None = None,
+) -> list[TagNote]:
+    """The warnings about adding ``added`` and removing ``removed`` (normal-form tags).
+
+    ``used`` are the tags in use. A new tag (not in use) that is a near spelling of one in use
+    (other than those removed) is noted, for every command that adds tags. A tag to remove is
+    noted when ``entry`` (the one entry changed) lacks it, or, for many entries (``entry`` None),
+    when no entry has it. Removing such a tag changes nothing; it is not an error.
+    """
+    removed = tuple(removed)
+    gone = set(removed)
+    in_use = sorted(set(used) - gone)
+    notes: list[TagNote] = []
+    for tag in added:
+        if tag not in used:
+            similar = near_duplicates(tag, in_use)
+            if similar:
+                notes.append(TagNote(tag, "near-spelling", tuple(similar)))
+    for tag in removed:
+        if entry is not None and tag not in entry.tags:
+            notes.append(TagNote(tag, "absent", tuple(suggest(tag, entry.tags)), entry.id))
+        elif entry is None and tag not in used:
+            notes.append(TagNote(tag, "unused", tuple(suggest(tag, sorted(used)))))
+    return notes
