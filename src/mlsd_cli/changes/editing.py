@@ -23,6 +23,7 @@ from mlsd_cli.catalogue.schema import (
     catalogue_to_dict,
     resource_to_dict,
 )
+from mlsd_cli.catalogue.tomlwriter import dumps_table
 from mlsd_cli.changes.adding import (
     DuplicateError,
     check_url,
@@ -160,8 +161,6 @@ def entry_to_toml(catalogue: Catalogue, resource: Resource, *, source: str = "")
 
     Missing optional fields appear as commented-out lines, ready to fill in.
     """
-    import tomli_w
-
     data = resource_to_dict(resource)
     lines = [
         f"# Editing '{resource.id}'" + (f" from {source}" if source else "") + ".",
@@ -170,7 +169,7 @@ def entry_to_toml(catalogue: Catalogue, resource: Resource, *, source: str = "")
         f"# kind: {', '.join(KINDS)}",
         "# sections: " + ", ".join(s.id for s in catalogue.sections),
         "",
-        tomli_w.dumps(data, multiline_strings=True).rstrip("\n"),
+        dumps_table(data).rstrip("\n"),
     ]
     placeholders = {
         "url": 'url = "https://..."',
