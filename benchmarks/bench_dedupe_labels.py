@@ -3,6 +3,8 @@
     python benchmarks/bench_dedupe_labels.py                 # markdown report, default threshold
     python benchmarks/bench_dedupe_labels.py --threshold 90
     python benchmarks/bench_dedupe_labels.py --misses        # ...and list every miss
+    python benchmarks/bench_dedupe_labels.py --json          # the figures as JSON
+    python benchmarks/bench_dedupe_labels.py --sweep 85,90,95,98   # one run per threshold
 
 Reads ``tests/data/dedupe_labels.tsv`` (rules in ``tests/data/dedupe_labels.md``), writes one
 catalogue holding every labelled entry (named by URL, or by title when url-less) in the
@@ -135,23 +137,60 @@ def outcome(pair: Pair, found: set[frozenset[str]]) -> str:
     )
 
 
+def figures(
+    pairs: list[Pair], found: set[frozenset[str]], split: str
+) -> dict[str, dict[str, float]]:
+    """Counts and pair precision/recall/F1 per kind, for all kinds, and for the real pairs only."""
+    part = [p for p in pairs if p.split == split]
+    groups = {kind: [p for p in part if p.kind == kind] for kind in KINDS}
+    groups["all"] = part
+    groups["all, real only"] = [p for p in part if p.source == "real"]
+    out: dict[str, dict[str, float]] = {}
+    for name, chosen in groups.items():
+        labels = Counter(p.label for p in chosen)
+        counts = Counter(outcome(p, found) for p in chosen)
+        precision, recall, f1 = _scores(counts["tp"], counts["fp"], counts["fn"])
+        out[name] = {
+            "pairs": len(chosen),
+            **{label: labels[label] for label in ("same", "related", "different")},
+            **{c: counts[c] for c in ("tp", "fp", "fn")},
+            "precision": round(precision, 3),
+            "recall": round(recall, 3),
+            "f1": round(f1, 3),
+        }
+    return out
+
+
 def table(pairs: list[Pair], found: set[frozenset[str]], split: str) -> list[str]:
     lines = [
         "| kind | pairs | same | related | different | TP | FP | FN | precision | recall | F1 |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
-    part = [p for p in pairs if p.split == split]
-    for kind in (*KINDS, "all"):
-        chosen = [p for p in part if kind in (p.kind, "all")]
-        labels = Counter(p.label for p in chosen)
-        counts = Counter(outcome(p, found) for p in chosen)
-        precision, recall, f1 = _scores(counts["tp"], counts["fp"], counts["fn"])
-        name = "**all**" if kind == "all" else kind
+    for name, f in figures(pairs, found, split).items():
+        shown = name if name in KINDS else f"**{name}**"
         lines.append(
-            f"| {name} | {len(chosen)} | {labels['same']} | {labels['related']} | "
-            f"{labels['different']} | {counts['tp']} | {counts['fp']} | {counts['fn']} | "
-            f"{precision:.2f} | {recall:.2f} | {f1:.2f} |"
+            f"| {shown} | {f['pairs']} | {f['same']} | {f['related']} | {f['different']} | "
+            f"{f['tp']} | {f['fp']} | {f['fn']} | {f['precision']:.2f} | {f['recall']:.2f} | "
+            f"{f['f1']:.2f} |"
         )
+    return lines
+
+
+def sweep(pairs: list[Pair], thresholds: list[float]) -> list[str]:
+    """Overall precision/recall and per-kind recall at several thresholds (one run each)."""
+    lines = [
+        "| threshold | part | precision | recall | F1 | " + " | ".join(KINDS) + " (recall) |",
+        "| ---: | --- | ---: | ---: | ---: | " + " | ".join("---:" for _ in KINDS) + " |",
+    ]
+    for threshold in thresholds:
+        found = predicted_pairs(pairs, threshold)
+        for split in SPLITS:
+            f = figures(pairs, found, split)
+            kinds = " | ".join(f"{f[k]['recall']:.2f}" for k in KINDS)
+            lines.append(
+                f"| {threshold:g} | {split} | {f['all']['precision']:.2f} | "
+                f"{f['all']['recall']:.2f} | {f['all']['f1']:.2f} | {kinds} |"
+            )
     return lines
 
 
@@ -177,9 +216,20 @@ def main() -> None:
     )
     parser.add_argument("--threshold", type=float, default=None, help="passed to mlsd dedupe")
     parser.add_argument("--misses", action="store_true", help="list every miss")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument(
+        "--sweep", metavar="T,T,...", help="overall figures at these thresholds (one run each)"
+    )
     args = parser.parse_args()
     pairs = read_labels()
+    if args.sweep:
+        print("\n".join(sweep(pairs, [float(t) for t in args.sweep.split(",")])))
+        return
     found = predicted_pairs(pairs, args.threshold)
+    if args.json:
+        report = {split: figures(pairs, found, split) for split in SPLITS}
+        print(json.dumps({"threshold": args.threshold, **report}, indent=2))
+        return
     setting = f"--threshold {args.threshold:g}" if args.threshold is not None else "its default"
     sources = Counter(p.source for p in pairs)
     out = [

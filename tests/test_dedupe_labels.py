@@ -84,3 +84,17 @@ def test_the_split_is_balanced_within_each_kind_and_label() -> None:
     for kind, label, _ in strata:
         dev, held = strata[(kind, label, "dev")], strata[(kind, label, "held")]
         assert abs(dev - held) <= 1, (kind, label, dev, held)
+
+
+def test_the_counts_in_the_rules_file_are_the_files_counts() -> None:
+    rows = _rows()
+    strata = Counter((r["kind"], r["label"], r["split"]) for r in rows)
+    same_by_source = Counter((r["kind"], r["source"]) for r in rows if r["label"] == "same")
+    text = (DATA / "dedupe_labels.md").read_text(encoding="utf-8")
+    for kind in sorted(KINDS):
+        cells = [
+            f"{strata[(kind, label, 'dev')]} / {strata[(kind, label, 'held')]}"
+            for label in ("same", "related", "different")
+        ]
+        real, synthetic = same_by_source[(kind, "real")], same_by_source[(kind, "synthetic")]
+        assert f"| {kind} | {' | '.join(cells)} | {real} / {synthetic} |" in text, kind
