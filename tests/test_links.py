@@ -10,20 +10,15 @@ from email.utils import formatdate
 import pytest
 
 from mlsd_cli import __version__
+from mlsd_cli.cli.options import compile_excludes, parse_status_codes
 from mlsd_cli.errors import InputError
 from mlsd_cli.web.checker import (
-    BROKEN,
-    OK,
-    REDIRECTED,
-    SOFT,
     CheckOptions,
-    LinkResult,
     check_links,
-    compile_excludes,
     interleave_by_host,
     parse_retry_after,
-    parse_status_codes,
 )
+from mlsd_cli.web.results import BROKEN, OK, REDIRECTED, SOFT, LinkResult
 
 from .httpserver import PDF_BYTES, Reply, TestServer, by_method, redirect
 from .httpserver import http_server as http_server  # the fixture

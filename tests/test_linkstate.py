@@ -13,27 +13,21 @@ from mlsd_cli.catalogue import store
 from mlsd_cli.catalogue.model import Resource, Section
 from mlsd_cli.catalogue.store import CatalogueLocation
 from mlsd_cli.changes.redirects import fix_redirects
+from mlsd_cli.cli.options import compile_excludes, parse_duration
 from mlsd_cli.errors import InputError
-from mlsd_cli.web.checker import (
-    BROKEN,
-    OK,
-    SOFT,
-    CheckOptions,
-    LinkResult,
-    check_catalogue,
-    compile_excludes,
-)
+from mlsd_cli.web.catalogue_check import check_catalogue
+from mlsd_cli.web.checker import CheckOptions
 from mlsd_cli.web.linkstate import (
     LinkRecord,
     LinkState,
     checked_ok_within,
     load_state,
-    parse_duration,
     record_result,
     save_state,
     state_path,
     verdict,
 )
+from mlsd_cli.web.results import BROKEN, OK, SOFT, LinkResult
 
 from . import ondisk
 from .conftest import ROOT

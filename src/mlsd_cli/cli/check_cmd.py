@@ -32,7 +32,9 @@ from mlsd_cli.cli.common import (
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
 
-    from mlsd_cli.web.checker import CheckReport, LinkReport
+    from mlsd_cli.catalogue.model import Catalogue
+    from mlsd_cli.catalogue.store import CatalogueLocation
+    from mlsd_cli.web.catalogue_check import CheckReport, LinkReport
     from mlsd_cli.web.results import LinkResult
 
 
@@ -127,17 +129,10 @@ def command(
     """  # noqa: E501
     import sys
 
-    from mlsd_cli.catalogue import store
-    from mlsd_cli.changes.redirects import fix_redirects as rewrite_moves
-    from mlsd_cli.errors import AbortedError, InputError
+    from mlsd_cli.cli.options import compile_excludes, parse_duration, parse_status_codes
     from mlsd_cli.lookup.filters import apply
-    from mlsd_cli.web.checker import (
-        CheckOptions,
-        check_catalogue,
-        compile_excludes,
-        parse_status_codes,
-    )
-    from mlsd_cli.web.linkstate import parse_duration
+    from mlsd_cli.web.catalogue_check import check_catalogue
+    from mlsd_cli.web.checker import CheckOptions
 
     options = CheckOptions(
         concurrency=concurrency,
@@ -151,22 +146,10 @@ def command(
     excludes = compile_excludes(exclude or ())
     age = parse_duration(max_age) if max_age else None
     location, cat = load_catalogue(catalogue)
-    selection = build_filter(cat, section, tag, kind, org, year, since, False)
-    resources = apply(cat, selection)
+    resources = apply(cat, build_filter(cat, section, tag, kind, org, year, since, False))
     if fix_redirects:
-        store.ensure_writable(location)
-        if not yes and json_out:
-            raise InputError(
-                "--fix-redirects with --json cannot ask for confirmation", hint="add --yes"
-            )
-        if not yes and not interactive():
-            raise InputError(
-                "--fix-redirects needs a confirmation and there is no terminal",
-                hint="add --yes",
-            )
-
-    progress = _Progress(enabled=sys.stderr.isatty())
-    try:
+        _may_rewrite(location, yes=yes, json_out=json_out)
+    with _Progress(enabled=sys.stderr.isatty()) as progress:
         report = check_catalogue(
             location,
             resources,
@@ -178,28 +161,54 @@ def command(
             on_start=progress.start,
             on_result=progress.advance,
         )
-    finally:
-        progress.stop()
     if report.state_warning:
         err(f"warning: {report.state_warning}")
     has_findings(report.has_dead)
+    _rewrite_and_print(location, cat, report, fix=fix_redirects, yes=yes, json_out=json_out)
 
-    moves = report.moves() if fix_redirects else {}
-    fixed: list[tuple[str, str, str]] = []
-    if moves and yes:
-        fixed = rewrite_moves(location, moves, cat)
+
+def _may_rewrite(location: CatalogueLocation, *, yes: bool, json_out: bool) -> None:
+    """Refuse --fix-redirects up front when it could not write or could not ask."""
+    from mlsd_cli.catalogue import store
+    from mlsd_cli.errors import InputError
+
+    store.ensure_writable(location)
+    if not yes and json_out:
+        raise InputError(
+            "--fix-redirects with --json cannot ask for confirmation", hint="add --yes"
+        )
+    if not yes and not interactive():
+        raise InputError(
+            "--fix-redirects needs a confirmation and there is no terminal", hint="add --yes"
+        )
+
+
+def _rewrite_and_print(
+    location: CatalogueLocation,
+    cat: Catalogue,
+    report: CheckReport,
+    *,
+    fix: bool,
+    yes: bool,
+    json_out: bool,
+) -> None:
+    """Print the report; with --fix-redirects, rewrite the moved URLs (--yes, or after asking)."""
+    from mlsd_cli.changes.redirects import fix_redirects
+    from mlsd_cli.errors import AbortedError
+
+    moves = report.moves() if fix else {}
+    fixed = fix_redirects(location, moves, cat) if moves and yes else []
     if json_out:
         print_json(report.to_json(fixed))
-    else:
-        _print_report(report, fix_redirects=fix_redirects)
-        if moves and not yes:
-            plural = "s" if len(moves) != 1 else ""
-            question = f"Rewrite {len(moves)} moved URL{plural} in {location.path}?"
-            if not confirm(question):
-                raise AbortedError("declined: no URL was rewritten")
-            fixed = rewrite_moves(location, moves, cat)
-        if fixed:
-            echo(f"Rewrote {len(fixed)} URL{'s' if len(fixed) != 1 else ''} in {location.path}.")
+        return
+    _print_report(report, fix_redirects=fix)
+    if moves and not yes:
+        plural = "s" if len(moves) != 1 else ""
+        if not confirm(f"Rewrite {len(moves)} moved URL{plural} in {location.path}?"):
+            raise AbortedError("declined: no URL was rewritten")
+        fixed = fix_redirects(location, moves, cat)
+    if fixed:
+        echo(f"Rewrote {len(fixed)} URL{'s' if len(fixed) != 1 else ''} in {location.path}.")
 
 
 class _Progress:
@@ -242,7 +251,10 @@ class _Progress:
         failing = f"{self.failing} failing" if self.failing else ""
         self.bar.update(self.task, advance=1, failing=failing)
 
-    def stop(self) -> None:
+    def __enter__(self) -> _Progress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
         if self.bar is not None:
             self.bar.stop()
 

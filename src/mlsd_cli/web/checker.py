@@ -25,6 +25,10 @@ per URL (in the order given). How a URL is checked:
   ``broken`` (anything else). Whether a broken link is *dead* is decided across runs by
   :mod:`mlsd_cli.web.linkstate`.
 
+Which URLs of a catalogue to check and what the results mean across runs:
+:mod:`mlsd_cli.web.catalogue_check`. The User-Agent and the wording of network errors:
+:mod:`mlsd_cli.web.http`; the connection pools: :mod:`mlsd_cli.web.transport`.
+
 httpx is imported when a check starts, never at import time.
 """
 
@@ -33,27 +37,21 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import random
-import re
 import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 from mlsd_cli.catalogue.urls import url_problem
 from mlsd_cli.errors import InputError
-from mlsd_cli.web.linkstate import utc_stamp
+from mlsd_cli.web import http
 from mlsd_cli.web.results import BROKEN, OK, REDIRECTED, SOFT, LinkResult, Redirect
 
 if TYPE_CHECKING:
     import httpx
-
-    from mlsd_cli.catalogue.model import Resource
-    from mlsd_cli.catalogue.store import CatalogueLocation
 
 #: Statuses that mean "you look like a bot" or "slow down" rather than "gone".
 SOFT_STATUSES = frozenset({403, 429, 999})
@@ -71,7 +69,7 @@ class CheckOptions:
     #: Minimum seconds between the starts of two requests to one host.
     host_delay: float = 0.1
     #: Connect and read timeout of a request, and the network time budget of one attempt.
-    timeout: float = 10.0
+    timeout: float = http.DEFAULT_TIMEOUT
     retries: int = 2
     #: Base of the exponential backoff between attempts, in seconds.
     backoff: float = 1.0
@@ -80,7 +78,7 @@ class CheckOptions:
     accept: frozenset[int] = DEFAULT_ACCEPT
     #: At most this many bytes of a body are read (a short one is read to its end).
     max_body: int = 4096
-    max_redirects: int = 10
+    max_redirects: int = http.MAX_REDIRECTS
     user_agent: str | None = None
 
     def __post_init__(self) -> None:
@@ -93,45 +91,6 @@ class CheckOptions:
         for name in ("host_delay", "backoff", "max_retry_after", "retries"):
             if getattr(self, name) < 0:
                 raise InputError(f"--{name.replace('_', '-')} cannot be negative")
-
-
-# ----------------------------------------------------------------- parsing options
-
-
-def parse_status_codes(text: str) -> frozenset[int]:
-    """``"200..299,403"`` -> the set of those codes. Raises InputError."""
-    codes: set[int] = set()
-    for part in (p.strip() for p in text.split(",")):
-        if not part:
-            continue
-        match = re.fullmatch(r"(\d{3})\s*(?:(?:\.\.|-)\s*(\d{3}))?", part)
-        if not match:
-            raise InputError(
-                f"--accept: '{part}' is not a status code or a range",
-                hint="write codes and ranges like 200..299,403",
-            )
-        low = int(match.group(1))
-        high = int(match.group(2) or low)
-        if not (100 <= low <= high <= 999):
-            raise InputError(f"--accept: '{part}' is not a range of HTTP status codes")
-        codes.update(range(low, high + 1))
-    if not codes:
-        raise InputError("--accept: no status codes given", hint="for example --accept 200..299")
-    return frozenset(codes)
-
-
-def compile_excludes(patterns: Iterable[str]) -> list[re.Pattern[str]]:
-    """Compile ``--exclude`` regular expressions. Raises InputError on a bad one."""
-    compiled = []
-    for pattern in patterns:
-        try:
-            compiled.append(re.compile(pattern))
-        except re.error as exc:
-            raise InputError(
-                f"--exclude: '{pattern}' is not a valid regular expression ({exc})",
-                hint="escape special characters, e.g. 'example\\.com'",
-            ) from None
-    return compiled
 
 
 def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
@@ -283,11 +242,11 @@ class _Checker:
             result.moved_to = moved if moved != url else None
         elif answer.error is None and status in SOFT_STATUSES:
             result.outcome = SOFT
-            result.error = _status_text(status) + (
+            result.error = http.status_text(status) + (
                 " (bot protection?)" if status != 429 else " (rate limited)"
             )
         elif answer.error is None and status is not None:
-            result.error = _status_text(status)
+            result.error = http.status_text(status)
         return result
 
     async def _attempt(self, url: str, use_get: bool) -> tuple[_Answer, bool]:
@@ -318,14 +277,14 @@ class _Checker:
                 status, headers = await self._request(method, current, budget)
             except _OutOfTime:
                 return _Answer(
-                    error=f"timed out after {self.options.timeout:g} s",
+                    error=http.timed_out(self.options.timeout),
                     retryable=True,
                     redirects=redirects,
                     final_url=current,
                     method=method,
                 )
             except Exception as exc:  # httpx errors, SSL errors, anything from the socket
-                reason, retryable = _describe_error(exc)
+                reason, retryable = http.describe_error(exc)
                 return _Answer(
                     error=reason,
                     retryable=retryable,
@@ -416,144 +375,16 @@ async def _read_some_body(response: httpx.Response, max_body: int, deadline: flo
     return read
 
 
-def _status_text(status: int) -> str:
-    from http import HTTPStatus
-
-    try:
-        return f"HTTP {status} {HTTPStatus(status).phrase}"
-    except ValueError:
-        return f"HTTP {status}"
-
-
-def _describe_error(exc: BaseException) -> tuple[str, bool]:
-    """A few words for a network error, and whether trying again may help."""
-    import httpx
-
-    text = str(exc).strip()
-    text = re.sub(r"^\[Errno -?\d+\]\s*", "", text)
-    if isinstance(exc, httpx.TimeoutException):
-        return "timed out", True
-    causes: list[BaseException] = []
-    cause: BaseException | None = exc
-    while cause is not None and len(causes) < 10:
-        causes.append(cause)
-        cause = cause.__cause__ or cause.__context__
-    if any(isinstance(c, ConnectionRefusedError) for c in causes):
-        return "connection refused", False
-    if isinstance(exc, httpx.ConnectError):
-        if "Name or service not known" in text or "nodename nor servname" in text:
-            return "host name does not resolve", False
-        if "Temporary failure in name resolution" in text:
-            return "host name lookup failed", True
-        if "Connection refused" in text:
-            return "connection refused", False
-        if "CERTIFICATE" in text.upper() or "SSL" in text.upper():
-            return f"TLS error: {text.splitlines()[0][:120]}", False
-        return f"cannot connect: {text.splitlines()[0][:120] if text else type(exc).__name__}", True
-    if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError | httpx.WriteError):
-        return f"connection dropped: {text[:120] if text else type(exc).__name__}", True
-    if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
-        return "not an http(s) URL", False
-    if isinstance(exc, httpx.HTTPError):
-        return f"{type(exc).__name__}: {text[:120]}", False
-    return f"{type(exc).__name__}: {text[:120]}", False
-
-
-def _per_host_transport(options: CheckOptions) -> httpx.AsyncBaseTransport:
-    """A transport with one small connection pool per host (scheme, host and port).
-
-    httpcore's pool scans all of its connections for every waiting request, so a single pool
-    of N connections costs O(N^2) work per wave of requests: at 100 connections that is most
-    of the CPU of a run. Pools per host stay at ``per_host`` connections. At most
-    ``2 x concurrency`` pools are kept; the least recently used idle one is closed when
-    another is needed, so sockets stay bounded (``2 x concurrency x per_host`` at most).
-    """
-    import httpx
-
-    ssl_context = httpx.create_ssl_context()  # built once: it reads the CA bundle
-    limits = httpx.Limits(
-        max_connections=options.per_host,
-        max_keepalive_connections=options.per_host,
-        keepalive_expiry=10.0,
-    )
-    max_pools = max(2 * options.concurrency, 8)
-
-    class TrackedStream(httpx.AsyncByteStream):
-        def __init__(self, stream: httpx.AsyncByteStream, done: Callable[[], None]) -> None:
-            self.stream = stream
-            self.done: Callable[[], None] | None = done
-
-        async def __aiter__(self) -> AsyncIterator[bytes]:
-            async for chunk in self.stream:
-                yield chunk
-
-        async def aclose(self) -> None:
-            try:
-                await self.stream.aclose()
-            finally:
-                if self.done is not None:
-                    self.done()
-                    self.done = None
-
-    class PerHostTransport(httpx.AsyncBaseTransport):
-        def __init__(self) -> None:
-            self.pools: OrderedDict[str, httpx.AsyncHTTPTransport] = OrderedDict()
-            self.active: dict[str, int] = {}
-
-        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-            url = request.url
-            key = f"{url.scheme}://{url.host}:{url.port}"
-            pool = self.pools.get(key)
-            if pool is None:
-                pool = httpx.AsyncHTTPTransport(verify=ssl_context, limits=limits)
-                self.pools[key] = pool
-            else:
-                self.pools.move_to_end(key)
-            self.active[key] = self.active.get(key, 0) + 1
-            try:
-                await self._evict()
-                response = await pool.handle_async_request(request)
-            except BaseException:
-                self._done(key)
-                raise
-            assert isinstance(response.stream, httpx.AsyncByteStream)
-            response.stream = TrackedStream(response.stream, lambda: self._done(key))
-            return response
-
-        def _done(self, key: str) -> None:
-            self.active[key] -= 1
-            if not self.active[key]:
-                del self.active[key]
-
-        async def _evict(self) -> None:
-            while len(self.pools) > max_pools:
-                idle = next((k for k in self.pools if k not in self.active), None)
-                if idle is None:
-                    return
-                await self.pools.pop(idle).aclose()
-
-        async def aclose(self) -> None:
-            pools = list(self.pools.values())
-            self.pools.clear()
-            for pool in pools:
-                await pool.aclose()
-
-    return PerHostTransport()
-
-
 def _client(options: CheckOptions) -> httpx.AsyncClient:
     import httpx
 
-    from mlsd_cli.web.metadata import user_agent
+    from mlsd_cli.web.transport import per_host_transport
 
     return httpx.AsyncClient(
         follow_redirects=False,
         timeout=httpx.Timeout(options.timeout),
-        transport=_per_host_transport(options),
-        headers={
-            "User-Agent": options.user_agent or user_agent(),
-            "Accept": "text/html,application/xhtml+xml,*/*;q=0.8",
-        },
+        transport=per_host_transport(per_host=options.per_host, concurrency=options.concurrency),
+        headers=http.request_headers(options.user_agent),
     )
 
 
@@ -594,166 +425,3 @@ def check_links(
 ) -> list[LinkResult]:
     """Check ``urls`` and return one result per distinct URL (see the module docstring)."""
     return asyncio.run(check_links_async(urls, options, on_result=on_result))
-
-
-# ----------------------------------------------------------------- a whole catalogue
-
-#: The verdicts of a run, in the order reports list them.
-VERDICTS = ("ok", "redirected", "soft", "failing", "dead", "skipped")
-
-
-@dataclass
-class LinkReport:
-    """One URL of a run: what was found and what it means, given earlier runs."""
-
-    url: str
-    #: Ids of the resources with this URL.
-    resources: list[str]
-    #: ok, redirected, soft, failing, dead or skipped.
-    verdict: str
-    result: LinkResult | None = None
-    #: Consecutive failing runs, this one included.
-    failures: int = 0
-    #: Why the link was skipped, or what is wrong with it.
-    reason: str | None = None
-    last_ok: datetime | None = None
-    last_checked: datetime | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        result = self.result
-        return {
-            "url": self.url,
-            "resources": self.resources,
-            "verdict": self.verdict,
-            "status": result.status if result else None,
-            "reason": self.reason,
-            "final_url": result.final_url if result else None,
-            "redirects": [
-                {"status": r.status, "url": r.url, "location": r.location}
-                for r in (result.redirects if result else [])
-            ],
-            "moved_to": result.moved_to if result else None,
-            "failures": self.failures,
-            "attempts": result.attempts if result else 0,
-            "method": result.method if result else None,
-            "last_checked": utc_stamp(self.last_checked),
-            "last_ok": utc_stamp(self.last_ok),
-        }
-
-
-@dataclass
-class CheckReport:
-    links: list[LinkReport]
-    state_file: Path
-    checked_at: datetime
-    dead_after: int
-    state_warning: str | None = None
-    catalogue: Path | None = None
-
-    def counts(self) -> dict[str, int]:
-        counts = dict.fromkeys(VERDICTS, 0)
-        for link in self.links:
-            counts[link.verdict] += 1
-        return counts
-
-    @property
-    def has_dead(self) -> bool:
-        return any(link.verdict == "dead" for link in self.links)
-
-    def to_json(self, fixed: Sequence[tuple[str, str, str]] = ()) -> dict[str, Any]:
-        """The ``mlsd check --json`` document (schema in docs/check.md)."""
-        counts = self.counts()
-        return {
-            "catalogue": str(self.catalogue) if self.catalogue else None,
-            "state_file": str(self.state_file),
-            "checked_at": utc_stamp(self.checked_at),
-            "dead_after": self.dead_after,
-            "summary": {"total": len(self.links), **counts},
-            "links": [link.to_json() for link in self.links],
-            "fixed": [{"resource": rid, "old": old, "new": new} for rid, old, new in fixed],
-        }
-
-    def moves(self) -> dict[str, str]:
-        """Permanently moved URLs that work at their new address: old -> new."""
-        return {
-            link.url: link.result.moved_to
-            for link in self.links
-            if link.result is not None and link.result.moved_to
-        }
-
-
-def check_catalogue(
-    location: CatalogueLocation,
-    resources: Sequence[Resource],
-    options: CheckOptions | None = None,
-    *,
-    all_urls: Iterable[str] | None = None,
-    dead_after: int = 2,
-    max_age: timedelta | None = None,
-    exclude: Sequence[re.Pattern[str]] = (),
-    now: datetime | None = None,
-    on_start: Callable[[int], Any] | None = None,
-    on_result: Callable[[LinkResult], Any] | None = None,
-) -> CheckReport:
-    """Check the URLs of ``resources``, remember the results, and judge them.
-
-    ``all_urls`` (every URL of the catalogue) lets the state file forget URLs that left the
-    catalogue. ``on_start`` receives the number of URLs about to be requested.
-    """
-    from mlsd_cli.web import linkstate
-
-    if dead_after < 1:
-        raise InputError("--dead-after must be at least 1")
-    now = now or datetime.now(UTC)
-    by_url: dict[str, list[str]] = {}
-    for resource in resources:
-        if resource.url:
-            by_url.setdefault(resource.url, []).append(resource.id)
-    state = linkstate.load_state(linkstate.state_path(location))
-
-    reports: dict[str, LinkReport] = {}
-    to_check: list[str] = []
-    for url, ids in by_url.items():
-        record = state.links.get(url)
-        report = LinkReport(url, ids, "skipped")
-        if record is not None:
-            report.failures, report.last_ok = record.failures, record.last_ok
-            report.last_checked = record.last_checked
-        reports[url] = report
-        pattern = next((p.pattern for p in exclude if p.search(url)), None)
-        if pattern is not None:
-            report.reason = f"excluded by --exclude {pattern!r}"
-        elif url_problem(url):
-            report.reason = f"not checked: the URL {url_problem(url)}"
-        elif max_age is not None and linkstate.checked_ok_within(record, max_age, now):
-            assert record is not None and record.last_ok is not None
-            report.reason = f"checked OK {linkstate.age_text(now - record.last_ok)} ago"
-        else:
-            to_check.append(url)
-    if on_start is not None:
-        on_start(len(to_check))
-
-    results = check_links(to_check, options, on_result=on_result)
-    for result in results:
-        record = linkstate.record_result(state, result, now)
-        report = reports[result.url]
-        report.result = result
-        report.verdict = linkstate.verdict(result, record, dead_after)
-        report.failures = record.failures
-        report.last_ok = record.last_ok
-        report.last_checked = record.last_checked
-        report.reason = result.error
-    keep = set(all_urls) if all_urls is not None else None
-    if keep is not None:
-        keep.update(by_url)
-    linkstate.save_state(
-        state, updated={r.url for r in results}, keep=keep, catalogue=location.path
-    )
-    return CheckReport(
-        links=list(reports.values()),
-        state_file=state.path,
-        checked_at=now,
-        dead_after=dead_after,
-        state_warning=state.warning,
-        catalogue=location.path,
-    )

@@ -23,8 +23,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mlsd_cli.errors import InputError
-
 if TYPE_CHECKING:
     from mlsd_cli.catalogue.store import CatalogueLocation
     from mlsd_cli.web.results import LinkResult
@@ -245,22 +243,6 @@ def checked_ok_within(record: LinkRecord | None, max_age: timedelta, now: dateti
     if record.outcome not in ("ok", "redirected") or record.last_checked != record.last_ok:
         return False
     return timedelta(0) <= now - record.last_ok <= max_age
-
-
-_DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*(w|d|h|m|s)")
-_UNIT_SECONDS = {"w": 604800, "d": 86400, "h": 3600, "m": 60, "s": 1}
-
-
-def parse_duration(text: str) -> timedelta:
-    """``7d``, ``12h``, ``1w2d``, ``90m``, ``30s`` -> a timedelta. Raises InputError."""
-    cleaned = text.strip().lower().replace(" ", "")
-    if not cleaned or not re.fullmatch(rf"(?:{_DURATION.pattern})+", cleaned):
-        raise InputError(
-            f"--max-age: '{text}' is not a duration",
-            hint="write a number and a unit: 30m, 12h, 7d or 2w",
-        )
-    seconds = sum(float(n) * _UNIT_SECONDS[unit] for n, unit in _DURATION.findall(cleaned))
-    return timedelta(seconds=seconds)
 
 
 def age_text(delta: timedelta) -> str:

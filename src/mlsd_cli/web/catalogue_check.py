@@ -1,0 +1,187 @@
+"""Checking a catalogue's links: which to request, what earlier runs say, and the verdicts.
+
+:func:`check_catalogue` takes the entries to check, skips the URLs it should not request
+(excluded, not http(s), checked OK within ``max_age``), checks the rest with
+:func:`mlsd_cli.web.checker.check_links`, records the results in the link state
+(:mod:`mlsd_cli.web.linkstate`) and judges each URL: ok, redirected, soft, failing (broken for
+fewer than ``dead_after`` runs in a row), dead, or skipped. Rewriting moved URLs is a write:
+:mod:`mlsd_cli.changes.redirects`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mlsd_cli.catalogue.urls import url_problem
+from mlsd_cli.errors import InputError
+from mlsd_cli.web import linkstate
+from mlsd_cli.web.checker import CheckOptions, check_links
+from mlsd_cli.web.linkstate import utc_stamp
+from mlsd_cli.web.results import LinkResult
+
+if TYPE_CHECKING:
+    from mlsd_cli.catalogue.model import Resource
+    from mlsd_cli.catalogue.store import CatalogueLocation
+
+#: The verdicts of a run, in the order reports list them.
+VERDICTS = ("ok", "redirected", "soft", "failing", "dead", "skipped")
+
+
+@dataclass
+class LinkReport:
+    """One URL of a run: what was found and what it means, given earlier runs."""
+
+    url: str
+    #: Ids of the resources with this URL.
+    resources: list[str]
+    #: ok, redirected, soft, failing, dead or skipped.
+    verdict: str
+    result: LinkResult | None = None
+    #: Consecutive failing runs, this one included.
+    failures: int = 0
+    #: Why the link was skipped, or what is wrong with it.
+    reason: str | None = None
+    last_ok: datetime | None = None
+    last_checked: datetime | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        result = self.result
+        return {
+            "url": self.url,
+            "resources": self.resources,
+            "verdict": self.verdict,
+            "status": result.status if result else None,
+            "reason": self.reason,
+            "final_url": result.final_url if result else None,
+            "redirects": [
+                {"status": r.status, "url": r.url, "location": r.location}
+                for r in (result.redirects if result else [])
+            ],
+            "moved_to": result.moved_to if result else None,
+            "failures": self.failures,
+            "attempts": result.attempts if result else 0,
+            "method": result.method if result else None,
+            "last_checked": utc_stamp(self.last_checked),
+            "last_ok": utc_stamp(self.last_ok),
+        }
+
+
+@dataclass
+class CheckReport:
+    links: list[LinkReport]
+    state_file: Path
+    checked_at: datetime
+    dead_after: int
+    state_warning: str | None = None
+    catalogue: Path | None = None
+
+    def counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(VERDICTS, 0)
+        for link in self.links:
+            counts[link.verdict] += 1
+        return counts
+
+    @property
+    def has_dead(self) -> bool:
+        return any(link.verdict == "dead" for link in self.links)
+
+    def to_json(self, fixed: Sequence[tuple[str, str, str]] = ()) -> dict[str, Any]:
+        """The ``mlsd check --json`` document (schema in docs/check.md)."""
+        counts = self.counts()
+        return {
+            "catalogue": str(self.catalogue) if self.catalogue else None,
+            "state_file": str(self.state_file),
+            "checked_at": utc_stamp(self.checked_at),
+            "dead_after": self.dead_after,
+            "summary": {"total": len(self.links), **counts},
+            "links": [link.to_json() for link in self.links],
+            "fixed": [{"resource": rid, "old": old, "new": new} for rid, old, new in fixed],
+        }
+
+    def moves(self) -> dict[str, str]:
+        """Permanently moved URLs that work at their new address: old -> new."""
+        return {
+            link.url: link.result.moved_to
+            for link in self.links
+            if link.result is not None and link.result.moved_to
+        }
+
+
+def check_catalogue(
+    location: CatalogueLocation,
+    resources: Sequence[Resource],
+    options: CheckOptions | None = None,
+    *,
+    all_urls: Iterable[str] | None = None,
+    dead_after: int = 2,
+    max_age: timedelta | None = None,
+    exclude: Sequence[re.Pattern[str]] = (),
+    now: datetime | None = None,
+    on_start: Callable[[int], Any] | None = None,
+    on_result: Callable[[LinkResult], Any] | None = None,
+) -> CheckReport:
+    """Check the URLs of ``resources``, remember the results, and judge them.
+
+    ``all_urls`` (every URL of the catalogue) lets the state file forget URLs that left the
+    catalogue. ``on_start`` receives the number of URLs about to be requested.
+    """
+    if dead_after < 1:
+        raise InputError("--dead-after must be at least 1")
+    now = now or datetime.now(UTC)
+    by_url: dict[str, list[str]] = {}
+    for resource in resources:
+        if resource.url:
+            by_url.setdefault(resource.url, []).append(resource.id)
+    state = linkstate.load_state(linkstate.state_path(location))
+
+    reports: dict[str, LinkReport] = {}
+    to_check: list[str] = []
+    for url, ids in by_url.items():
+        record = state.links.get(url)
+        report = LinkReport(url, ids, "skipped")
+        if record is not None:
+            report.failures, report.last_ok = record.failures, record.last_ok
+            report.last_checked = record.last_checked
+        reports[url] = report
+        pattern = next((p.pattern for p in exclude if p.search(url)), None)
+        if pattern is not None:
+            report.reason = f"excluded by --exclude {pattern!r}"
+        elif url_problem(url):
+            report.reason = f"not checked: the URL {url_problem(url)}"
+        elif max_age is not None and linkstate.checked_ok_within(record, max_age, now):
+            assert record is not None and record.last_ok is not None
+            report.reason = f"checked OK {linkstate.age_text(now - record.last_ok)} ago"
+        else:
+            to_check.append(url)
+    if on_start is not None:
+        on_start(len(to_check))
+
+    results = check_links(to_check, options, on_result=on_result)
+    for result in results:
+        record = linkstate.record_result(state, result, now)
+        report = reports[result.url]
+        report.result = result
+        report.verdict = linkstate.verdict(result, record, dead_after)
+        report.failures = record.failures
+        report.last_ok = record.last_ok
+        report.last_checked = record.last_checked
+        report.reason = result.error
+    keep = set(all_urls) if all_urls is not None else None
+    if keep is not None:
+        keep.update(by_url)
+    linkstate.save_state(
+        state, updated={r.url for r in results}, keep=keep, catalogue=location.path
+    )
+    return CheckReport(
+        links=list(reports.values()),
+        state_file=state.path,
+        checked_at=now,
+        dead_after=dead_after,
+        state_warning=state.warning,
+        catalogue=location.path,
+    )
