@@ -19,7 +19,8 @@ Precedence (the first present, non-empty value wins; among repeated tags, the fi
 - kind: :func:`~mlsd_cli.matching.kinds.kind_from_url` of the final URL, then og:type
   video/article, then "paper" when citation tags are present
 
-httpx is imported inside :func:`fetch_metadata` only.
+Request headers, limits and the wording of network errors: :mod:`mlsd_cli.web.http`. httpx is
+imported inside :func:`fetch_metadata` only.
 """
 
 from __future__ import annotations
@@ -35,8 +36,8 @@ from urllib.parse import urlsplit
 
 from mlsd_cli.errors import MlsdError
 from mlsd_cli.matching.kinds import kind_from_url
+from mlsd_cli.web import http
 
-DEFAULT_TIMEOUT = 10.0
 DEFAULT_MAX_BYTES = 2_000_000
 
 
@@ -358,16 +359,6 @@ def decode_html(data: bytes, content_type: str | None) -> str:
     return data.decode("utf-8", errors="replace")  # pragma: no cover - utf-8 always exists
 
 
-def user_agent() -> str:
-    """The User-Agent of every mlsd request: the tool, its version and what it is doing.
-
-    (No project URL until the project has a public home: naming someone else's page would
-    not be honest.)"""
-    from mlsd_cli import __version__
-
-    return f"mlsd/{__version__} (link checker of a curated reading list; python-httpx)"
-
-
 def _fetch_error(url: str, reason: str) -> MetadataError:
     return MetadataError(
         f"could not fetch {url}: {reason}",
@@ -384,7 +375,7 @@ def _is_pdf(content_type: str, url: str, head: bytes) -> bool:
 
 
 def fetch_metadata(
-    url: str, *, timeout: float = DEFAULT_TIMEOUT, max_bytes: int = DEFAULT_MAX_BYTES
+    url: str, *, timeout: float = http.DEFAULT_TIMEOUT, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> PageMetadata:
     """Fetch ``url`` and read its metadata. Raises :class:`MetadataError` (one line).
 
@@ -406,16 +397,15 @@ def fetch_metadata(
         with (
             httpx.Client(
                 follow_redirects=True,
-                max_redirects=10,
+                max_redirects=http.MAX_REDIRECTS,
                 timeout=httpx.Timeout(timeout),
-                headers={"User-Agent": user_agent(), "Accept": "text/html,*/*;q=0.8"},
+                headers=http.request_headers(),
             ) as client,
             client.stream("GET", url) as response,
         ):
             final_url = str(response.url)
             if response.status_code >= 400:
-                reason = response.reason_phrase or ""
-                raise _fetch_error(url, f"HTTP {response.status_code} {reason}".strip())
+                raise _fetch_error(url, http.status_text(response.status_code))
             content_type = (response.headers.get("content-type") or "").lower()
             if not final_url.lower().startswith(("http://", "https://")):
                 raise _fetch_error(url, "redirected to a non-http URL")
@@ -435,11 +425,11 @@ def fetch_metadata(
                 tail = window[-8:]
             data = b"".join(chunks)[:max_bytes]
     except httpx.TimeoutException:
-        raise _fetch_error(url, f"no answer within {timeout:g} s") from None
+        raise _fetch_error(url, http.timed_out(timeout)) from None
     except httpx.TooManyRedirects:
         raise _fetch_error(url, "too many redirects (a redirect loop?)") from None
     except (httpx.HTTPError, httpx.StreamError, httpx.InvalidURL) as exc:
-        raise _fetch_error(url, _network_reason(exc)) from None
+        raise _fetch_error(url, http.describe_error(exc)[0]) from None
 
     if _is_pdf(content_type, final_url, data[:8]):
         return PageMetadata(url=url, final_url=final_url, kind="paper")
@@ -449,13 +439,3 @@ def fetch_metadata(
     metadata.url = url
     metadata.final_url = final_url
     return metadata
-
-
-def _network_reason(exc: Exception) -> str:
-    text = str(exc).strip() or type(exc).__name__
-    text = re.sub(r"^\[Errno -?\d+\]\s*", "", text)
-    if "Name or service not known" in text or "nodename nor servname" in text:
-        return "the host name does not resolve"
-    if "Connection refused" in text:
-        return "connection refused"
-    return text.splitlines()[0][:200]
