@@ -130,12 +130,12 @@ def test_find_duplicates_same_url_and_similar_title(cat: Catalogue) -> None:
     report = adding.find_duplicates(
         cat, urls=["http://www.eng.uber.com/michelangelo-machine-learning-platform?utm_source=x"]
     )
-    assert [c.resource.id for c in report.same_url] == ["ubers-michelangelo"]
+    assert [c.resource.id for c in report.same] == ["ubers-michelangelo"]
     assert report.similar == []
     report = adding.find_duplicates(
         cat, urls=["https://example.org/other"], titles=[None, "Ubers Michelangelo"]
     )
-    assert report.same_url == []
+    assert report.same == []
     assert [c.resource.id for c in report.similar] == ["ubers-michelangelo"]
     assert report.ids() == {"ubers-michelangelo"}
     assert adding.find_duplicates(cat, titles=["Kubernetes autoscaling for GPUs"]).empty

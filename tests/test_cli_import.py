@@ -12,8 +12,17 @@ from typer.testing import Result
 from mlsd_cli.catalogue import store
 
 from .conftest import BOOK_SEED, SCALE_SEED, seed_path
+from .known_entries import (
+    OLD_IMPORT,
+    TITLES,
+    VARIANTS,
+    old_import_markdown,
+    write_known,
+    write_old_import,
+)
 
 Cli = Callable[..., Result]
+INTERACTIVE = {"MLSD_INTERACTIVE": "1"}
 
 
 @pytest.fixture
@@ -24,7 +33,7 @@ def empty(tmp_path: Path) -> Path:
 
 
 def test_import_prints_a_summary_and_writes(cli: Cli, empty: Path) -> None:
-    result = cli("import", str(seed_path(BOOK_SEED)), "-c", str(empty))
+    result = cli("import", str(seed_path(BOOK_SEED)), "-c", str(empty), "--force")
     assert result.exit_code == 0, result.stderr
     assert f"Added 83 resources (13 without a URL) and 16 new sections in {empty}." in result.stdout
     assert result.stderr == ""
@@ -37,7 +46,7 @@ def test_import_prints_a_summary_and_writes(cli: Cli, empty: Path) -> None:
 
 def test_import_both_seeds(cli: Cli, empty: Path) -> None:
     assert cli("import", str(seed_path(SCALE_SEED)), "-c", str(empty)).exit_code == 0
-    result = cli("import", str(seed_path(BOOK_SEED)), "-c", str(empty))
+    result = cli("import", str(seed_path(BOOK_SEED)), "-c", str(empty), "--force")
     assert result.exit_code == 0
     catalogue = store.load(empty)
     assert len(catalogue.resources) == 12 + 83
@@ -86,24 +95,40 @@ def test_section_option_nests_the_list(cli: Cli, empty: Path) -> None:
 
 def test_exact_url_duplicates_are_skipped_and_reported(cli: Cli, sample_catalogue: Path) -> None:
     result = cli("import", str(seed_path(BOOK_SEED)), "-c", str(sample_catalogue))
-    assert result.exit_code == 0, result.stderr
-    assert "Added 81 resources" in result.stdout
-    assert "Skipped 2 already in the catalogue (same URL):" in result.stdout
+    assert result.exit_code == 1, result.stderr  # some items were left out
+    assert "Added 79 resources" in result.stdout
+    assert "Skipped 2 already in the catalogue:" in result.stdout
     assert (
         "  https://engineering.linkedin.com/distributed-systems/log-what-every-software-engineer-"
-        "should-know-about-real-time-datas-unifying  (= the-log)"
+        "should-know-about-real-time-datas-unifying  already in the catalogue as 'the-log' (same "
+        "URL): The Log: What every software engineer should know about real-time data's unifying "
+        "abstraction"
     ) in result.stdout
     assert (
-        "  https://eng.uber.com/michelangelo-machine-learning-platform/  (= ubers-michelangelo)"
+        "  https://eng.uber.com/michelangelo-machine-learning-platform/  already in the catalogue "
+        "as 'ubers-michelangelo' (same URL): Uber's Michelangelo"
+    ) in result.stdout
+    # The book's misspelt "Predictiong" is the sample's url-less Facebook paper.
+    assert "Not added, 2 possible duplicates (similar title; --force adds them):" in result.stdout
+    assert (
+        "  Practical Lessons from Predictiong Clicks on Ads at Facebook  looks like "
+        "'facebook-ads-clicks' (similar title, score 99): Practical Lessons from Predicting "
+        "Clicks on Ads at Facebook"
     ) in result.stdout
     catalogue = store.load(sample_catalogue)
     logs = [r for r in catalogue.resources if "log-what-every" in (r.url or "")]
     assert [r.id for r in logs] == ["the-log"]
     # importing again adds nothing and says why
-    again = cli("import", str(seed_path(BOOK_SEED)), "-c", str(sample_catalogue))
-    assert "Added 0 resources (0 without a URL) and 0 new sections" in again.stdout
-    assert "Skipped 70 already in the catalogue (same URL):" in again.stdout
-    assert "Skipped 13 url-less item(s) already in the catalogue (same title):" in again.stdout
+    again = cli("import", str(seed_path(BOOK_SEED)), "-c", str(sample_catalogue), "--json")
+    assert again.exit_code == 1
+    data = json.loads(again.stdout)
+    assert data["added"] == []
+    assert {s["reason"] for s in data["skipped"]} == {"same-url", "same-title"}
+    assert len(data["skipped"]) == 81
+    assert [s["existing_id"] for s in data["possible_duplicates"]] == [
+        "facebook-ads-clicks",
+        "a-b-testing-is-there-a-better-way",
+    ]
 
 
 def test_json_output(cli: Cli, empty: Path) -> None:
@@ -122,7 +147,7 @@ def test_json_output(cli: Cli, empty: Path) -> None:
     ]
     assert data["sections_added"] == [{"id": "tools", "title": "Tools", "parent": None}]
     again = json.loads(cli("import", str(md), "--json", "-c", str(empty)).stdout)
-    assert again["added"] == []
+    assert again["added"] == [] and again["possible_duplicates"] == []
     assert again["skipped"] == [
         {
             "title": "Feast",
@@ -130,6 +155,7 @@ def test_json_output(cli: Cli, empty: Path) -> None:
             "existing_id": "feast",
             "reason": "same-url",
             "within_list": False,
+            "message": "already in the catalogue as 'feast' (same URL): Feast",
         },
         {
             "title": "Hopsworks",
@@ -137,6 +163,7 @@ def test_json_output(cli: Cli, empty: Path) -> None:
             "existing_id": "hopsworks",
             "reason": "same-title",
             "within_list": False,
+            "message": "already in the catalogue as 'hopsworks' (same title, no URL): Hopsworks",
         },
     ]
 
@@ -189,6 +216,129 @@ def test_shipped_catalogue_is_read_only(
     assert shipped.read_bytes() == before
     # a dry run only reads, so it may look at the shipped catalogue
     dry = cli("import", str(seed_path(SCALE_SEED)), "--dry-run")
-    assert dry.exit_code == 0
+    assert dry.exit_code == 1  # every item is in already
     assert "Would add 0 resources" in dry.stdout
-    assert "Skipped 12 already in the catalogue (same URL):" in dry.stdout
+    assert "Skipped 12 already in the catalogue:" in dry.stdout
+
+
+# --------------------------------------------------------------- already in the catalogue
+
+
+def _list(tmp_path: Path, items: list[tuple[str, str]], name: str = "list.md") -> Path:
+    md = tmp_path / name
+    md.write_text("# Reading\n\n" + "".join(f"- [{t}]({u})\n" for t, u in items), encoding="utf-8")
+    return md
+
+
+def test_canonical_url_variants_of_entries_are_not_added(cli: Cli, tmp_path: Path) -> None:
+    known = write_known(tmp_path / "resources.toml")
+    before = known.read_bytes()
+    items = [(f"Another title number {n}", url) for n, (url, _) in enumerate(VARIANTS)]
+    md = _list(tmp_path, items)
+    result = cli("import", str(md), "-c", str(known))
+    assert result.exit_code == 1, result.stderr
+    assert "Added 0 resources (0 without a URL) and 0 new sections" in result.stdout
+    assert f"Skipped {len(VARIANTS)} already in the catalogue:" in result.stdout
+    for url, rid in VARIANTS:
+        line = f"  {url}  already in the catalogue as '{rid}' (same URL): {TITLES[rid]}"
+        assert line in result.stdout.splitlines()
+    assert known.read_bytes() == before
+
+    data = json.loads(cli("import", str(md), "-c", str(known), "--json").stdout)
+    assert data["added"] == []
+    assert [(s["url"], s["existing_id"], s["reason"]) for s in data["skipped"]] == [
+        (url, rid, "same-url") for url, rid in VARIANTS
+    ]
+    assert data["skipped"][0]["message"] == (
+        "already in the catalogue as 'ubers-michelangelo' (same URL): Uber's Michelangelo"
+    )
+    assert known.read_bytes() == before
+
+
+def test_importing_twice_adds_nothing_even_after_dedupe_merge(cli: Cli, tmp_path: Path) -> None:
+    # The catalogue an exact-URL import made of the list: three pairs, one resource each.
+    catalogue = write_old_import(tmp_path / "resources.toml")
+    md = tmp_path / "list.md"
+    md.write_text(old_import_markdown(), encoding="utf-8")
+    assert cli("dedupe", "-c", str(catalogue)).exit_code == 1
+    merged = cli("dedupe", "-c", str(catalogue), "--merge", input="m\n1\n" * 3, env=INTERACTIVE)
+    assert merged.exit_code == 0, merged.stdout + merged.stderr
+    survivors = [r.id for r in store.load(catalogue).resources]
+    assert survivors == [
+        "hidden-technical-debt-in-machine-learning-systems",
+        "ubers-michelangelo",
+        "internals-of-metaflow",
+    ]
+    after_merge = catalogue.read_bytes()
+    for attempt in ("first", "second", "forced"):
+        args = ["import", str(md), "-c", str(catalogue), "--json"]
+        result = cli(*args, *(["--force"] if attempt == "forced" else []))
+        assert result.exit_code == 1, (attempt, result.stderr)
+        data = json.loads(result.stdout)
+        assert data["added"] == [], attempt
+        matched = [(s["title"], s["existing_id"], s["reason"]) for s in data["skipped"]]
+        assert matched == [
+            (OLD_IMPORT[0][1], survivors[0], "same-url"),
+            (OLD_IMPORT[1][1], survivors[0], "merged"),
+            (OLD_IMPORT[2][1], survivors[1], "same-url"),
+            (OLD_IMPORT[3][1], survivors[1], "same-url"),
+            (OLD_IMPORT[4][1], survivors[2], "same-url"),
+            (OLD_IMPORT[5][1], survivors[2], "same-url"),
+        ], attempt
+        assert data["possible_duplicates"] == []
+        assert catalogue.read_bytes() == after_merge, attempt
+    assert cli("dedupe", "-c", str(catalogue)).exit_code == 0
+
+
+def test_variants_within_the_list_give_one_entry(cli: Cli, empty: Path, tmp_path: Path) -> None:
+    md = tmp_path / "list.md"
+    md.write_text(old_import_markdown(), encoding="utf-8")
+    result = cli("import", str(md), "-c", str(empty), "--json")
+    data = json.loads(result.stdout)
+    # The re-typed title at another address is held back as a possible duplicate.
+    assert result.exit_code == 1
+    assert [r["id"] for r in data["added"]] == [
+        "hidden-technical-debt-in-machine-learning-systems",
+        "ubers-michelangelo",
+        "internals-of-metaflow",
+    ]
+    within = [(s["title"], s["existing_id"]) for s in data["skipped"] if s["within_list"]]
+    assert within == [
+        (OLD_IMPORT[3][1], "ubers-michelangelo"),
+        (OLD_IMPORT[5][1], "internals-of-metaflow"),
+    ]
+    assert [(p["title"], p["existing_id"]) for p in data["possible_duplicates"]] == [
+        (OLD_IMPORT[1][1], "hidden-technical-debt-in-machine-learning-systems")
+    ]
+    assert cli("dedupe", "-c", str(empty)).exit_code == 0
+
+
+def test_possible_duplicates_are_reported_and_added_with_force(cli: Cli, tmp_path: Path) -> None:
+    known = write_known(tmp_path / "resources.toml")
+    before = known.read_bytes()
+    md = _list(
+        tmp_path,
+        [
+            ("Ubers Michelangelo", "https://example.org/michelangelo"),
+            ("Feast", "https://feast.dev"),
+        ],
+    )
+    result = cli("import", str(md), "-c", str(known))
+    assert result.exit_code == 1, result.stderr
+    assert "Added 1 resource (0 without a URL)" in result.stdout
+    assert "Not added, 1 possible duplicate (similar title; --force adds them):" in result.stdout
+    assert (
+        "  https://example.org/michelangelo  looks like 'ubers-michelangelo' (similar title, "
+        "score 100): Uber's Michelangelo"
+    ) in result.stdout.splitlines()
+    assert len(store.load(known).resources) == 6
+    forced = cli("import", str(md), "-c", str(known), "--force")
+    assert forced.exit_code == 1  # Feast is there now
+    assert "Added 1 resource" in forced.stdout
+    assert any(r.url == "https://example.org/michelangelo" for r in store.load(known).resources)
+    assert known.read_bytes() != before
+
+
+def test_import_help_states_the_policy(cli: Cli) -> None:
+    text = " ".join(cli("import", "--help").stdout.split())
+    assert "same resource" in text and "--force" in text and "exit status is 1" in text

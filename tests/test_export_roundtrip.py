@@ -26,7 +26,7 @@ from .conftest import BOOK_SEED, SCALE_SEED, seed_path
 
 def _import(markdown: str) -> Catalogue:
     catalogue = Catalogue()
-    import_into(catalogue, parse_markdown(markdown))
+    import_into(catalogue, parse_markdown(markdown), force=True)
     return catalogue
 
 

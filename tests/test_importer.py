@@ -1081,7 +1081,7 @@ def _catalogue() -> Catalogue:
 
 def test_import_into_adds_sections_and_resources() -> None:
     catalogue = Catalogue()
-    report = import_into(catalogue, _parse(BOOK_SEED), added=date(2024, 5, 1))
+    report = import_into(catalogue, _parse(BOOK_SEED), added=date(2024, 5, 1), force=True)
     assert len(report.added) == 83 and report.url_less == 13 and not report.skipped
     assert len(catalogue.sections) == len(BOOK_SECTIONS)
     assert all(r.added == date(2024, 5, 1) for r in catalogue.resources)
@@ -1092,9 +1092,26 @@ def test_import_into_adds_sections_and_resources() -> None:
     assert internals.resources[6].kind == "video"
 
 
+def test_a_title_listed_again_at_an_address_is_held_back_unless_forced() -> None:
+    # The book lists one article twice: without a link in one chapter, with one in another.
+    report = import_into(Catalogue(), _parse(BOOK_SEED))
+    assert len(report.added) == 82 and not report.skipped
+    assert [(s.url, s.existing_id, s.reason) for s in report.possible_duplicates] == [
+        (
+            "https://towardsdatascience.com/a-b-testing-is-there-a-better-way-an-exploration-of"
+            "-multi-armed-bandits-98ca927b357d",
+            "a-b-testing-is-there-a-better-way",
+            "similar-title",
+        )
+    ]
+    assert report.left_out
+    forced = import_into(Catalogue(), _parse(BOOK_SEED), force=True)
+    assert len(forced.added) == 83 and not forced.possible_duplicates and not forced.left_out
+
+
 def test_exact_url_duplicates_are_skipped_and_reported() -> None:
     catalogue = _catalogue()
-    report = import_into(catalogue, _parse(BOOK_SEED))
+    report = import_into(catalogue, _parse(BOOK_SEED), force=True)
     assert [(s.url, s.existing_id, s.reason) for s in report.skipped] == [
         ("https://developers.google.com/machine-learning/guides/rules-of-ml", "rules", "same-url")
     ]
@@ -1104,11 +1121,11 @@ def test_exact_url_duplicates_are_skipped_and_reported() -> None:
 
 def test_importing_twice_adds_nothing() -> None:
     catalogue = Catalogue()
-    import_into(catalogue, _parse(BOOK_SEED))
+    import_into(catalogue, _parse(BOOK_SEED), force=True)
     before = store.dumps(catalogue)
     report = import_into(catalogue, _parse(BOOK_SEED))
     assert report.added == [] and not report.sections_added
-    assert len(report.skipped) == 83
+    assert len(report.skipped) == 83 and not report.possible_duplicates
     assert {s.reason for s in report.skipped} == {"same-url", "same-title"}
     assert store.dumps(catalogue) == before
 
@@ -1151,7 +1168,7 @@ def test_under_section_nests_the_list() -> None:
 def test_dry_run_changes_nothing() -> None:
     catalogue = _catalogue()
     before = store.dumps(catalogue)
-    report = import_into(catalogue, _parse(BOOK_SEED), dry_run=True)
+    report = import_into(catalogue, _parse(BOOK_SEED), dry_run=True, force=True)
     assert report.dry_run and len(report.added) == 82
     assert store.dumps(catalogue) == before
 

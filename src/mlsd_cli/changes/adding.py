@@ -10,8 +10,9 @@ Rules:
 
 - flags win over fetched metadata (:func:`prefill`);
 - required: title, kind and at least one section (:func:`missing_required`);
-- the same canonical URL is always a duplicate (:class:`DuplicateError`, exit 1, even with
-  ``force``); a similar title is one unless the caller accepted those candidates or ``force``;
+- duplicates: the one policy of :mod:`mlsd_cli.changes.duplicates` (the same resource is
+  always refused, exit 1, even with ``force``; a similar title unless the caller accepted
+  those candidates or ``force``);
 - the id is ``slugify(title)`` made unique; ``added`` is the given day.
 """
 
@@ -26,11 +27,18 @@ from typing import TYPE_CHECKING
 from mlsd_cli.catalogue.model import KINDS, Catalogue, Resource, Section, slugify, unique_id
 from mlsd_cli.catalogue.urls import url_problem
 from mlsd_cli.changes.commit import Plan
-from mlsd_cli.errors import ExitCode, InputError, MissingFieldsError, MlsdError
+
+# The duplicate policy lives in changes/duplicates.py; the add flow reaches it through here.
+from mlsd_cli.changes.duplicates import DuplicateError as DuplicateError
+from mlsd_cli.changes.duplicates import DuplicateReport as DuplicateReport
+from mlsd_cli.changes.duplicates import find_duplicates as find_duplicates
+from mlsd_cli.changes.duplicates import refusal as refusal
+from mlsd_cli.changes.duplicates import same_url_error as same_url_error
+from mlsd_cli.changes.duplicates import similar_error as similar_error
+from mlsd_cli.errors import InputError, MissingFieldsError
 from mlsd_cli.lookup import names
 
 if TYPE_CHECKING:
-    from mlsd_cli.matching.duplicates import DuplicateCandidate
     from mlsd_cli.web.metadata import PageMetadata
 
 
@@ -194,103 +202,6 @@ def build_resource(
         description=(fields.description or "").strip(),
         added=today,
     )
-
-
-# --------------------------------------------------------------------------- duplicates
-
-
-@dataclass
-class DuplicateReport:
-    """What the duplicate matcher says about a resource about to be added."""
-
-    #: Resources with the same canonical URL: always duplicates.
-    same_url: list[DuplicateCandidate] = field(default_factory=list)
-    #: Resources with a similar title (and another URL, or none).
-    similar: list[DuplicateCandidate] = field(default_factory=list)
-
-    @property
-    def empty(self) -> bool:
-        return not (self.same_url or self.similar)
-
-    def ids(self) -> set[str]:
-        return {c.resource.id for c in (*self.same_url, *self.similar)}
-
-
-def find_duplicates(
-    catalogue: Catalogue,
-    *,
-    urls: Iterable[str | None] = (),
-    titles: Iterable[str | None] = (),
-    exclude_id: str | None = None,
-) -> DuplicateReport:
-    """Check every URL (as given, and where it redirected) and every title (as typed, as fetched).
-
-    Candidates are merged by resource, best score first; a resource with the same URL is
-    reported under ``same_url`` only.
-    """
-    from mlsd_cli.matching.duplicates import find_duplicates_of
-
-    url_list: list[str | None] = [u for u in dict.fromkeys(urls) if u]
-    title_list = [t.strip() for t in dict.fromkeys(titles) if t and t.strip()]
-    best: dict[str, DuplicateCandidate] = {}
-    same_url: set[str] = set()
-    for url in url_list or [None]:
-        for title in title_list or [""]:
-            found = find_duplicates_of(catalogue, url=url, title=title, exclude_id=exclude_id)
-            for candidate in found:
-                rid = candidate.resource.id
-                if "same-url" in candidate.reasons:
-                    same_url.add(rid)
-                if rid not in best or candidate.score > best[rid].score:
-                    best[rid] = candidate
-    ordered = sorted(best.values(), key=lambda c: (-c.score, c.resource.id))
-    return DuplicateReport(
-        same_url=[c for c in ordered if c.resource.id in same_url],
-        similar=[c for c in ordered if c.resource.id not in same_url],
-    )
-
-
-class DuplicateError(MlsdError):
-    """The resource is already in the catalogue (or looks like it). Exit 1, nothing written."""
-
-    exit_code = ExitCode.FINDINGS
-
-    def __init__(self, message: str, report: DuplicateReport, *, hint: str | None = None):
-        super().__init__(message, hint=hint)
-        self.report = report
-
-
-def same_url_error(report: DuplicateReport) -> DuplicateError:
-    first = report.same_url[0].resource
-    return DuplicateError(
-        f"already in the catalogue as '{first.id}' (same URL): {first.title}",
-        report,
-        hint=f"to list it under another section too: mlsd edit {first.id} --add-section SECTION",
-    )
-
-
-def similar_error(
-    report: DuplicateReport, candidates: Sequence[DuplicateCandidate]
-) -> DuplicateError:
-    ids = ", ".join(f"'{c.resource.id}'" for c in candidates)
-    return DuplicateError(
-        f"looks like a duplicate of {ids} (similar title)",
-        report,
-        hint="check with `mlsd show ID`; pass --force to add it anyway",
-    )
-
-
-def refusal(
-    report: DuplicateReport, *, accepted: Iterable[str] = (), force: bool = False
-) -> DuplicateError | None:
-    """The error to raise for ``report``, or None when the add may go ahead."""
-    if report.same_url:
-        return same_url_error(report)
-    accepted_ids = set(accepted)
-    unaccepted = [c for c in report.similar if c.resource.id not in accepted_ids]
-    if unaccepted and not force:
-        return similar_error(report, unaccepted)
-    return None
 
 
 # --------------------------------------------------------------------------- committing

@@ -25,13 +25,12 @@ from mlsd_cli.catalogue.schema import (
 )
 from mlsd_cli.catalogue.tomlwriter import dumps_table
 from mlsd_cli.changes.adding import (
-    DuplicateError,
     check_url,
     check_year,
     clean_list,
-    find_duplicates,
 )
 from mlsd_cli.changes.commit import Basis, Plan
+from mlsd_cli.changes.duplicates import edit_refusal
 from mlsd_cli.errors import CatalogueError, InputError
 from mlsd_cli.lookup import names
 from mlsd_cli.lookup.tags import TagNote, tag_notes, used_tags
@@ -242,7 +241,8 @@ def parse_entry(text: str, catalogue: Catalogue, original: Resource, *, source: 
 @dataclass
 class EditPlan(Plan[Resource]):
     """Put ``new`` in the place of ``original`` (same id); refused if ``original`` changed on
-    disk meanwhile, or if ``new`` takes a URL another entry has by then (DuplicateError)."""
+    disk meanwhile, or if ``new`` is by then another entry's resource (its URL, or an id merged
+    into it: :func:`~mlsd_cli.changes.duplicates.edit_refusal`, DuplicateError)."""
 
     original: Resource
     new: Resource
@@ -255,22 +255,11 @@ class EditPlan(Plan[Resource]):
         return self.new == self.original
 
     def apply(self, catalogue: Catalogue) -> Resource:
-        if self.new.url and self.new.url != self.original.url:
-            refuse_taken_url(catalogue, self.new)
+        error = edit_refusal(catalogue, self.original, self.new)
+        if error is not None:
+            raise error
         catalogue.resources[_index(catalogue, self.original.id)] = self.new
         return self.new
-
-
-def refuse_taken_url(catalogue: Catalogue, resource: Resource) -> None:
-    """Raise DuplicateError (exit 1) if another entry has ``resource``'s URL."""
-    report = find_duplicates(catalogue, urls=[resource.url], exclude_id=resource.id)
-    if report.same_url:
-        first = report.same_url[0].resource
-        raise DuplicateError(
-            f"that URL is already in the catalogue as '{first.id}': {first.title}",
-            report,
-            hint="merge the two with `mlsd dedupe --merge`, or keep the URL on one of them",
-        )
 
 
 @dataclass

@@ -8,30 +8,36 @@ adds its sections and resources to a :class:`~mlsd_cli.catalogue.model.Catalogue
 from __future__ import annotations
 
 import copy
-import re
 from dataclasses import dataclass, field
 from datetime import date
 
 from mlsd_cli.catalogue.model import Catalogue, Resource, Section, slugify, unique_id
 from mlsd_cli.changes.commit import Plan
+from mlsd_cli.changes.duplicates import describe
 from mlsd_cli.formats.markdown_reader import ParsedList
 from mlsd_cli.lookup.names import find_section
+from mlsd_cli.matching.duplicates import MatchIndex
 from mlsd_cli.matching.kinds import without_kind_prefix
+from mlsd_cli.matching.known import Candidate, check_candidate
+from mlsd_cli.matching.titles import fold_title
 
 
 @dataclass
 class SkippedItem:
-    """An item not added because the catalogue already holds it."""
+    """An item not added: the catalogue already holds it, or something that looks like it."""
 
     title: str
     url: str | None
-    #: The id of the entry that holds it.
+    #: The id of the entry it matched.
     existing_id: str
-    #: "same-url", or "same-title" for a url-less item already present under that title.
+    #: Why (:mod:`mlsd_cli.matching.known`): "same-url", "merged" or "same-title" (the same
+    #: resource), or "similar-title" (a possible duplicate).
     reason: str = "same-url"
-    #: True when the duplicate is within the imported list itself (its section was added to
-    #: the first occurrence).
+    #: True when the entry it matched came from the imported list itself (its section was
+    #: added to that first occurrence).
     within_list: bool = False
+    #: The line every command prints about the match (:func:`~changes.duplicates.describe`).
+    message: str = ""
 
 
 @dataclass
@@ -39,7 +45,10 @@ class ImportReport:
     """What :func:`import_into` did (or, with ``dry_run``, would do)."""
 
     added: list[Resource] = field(default_factory=list)
+    #: Items that are the same resource as an entry: never added.
     skipped: list[SkippedItem] = field(default_factory=list)
+    #: Items whose title looks like an entry's: held back unless ``force``.
+    possible_duplicates: list[SkippedItem] = field(default_factory=list)
     sections_added: list[Section] = field(default_factory=list)
     dry_run: bool = False
 
@@ -48,9 +57,11 @@ class ImportReport:
         """How many of the added resources have no URL."""
         return sum(1 for r in self.added if not r.url)
 
-
-def _norm_title(title: str) -> str:
-    return re.sub(r"\s+", " ", title).strip().casefold()
+    @property
+    def left_out(self) -> bool:
+        """Was an item left out because the catalogue (not the list) already had it or
+        something like it? (The command's exit status 1, as ``add`` of a known URL.)"""
+        return bool(self.possible_duplicates) or any(not s.within_list for s in self.skipped)
 
 
 def _insert_section(catalogue: Catalogue, section: Section) -> None:
@@ -96,6 +107,7 @@ def import_into(
     under_section: str | None = None,
     dry_run: bool = False,
     added: date | None = None,
+    force: bool = False,
 ) -> ImportReport:
     """Add the parsed list to ``catalogue`` (in place unless ``dry_run``).
 
@@ -103,9 +115,13 @@ def import_into(
       :mod:`mlsd_cli.lookup.names`; created when it names no section) becomes the parent of the
       list's top-level sections. A name that could be several sections is an InputError.
     - A section with the same title under the same parent is reused, not duplicated.
-    - A resource whose exact URL is already in the catalogue is skipped and reported; so is a
-      url-less one whose title a url-less entry already has. A URL listed twice in the list
-      itself gives one entry in both sections (reported too).
+    - Each item is checked against the catalogue, and the items added before it, with
+      :func:`mlsd_cli.matching.known.check_candidate` (one index, built once). The same
+      resource as an entry (a canonical-URL variant, an id merged into it, a url-less title)
+      is skipped and reported with the entry; when that entry came from the list itself, the
+      item's sections are added to it. An item whose title looks like an entry's is held
+      back and reported as a possible duplicate, unless ``force``
+      (:mod:`mlsd_cli.changes.duplicates`).
     - New resources get ``added`` (default: today).
     """
     report = ImportReport(dry_run=dry_run)
@@ -120,7 +136,7 @@ def import_into(
             (
                 s
                 for s in target.sections
-                if s.parent == parent and _norm_title(s.title) == _norm_title(ps.title)
+                if s.parent == parent and fold_title(s.title) == fold_title(ps.title)
             ),
             None,
         )
@@ -137,28 +153,29 @@ def import_into(
         report.sections_added.append(section)
         mapping[ps.id] = section.id
 
-    by_url: dict[str, Resource] = {r.url: r for r in target.resources if r.url}
-    by_title: dict[str, Resource] = {_norm_title(r.title): r for r in target.resources if not r.url}
+    index = MatchIndex(target.resources)
     new_ids: set[str] = set()
     taken_ids = {rid for r in target.resources for rid in (r.id, *r.aliases)}
     for pr in parsed.resources:
         sections = [mapping[s] for s in pr.sections if s in mapping] or (
             [root] if root else [_fallback_section(target, report, parsed)]
         )
-        known = by_url.get(pr.url) if pr.url else by_title.get(_norm_title(pr.title))
-        if known is not None:
-            within = known.id in new_ids
-            if within:
-                known.sections.extend(s for s in sections if s not in known.sections)
-            report.skipped.append(
-                SkippedItem(
-                    title=pr.title,
-                    url=pr.url,
-                    existing_id=known.id,
-                    reason="same-url" if pr.url else "same-title",
-                    within_list=within,
-                )
+        verdict = check_candidate(target, Candidate.of([pr.url], [pr.title]), index=index)
+        if verdict.same or (verdict.similar and not force):
+            match = (verdict.same or verdict.similar)[0]
+            first = match.resource
+            within = first.id in new_ids
+            if within and verdict.same:
+                first.sections.extend(s for s in sections if s not in first.sections)
+            item = SkippedItem(
+                title=pr.title,
+                url=pr.url,
+                existing_id=first.id,
+                reason=match.reasons[0],
+                within_list=within,
+                message=describe(match),
             )
+            (report.skipped if verdict.same else report.possible_duplicates).append(item)
             continue
         rid = unique_id(slugify(without_kind_prefix(pr.title)), taken_ids)
         taken_ids.add(rid)
@@ -176,11 +193,8 @@ def import_into(
             added=when,
         )
         target.resources.append(resource)
+        index.add(resource)
         report.added.append(resource)
-        if resource.url:
-            by_url[resource.url] = resource
-        else:
-            by_title[_norm_title(resource.title)] = resource
     return report
 
 
@@ -201,10 +215,16 @@ class ImportPlan(Plan[ImportReport]):
 
     parsed: ParsedList
     under_section: str | None = None
+    #: Add the possible duplicates too (never the same resource).
+    force: bool = False
 
     def preview(self, catalogue: Catalogue) -> ImportReport:
         """What :meth:`apply` would do to ``catalogue`` (which is left as it is)."""
-        return import_into(catalogue, self.parsed, under_section=self.under_section, dry_run=True)
+        return import_into(
+            catalogue, self.parsed, under_section=self.under_section, dry_run=True, force=self.force
+        )
 
     def apply(self, catalogue: Catalogue) -> ImportReport:
-        return import_into(catalogue, self.parsed, under_section=self.under_section)
+        return import_into(
+            catalogue, self.parsed, under_section=self.under_section, force=self.force
+        )

@@ -186,7 +186,7 @@ def _extras(plan: AddPlan, metadata: PageMetadata | None) -> None:
 
 def _describe(report: DuplicateReport) -> list[str]:
     lines = []
-    for c in (*report.same_url, *report.similar):
+    for c in (*report.same, *report.similar):
         reasons = ", ".join(c.reasons)
         lines.append(f"  {c.resource.id}  {c.resource.title}  (score {c.score:.0f}; {reasons})")
     return lines
@@ -207,7 +207,7 @@ def _refuse(exc: DuplicateError, *, json_out: bool) -> None:
                         "score": round(c.score, 1),
                         "reasons": list(c.reasons),
                     }
-                    for c in (*exc.report.same_url, *exc.report.similar)
+                    for c in (*exc.report.same, *exc.report.similar)
                 ],
             }
         )
@@ -250,7 +250,7 @@ def _flags_plan(
     _extras(plan, metadata)
     adding.preview(cat, plan)  # every value checked before the duplicates
     report = adding.check_plan(cat, plan)
-    if report.same_url:
+    if report.same:
         raise adding.same_url_error(report)
     if report.similar:
         if not force:
@@ -405,7 +405,7 @@ def _interactive_plan(
         )
     if fields.url:
         report = adding.find_duplicates(cat, urls=[fields.url])
-        if report.same_url:
+        if report.same:
             raise adding.same_url_error(report)
     metadata = None
     if fields.url and not no_fetch:
@@ -413,7 +413,7 @@ def _interactive_plan(
         metadata = _fetch(fields.url, no_fetch)
         if metadata and metadata.final_url and metadata.final_url != fields.url:
             report = adding.find_duplicates(cat, urls=[metadata.final_url])
-            if report.same_url:
+            if report.same:
                 raise adding.same_url_error(report)
     defaults = adding.prefill(
         adding.NewFields(), metadata, adding.guessed_kind(fields.url, metadata)
@@ -423,7 +423,7 @@ def _interactive_plan(
         fields.title = _ask("Title", _required("title"), default=defaults.title, clearable=False)
     _extras(plan, metadata)
     report = adding.check_plan(cat, plan)
-    if report.same_url:
+    if report.same:
         raise adding.same_url_error(report)
     if report.similar:
         _say("This looks like a resource already in the catalogue:")

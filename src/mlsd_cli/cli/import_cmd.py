@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from mlsd_cli.cli.common import CatalogueOpt, JsonOpt, echo, handle_errors, locate, print_json
+from mlsd_cli.cli.common import (
+    CatalogueOpt,
+    JsonOpt,
+    echo,
+    exit_findings,
+    handle_errors,
+    locate,
+    print_json,
+)
+
+if TYPE_CHECKING:
+    from mlsd_cli.changes.importing import ImportReport
 
 
 @handle_errors
@@ -28,6 +40,13 @@ def command(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Print what would be added; write nothing.")
     ] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Also add the items whose title looks like an entry's (never the same resource).",
+        ),
+    ] = False,
     json_out: JsonOpt = False,
     catalogue: CatalogueOpt = None,
 ) -> None:
@@ -35,7 +54,7 @@ def command(
 
     Headings become sections (nesting kept), list items become resources: \\[title](url), a "(Author, Venue, 2019)" byline, and a description after " - " or ": " or in the paragraphs below the item. Items without a link are kept without a URL; free text under a heading becomes the section's intro. Tables of contents, in-page anchors and badges are left out.
 
-    A resource whose exact URL is already in the catalogue is skipped and reported, so importing the same list twice adds nothing. Sections with the same title under the same parent are reused.
+    Every item is checked as mlsd add checks one. An item that is the same resource as an entry (the same URL ignoring http/https, www., tracking parameters and the like; youtu.be or youtube.com, arXiv pdf or abs; an entry merged into another by dedupe --merge; the same title with no URL) is skipped and reported with the entry it matched, so importing the same list twice adds nothing. An item whose title looks like an entry's is reported as a possible duplicate and not added, unless --force. The exit status is 1 when an item was left out for either reason (as mlsd add of a known URL), 0 when every item was added. Sections with the same title under the same parent are reused.
 
     [bold]Examples[/bold]
 
@@ -51,37 +70,35 @@ def command(
     from mlsd_cli.formats.markdown_reader import parse_markdown
 
     text = _read_markdown(file)
-    plan = ImportPlan(parse_markdown(text, name=file.stem), section)
+    plan = ImportPlan(parse_markdown(text, name=file.stem), section, force=force)
     location = locate(catalogue)
     report = plan.preview(store.load(location)) if dry_run else commit(location, plan)
-
     if json_out:
-        from mlsd_cli.catalogue.schema import resource_to_json
+        print_json(_as_json(report, str(location.path)))
+    else:
+        _print(report, str(location.path), file.name)
+    if report.left_out:
+        exit_findings()
 
-        print_json(
-            {
-                "catalogue": str(location.path),
-                "dry_run": dry_run,
-                "added": [resource_to_json(r) for r in report.added],
-                "skipped": [
-                    {
-                        "title": s.title,
-                        "url": s.url,
-                        "existing_id": s.existing_id,
-                        "reason": s.reason,
-                        "within_list": s.within_list,
-                    }
-                    for s in report.skipped
-                ],
-                "url_less": report.url_less,
-                "sections_added": [
-                    {"id": s.id, "title": s.title, "parent": s.parent}
-                    for s in report.sections_added
-                ],
-            }
-        )
-        return
 
+def _as_json(report: ImportReport, path: str) -> dict[str, object]:
+    from mlsd_cli.catalogue.schema import resource_to_json
+
+    return {
+        "catalogue": path,
+        "dry_run": report.dry_run,
+        "added": [resource_to_json(r) for r in report.added],
+        "skipped": [asdict(s) for s in report.skipped],
+        "possible_duplicates": [asdict(s) for s in report.possible_duplicates],
+        "url_less": report.url_less,
+        "sections_added": [
+            {"id": s.id, "title": s.title, "parent": s.parent} for s in report.sections_added
+        ],
+    }
+
+
+def _print(report: ImportReport, path: str, name: str) -> None:
+    dry_run = report.dry_run
     titles = {s.id: s.title for s in report.sections_added}
     if dry_run:
         for r in report.added:
@@ -92,23 +109,26 @@ def command(
     echo(
         f"{verb} {n} resource{'' if n == 1 else 's'} ({report.url_less} without a URL) and "
         f"{len(report.sections_added)} new section{'' if len(report.sections_added) == 1 else 's'}"
-        f" {'to' if dry_run else 'in'} {location.path}."
+        f" {'to' if dry_run else 'in'} {path}."
     )
-    same_url = [s for s in report.skipped if s.reason == "same-url" and not s.within_list]
-    same_title = [s for s in report.skipped if s.reason == "same-title" and not s.within_list]
+    known = [s for s in report.skipped if not s.within_list]
     within = [s for s in report.skipped if s.within_list]
-    if same_url:
-        echo(f"Skipped {len(same_url)} already in the catalogue (same URL):")
-        for s in same_url:
-            echo(f"  {s.url}  (= {s.existing_id})")
-    if same_title:
-        echo(f"Skipped {len(same_title)} url-less item(s) already in the catalogue (same title):")
-        for s in same_title:
-            echo(f"  {s.title}  (= {s.existing_id})")
+    possible = report.possible_duplicates
+    if known:
+        echo(f"Skipped {len(known)} already in the catalogue:")
+    for s in known:
+        echo(f"  {s.url or s.title}  {s.message}")
+    if possible:
+        echo(
+            f"Not added, {len(possible)} possible duplicate{'' if len(possible) == 1 else 's'}"
+            " (similar title; --force adds them):"
+        )
+    for s in possible:
+        echo(f"  {s.url or s.title}  {s.message}")
     if within:
-        echo(f"Listed twice in {file.name} (one entry, both sections): {len(within)}")
-        for s in within:
-            echo(f"  {s.url or s.title}  (= {s.existing_id})")
+        echo(f"Listed twice in {name} (one entry, both sections): {len(within)}")
+    for s in within:
+        echo(f"  {s.url or s.title}  (= {s.existing_id})")
     if dry_run:
         echo("Dry run: nothing was written.")
 

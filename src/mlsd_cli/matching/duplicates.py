@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import operator
+import re
 import weakref
 from bisect import bisect_left
 from collections import Counter, defaultdict
@@ -30,7 +31,7 @@ from itertools import chain
 
 from mlsd_cli.catalogue.gcpause import no_cyclic_gc
 from mlsd_cli.catalogue.model import Catalogue, Resource
-from mlsd_cli.matching.titles import normalize_title, title_numbers
+from mlsd_cli.matching.titles import fold_title, normalize_title, title_numbers
 from mlsd_cli.matching.urls import identity_key
 
 #: Title similarity (0-100, rapidfuzz ``ratio`` on normalised titles) from which two titles
@@ -68,8 +69,11 @@ class DuplicateCandidate:
     resource: Resource
     #: 0-100; 100 for the same URL.
     score: float
-    #: ("same-url",), ("similar-title",) or ("same-url", "similar-title").
+    #: ("same-url",), ("similar-title",) or ("same-url", "similar-title"); the catalogue
+    #: check (:mod:`mlsd_cli.matching.known`) adds "merged" and "same-title".
     reasons: tuple[str, ...]
+    #: For "merged": the id under which an entry was merged into this one.
+    alias: str | None = None
 
 
 @dataclass(frozen=True)
@@ -109,32 +113,67 @@ class MatchIndex:
     """A catalogue prepared for duplicate checks: keys and normalised titles, computed once.
 
     Build it with :func:`prepare_index` (cached per catalogue) and pass it to
-    :func:`find_duplicates_of` for repeated checks.
+    :func:`find_duplicates_of` for repeated checks; :meth:`add` keeps it up to date while
+    resources are appended (an import checks each item against the ones added before it).
     """
 
     def __init__(self, resources: Sequence[Resource]) -> None:
-        self.resources = list(resources)
-        self.raw_titles = [r.title for r in self.resources]
-        self.raw_urls = [r.url for r in self.resources]
+        self.resources: list[Resource] = []
+        self.raw_titles: list[str] = []
+        self.raw_urls: list[str | None] = []
         self.keys: list[str | None] = []
         self.titles: list[str] = []
         self.by_key: dict[str, list[int]] = defaultdict(list)
         self.blocks: dict[tuple[int, ...], _TitleBlock] = defaultdict(_TitleBlock)
-        normalized: dict[str, tuple[str, tuple[int, ...]]] = {}
+        #: An id a resource is also known by -> (its position, the alias that says so).
+        self.by_alias: dict[str, tuple[int, str]] = {}
+        #: Folded titles (:func:`~mlsd_cli.matching.titles.fold_title`) of the url-less
+        #: resources -> their positions.
+        self.url_less: dict[str, list[int]] = defaultdict(list)
+        self._normalized: dict[str, tuple[str, tuple[int, ...]]] = {}
         with no_cyclic_gc():
-            for i, r in enumerate(self.resources):
-                key = identity_key(r.url) if r.url else None
-                self.keys.append(key)
-                if key:
-                    self.by_key[key].append(i)
-                known = normalized.get(r.title)
-                if known is None:
-                    title = normalize_title(r.title)
-                    known = normalized[r.title] = (title, title_numbers(title))
-                title, numbers = known
-                self.titles.append(title)
-                if title:
-                    self.blocks[numbers].add(title, i)
+            for r in resources:
+                self.add(r)
+
+    def add(self, r: Resource) -> None:
+        """Index one more resource (the last of ``resources``)."""
+        i = len(self.resources)
+        self.resources.append(r)
+        self.raw_titles.append(r.title)
+        self.raw_urls.append(r.url)
+        key = identity_key(r.url) if r.url else None
+        self.keys.append(key)
+        if key:
+            self.by_key[key].append(i)
+        known = self._normalized.get(r.title)
+        if known is None:
+            title = normalize_title(r.title)
+            known = self._normalized[r.title] = (title, title_numbers(title))
+        title, numbers = known
+        self.titles.append(title)
+        if title:
+            self.blocks[numbers].add(title, i)
+        if not r.url:
+            self.url_less[fold_title(r.title)].append(i)
+        for name, alias in merged_names(r):
+            self.by_alias.setdefault(name, (i, alias))
+
+
+_NUMBERED = re.compile(r"(.+)-[0-9]+")
+
+
+def merged_names(r: Resource) -> list[tuple[str, str]]:
+    """(id, alias): the ids under which entries were merged into ``r`` (``dedupe --merge``
+    keeps them in ``aliases``), and the id an alias was numbered from when that id is ``r``'s
+    own or another alias: "feast-2" merged into "feast" was an entry whose title gave "feast"
+    (its id was numbered because "feast" was taken)."""
+    names = [(alias, alias) for alias in r.aliases]
+    own = {r.id, *r.aliases}
+    for alias in r.aliases:
+        numbered = _NUMBERED.fullmatch(alias)
+        if numbered and numbered.group(1) in own:
+            names.append((numbered.group(1), alias))
+    return names
 
 
 #: id(catalogue) -> (the catalogue, the index built from it).
@@ -187,8 +226,35 @@ def find_duplicates_of(
     curator declared not duplicates. ``index`` is a prepared :class:`MatchIndex`; without
     one, the index cached for ``catalogue`` is used (built on the first call).
     """
-    threshold = DEFAULT_THRESHOLD if threshold is None else threshold
     index = index or prepare_index(catalogue)
+    found = positioned_duplicates_of(
+        index, url=url, title=title, threshold=threshold, left_out=left_out(catalogue, exclude_id)
+    )
+    return [candidate for _, candidate in found]
+
+
+def left_out(catalogue: Catalogue, exclude_id: str | None) -> set[str]:
+    """Ids a check for ``exclude_id`` (the entry being edited) ignores: its own, its aliases,
+    and those of the entries a curator declared not duplicates of it."""
+    if not exclude_id:
+        return set()
+    declared = {
+        b if a == exclude_id else a for a, b in catalogue.not_duplicates if exclude_id in (a, b)
+    }
+    return {exclude_id, *declared}
+
+
+def positioned_duplicates_of(
+    index: MatchIndex,
+    *,
+    url: str | None,
+    title: str | None,
+    threshold: float | None = None,
+    left_out: set[str] | frozenset[str] = frozenset(),
+) -> list[tuple[int, DuplicateCandidate]]:
+    """:func:`find_duplicates_of` on ``index`` with each match's position in it; entries
+    whose id or an alias is in ``left_out`` are left out."""
+    threshold = DEFAULT_THRESHOLD if threshold is None else threshold
     found: dict[int, tuple[float, set[str]]] = {}
     if url:
         for i in index.by_key.get(identity_key(url), ()):
@@ -204,20 +270,15 @@ def find_duplicates_of(
             for i in block.owners[at]:
                 best, reasons = found.get(i, (0.0, set()))
                 found[i] = (max(best, float(score)), reasons | {SIMILAR_TITLE})
-    declared = set()
-    if exclude_id:
-        declared = {
-            b if a == exclude_id else a for a, b in catalogue.not_duplicates if exclude_id in (a, b)
-        }
     out = []
     for i, (score, reasons) in found.items():
         r = index.resources[i]
-        if exclude_id and (r.id == exclude_id or exclude_id in r.aliases or r.id in declared):
+        if left_out and (r.id in left_out or not left_out.isdisjoint(r.aliases)):
             continue
         ordered = tuple(x for x in (SAME_URL, SIMILAR_TITLE) if x in reasons)
         out.append((i, DuplicateCandidate(r, round(score, 1), ordered)))
     out.sort(key=lambda item: (-len(item[1].reasons), -item[1].score, item[0]))
-    return [candidate for _, candidate in out]
+    return out
 
 
 # --------------------------------------------------------------------------- all pairs

@@ -84,6 +84,12 @@ def _strip_decorations(text: str) -> str:
     return text
 
 
+def fold_title(title: str) -> str:
+    """A title as written, blanks collapsed and case folded: the same title, not a similar
+    one (``"A"`` and ``"A :"`` fold apart, though :func:`normalize_title` makes them one)."""
+    return " ".join(title.split()).casefold()
+
+
 def normalize_title(title: str) -> str:
     """Lower-case words and numbers only, for comparing titles.
 

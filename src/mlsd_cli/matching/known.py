@@ -1,0 +1,156 @@
+"""Is it already in the catalogue? The one check ``add``, ``edit`` and ``import`` ask.
+
+:func:`check_candidate` compares a candidate (its URLs, its titles) with every entry of a
+catalogue, through a :class:`~mlsd_cli.matching.duplicates.MatchIndex` built once (an import
+of thousands of items asks it thousands of times, and adds to the index as it goes). The
+answer, a :class:`Verdict`, sorts the entries it matched in two:
+
+**the same resource** (``same``; every command refuses to add it a second time):
+
+- ``same-url``: one of the candidate's URLs has the identity key of the entry's URL
+  (:func:`mlsd_cli.matching.urls.identity_key`: http/https, ``www.``, tracking parameters, a
+  trailing slash, youtu.be and youtube.com/watch, arXiv pdf and abs... are one URL);
+- ``merged``: the id the candidate's title gives (``slugify(title)``, less a "[VIDEO]"-style
+  tag) is one under which ``dedupe --merge`` merged an entry into this one (its ``aliases``,
+  see :func:`~mlsd_cli.matching.duplicates.merged_names`). A merge keeps one URL, so the
+  merged entry's own URL is no longer in the catalogue: its id is what is left of it;
+- ``same-title``: the candidate has no URL and an entry without a URL has the same title
+  (blanks and case aside, :func:`~mlsd_cli.matching.titles.fold_title`): nothing else
+  tells them apart;
+
+**possible duplicates** (``similar``; ``similar-title``): the titles score at least the
+threshold and contain the same numbers (:func:`~mlsd_cli.matching.duplicates.title_score`).
+What a command does with them is its policy (:mod:`mlsd_cli.changes.duplicates`).
+
+The entry being edited (``exclude_id``) is left out, with the pairs a curator declared
+"not duplicates" of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from mlsd_cli.catalogue.model import Catalogue, slugify
+from mlsd_cli.matching.duplicates import (
+    SAME_URL,
+    SIMILAR_TITLE,
+    DuplicateCandidate,
+    MatchIndex,
+    left_out,
+    positioned_duplicates_of,
+    prepare_index,
+)
+from mlsd_cli.matching.kinds import without_kind_prefix
+from mlsd_cli.matching.titles import fold_title
+
+#: The reasons of a match, strongest first: the first three make it the same resource.
+MERGED = "merged"
+SAME_TITLE = "same-title"
+REASONS = (SAME_URL, MERGED, SAME_TITLE, SIMILAR_TITLE)
+SAME_RESOURCE = frozenset({SAME_URL, MERGED, SAME_TITLE})
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """What a command is about to add (or an entry is about to become)."""
+
+    #: The URL, and where it redirected; empty for a resource without one.
+    urls: tuple[str, ...] = ()
+    #: The title as typed, and as the page gives it.
+    titles: tuple[str, ...] = ()
+    #: The entry being edited, left out of the comparison.
+    exclude_id: str | None = None
+
+    @classmethod
+    def of(
+        cls,
+        urls: Iterable[str | None] = (),
+        titles: Iterable[str | None] = (),
+        exclude_id: str | None = None,
+    ) -> Candidate:
+        """Blank values dropped, repeats dropped, order kept."""
+        return cls(
+            tuple(dict.fromkeys(u.strip() for u in urls if u and u.strip())),
+            tuple(dict.fromkeys(t.strip() for t in titles if t and t.strip())),
+            exclude_id,
+        )
+
+    def ids(self) -> list[str]:
+        """The ids its titles give (as ``add`` and ``import`` make them)."""
+        names = (slugify(name) for t in self.titles for name in (without_kind_prefix(t), t))
+        return list(dict.fromkeys(names))
+
+
+@dataclass
+class Verdict:
+    """The entries a candidate matched, best first within each list."""
+
+    #: The same resource: ``same-url``, ``merged`` or ``same-title`` among the reasons.
+    same: list[DuplicateCandidate] = field(default_factory=list)
+    #: Possible duplicates: a similar title only.
+    similar: list[DuplicateCandidate] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.same or self.similar)
+
+    def ids(self) -> set[str]:
+        return {c.resource.id for c in (*self.same, *self.similar)}
+
+
+def check_candidate(
+    catalogue: Catalogue,
+    candidate: Candidate,
+    *,
+    index: MatchIndex | None = None,
+    threshold: float | None = None,
+) -> Verdict:
+    """Which entries of ``catalogue`` ``candidate`` is (``same``) or may be (``similar``).
+
+    ``index`` is a :class:`MatchIndex` of ``catalogue`` kept by the caller (an import adds
+    each new entry to it); without one, the index cached for ``catalogue`` is used.
+    """
+    index = index or prepare_index(catalogue)
+    ignored = left_out(catalogue, candidate.exclude_id)
+    found: dict[str, tuple[int, DuplicateCandidate]] = {}
+
+    def note(at: int, match: DuplicateCandidate) -> None:
+        r = match.resource
+        if ignored and (r.id in ignored or not ignored.isdisjoint(r.aliases)):
+            return
+        old = found.get(r.id)
+        if old is not None:
+            reasons = {*old[1].reasons, *match.reasons}
+            match = DuplicateCandidate(
+                r,
+                max(old[1].score, match.score),
+                tuple(x for x in REASONS if x in reasons),
+                alias=old[1].alias or match.alias,
+            )
+        found[r.id] = (at, match)
+
+    for url in candidate.urls or (None,):
+        for title in candidate.titles or ("",):
+            for at, match in positioned_duplicates_of(
+                index, url=url, title=title, threshold=threshold, left_out=ignored
+            ):
+                note(at, match)
+    for name in candidate.ids():
+        merged = index.by_alias.get(name)
+        if merged is not None:
+            at, alias = merged
+            note(at, DuplicateCandidate(index.resources[at], 100.0, (MERGED,), alias=alias))
+    if not candidate.urls:
+        for title in candidate.titles:
+            for at in index.url_less.get(fold_title(title), ()):
+                note(at, DuplicateCandidate(index.resources[at], 100.0, (SAME_TITLE,)))
+    ranked = sorted(
+        found.values(),
+        key=lambda item: (REASONS.index(item[1].reasons[0]), -item[1].score, item[0]),
+    )
+    verdict = Verdict()
+    for _, match in ranked:
+        same = SAME_RESOURCE.intersection(match.reasons)
+        (verdict.same if same else verdict.similar).append(match)
+    return verdict
