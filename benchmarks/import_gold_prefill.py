@@ -21,9 +21,11 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT.parent.parent / "shared" / "corpus"
-if not CORPUS.is_dir():  # a worktree under /work/wt/NAME or /work/main
-    CORPUS = Path("/work/shared/corpus")
+# ../shared/corpus of the project; a worktree (wt/NAME) sits one level deeper than main.
+CORPUS = next(
+    (b / "shared" / "corpus" for b in (ROOT.parent, ROOT.parent.parent) if (b / "shared").is_dir()),
+    ROOT.parent / "shared" / "corpus",
+)
 GOLD = ROOT / "tests" / "data" / "import_gold"
 
 LINK = re.compile(r"\[((?:[^\[\]]|\[[^\]]*\])*)\]\(([^()\s]*(?:\([^()\s]*\)[^()\s]*)*)\)")
