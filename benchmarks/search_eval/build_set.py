@@ -257,7 +257,8 @@ class ListSet:
             for key in sorted(set(keys), key=sha1):
                 if made == COMPANY_QUERIES_PER_COMPANY:
                     break
-                candidates = self._distinctive(self.docs[key].title, 4, set(words(company)))
+                found = self._distinctive(self.docs[key].title, 4, set(words(company)))
+                candidates = [c for c in found if c[0] >= 2]  # the word alone is ambiguous
                 if not candidates:
                     continue
                 word = min(candidates)[2]

@@ -117,6 +117,26 @@ def table(rows: list[dict[str, Any]], metric: str, names: list[str]) -> str:
     return "\n".join(lines)
 
 
+def worst(rows: list[dict[str, Any]], names: list[str], n: int) -> str:
+    """Per class, the n queries where mlsd's nDCG@10 is furthest below the best baseline's."""
+    baselines = [b for b in names if b in BASELINES]
+    lines = [
+        f"Queries where mlsd trails the best baseline most (nDCG@10, at most {n} a class):",
+        "",
+    ]
+    for cls in CLASS_ORDER:
+        gaps = []
+        for r in (r for r in rows if r["class"] == cls):
+            best = max(r[b]["nDCG@10"] for b in baselines)
+            if r["mlsd"]["nDCG@10"] < best:
+                gaps.append((r["mlsd"]["nDCG@10"] - best, r["id"], r["query"], best))
+        for gap, qid, query, best in sorted(gaps)[:n]:
+            lines.append(
+                f"- {cls} {qid} {query!r}: mlsd {best + gap:.3f}, best baseline {best:.3f}"
+            )
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--set", type=Path, default=OUT, help="the evaluation set (JSON lines)")
@@ -125,6 +145,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=1, help="mlsd processes run at once")
     parser.add_argument("--engines", default=",".join(ENGINES), help="comma-separated engines")
     parser.add_argument("--output", type=Path, help="also write per-query results (JSON)")
+    parser.add_argument("--worst", type=int, default=0, help="list the N worst queries a class")
     args = parser.parse_args(argv)
     names = [n.strip() for n in args.engines.split(",") if n.strip()]
     unknown = [n for n in names if n not in ENGINES]
@@ -144,6 +165,8 @@ def main(argv: list[str] | None = None) -> int:
         print(table(rows, metric, names) + "\n")
     timings = ", ".join(f"{n} {runner.seconds[n]:.1f} s" for n in names)
     print(f"Run time {total:.0f} s: catalogues {built:.0f} s; searching: {timings}.")
+    if args.worst > 0 and "mlsd" in names and set(names) & set(BASELINES):
+        print("\n" + worst(rows, names, args.worst))
     if args.output:
         args.output.write_text(
             json.dumps(rows, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
