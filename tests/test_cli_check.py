@@ -156,6 +156,14 @@ def test_exclude_max_age_and_accept(cli: Cli, tmp_path: Path, http_server: TestS
         (["--exclude", "("], "--exclude: '(' is not a valid regular expression"),
         (["--max-age", "soon"], "--max-age: 'soon' is not a duration"),
         (["--kind", "papr"], "--kind: unknown kind 'papr'"),
+        # Numbers the core refuses (once: the CLI does not check them again), naming the option.
+        (["--concurrency", "0"], "--concurrency: must be at least 1, not 0"),
+        (["--per-host", "0"], "--per-host: must be at least 1, not 0"),
+        (["--timeout", "0"], "--timeout: must be more than 0 seconds, not 0"),
+        (["--retries", "-1"], "--retries: cannot be negative, not -1"),
+        (["--backoff", "-1"], "--backoff: cannot be negative, not -1"),
+        (["--host-delay", "-1"], "--host-delay: cannot be negative, not -1"),
+        (["--dead-after", "0"], "--dead-after: must be at least 1, not 0"),
     ],
 )
 def test_bad_options_exit_2_before_any_request(

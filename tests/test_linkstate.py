@@ -245,8 +245,9 @@ def test_dead_after_is_configurable(tmp_path: Path, http_server: TestServer) -> 
     location = _catalogue(tmp_path, {"gone": http_server.url("/gone")})
     report = check_catalogue(location, _resources(location), FAST, dead_after=1, now=T0)
     assert [link.verdict for link in report.links] == ["dead"]
-    with pytest.raises(InputError, match="--dead-after"):
+    with pytest.raises(InputError, match="must be at least 1") as info:
         check_catalogue(location, _resources(location), FAST, dead_after=0)
+    assert info.value.field == "dead_after"
 
 
 def test_max_age_and_exclude_skip_links(tmp_path: Path, http_server: TestServer) -> None:

@@ -47,34 +47,32 @@ def command(
     year: YearOpt = None,
     since: SinceOpt = None,
     concurrency: Annotated[
-        int, typer.Option("--concurrency", min=1, help="Requests in flight at most.")
+        int, typer.Option("--concurrency", help="Requests in flight at most.")
     ] = 16,
     per_host: Annotated[
-        int, typer.Option("--per-host", min=1, help="Requests in flight to one host at most.")
+        int, typer.Option("--per-host", help="Requests in flight to one host at most.")
     ] = 4,
     host_delay: Annotated[
         float,
         typer.Option(
-            "--host-delay", min=0, help="Seconds between the starts of two requests to one host."
+            "--host-delay", help="Seconds between the starts of two requests to one host."
         ),
     ] = 0.1,
     timeout: Annotated[
         float,
         typer.Option(
             "--timeout",
-            min=0.001,
             help="Seconds one attempt on a link may take (connect, read and in total).",
         ),
     ] = 10.0,
     retries: Annotated[
         int,
-        typer.Option("--retries", min=0, help="Retries after 429, 5xx and timeouts."),
+        typer.Option("--retries", help="Retries after 429, 5xx and timeouts."),
     ] = 2,
     backoff: Annotated[
         float,
         typer.Option(
             "--backoff",
-            min=0,
             help="Seconds before the first retry; doubles each time (Retry-After wins).",
         ),
     ] = 1.0,
@@ -91,7 +89,7 @@ def command(
     dead_after: Annotated[
         int,
         typer.Option(
-            "--dead-after", min=1, help="Call a link dead after this many failing runs in a row."
+            "--dead-after", help="Call a link dead after this many failing runs in a row."
         ),
     ] = 2,
     max_age: Annotated[

@@ -131,7 +131,7 @@ def check_catalogue(
     catalogue. ``on_start`` receives the number of URLs about to be requested.
     """
     if dead_after < 1:
-        raise InputError("--dead-after must be at least 1")
+        raise InputError(f"must be at least 1, not {dead_after}", field="dead_after")
     now = now or datetime.now(UTC)
     by_url: dict[str, list[str]] = {}
     for resource in resources:

@@ -82,15 +82,15 @@ class CheckOptions:
     user_agent: str | None = None
 
     def __post_init__(self) -> None:
-        for name in ("concurrency", "per_host", "max_redirects"):
+        """Refuse impossible values; the error names the field (the CLI shows its option)."""
+        for name in ("concurrency", "per_host", "max_redirects", "max_body"):
             if getattr(self, name) < 1:
-                raise InputError(f"--{name.replace('_', '-')} must be at least 1")
-        for name in ("timeout",):
-            if getattr(self, name) <= 0:
-                raise InputError(f"--{name} must be more than 0 seconds")
+                raise InputError(f"must be at least 1, not {getattr(self, name)}", field=name)
+        if self.timeout <= 0:
+            raise InputError(f"must be more than 0 seconds, not {self.timeout:g}", field="timeout")
         for name in ("host_delay", "backoff", "max_retry_after", "retries"):
             if getattr(self, name) < 0:
-                raise InputError(f"--{name.replace('_', '-')} cannot be negative")
+                raise InputError(f"cannot be negative, not {getattr(self, name):g}", field=name)
 
 
 def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
