@@ -103,7 +103,7 @@ def command(
 
     Without a terminal (scripts, CI), give the fields as options and --yes: a missing title, kind or section is an error, never a wait for input. The page is fetched unless --no-fetch, and its title, description, authors, year and site name fill the options left out.
 
-    The same URL (ignoring http/https, www., tracking parameters and the like) is always refused with exit status 1; a similar title is shown with its score and refused with exit status 1 unless confirmed on the terminal, or --force.
+    The same resource is always refused with exit status 1, even with --force: the same URL (ignoring http/https, www., tracking parameters and the like), or a title whose id is one under which dedupe --merge merged an entry into another; a similar title is shown with its score and refused with exit status 1 unless confirmed on the terminal, or --force.
 
     [bold]Examples[/bold]
 

@@ -77,7 +77,7 @@ def command(
 
     With --editor, the entry opens as a small TOML document in $VISUAL or $EDITOR; it is checked when the editor closes, and nothing is saved if it is not valid (your text is kept in the temporary file named in the error).
 
-    A new URL that another resource already has is refused with exit status 1.
+    A new URL that another resource already has (ignoring http/https, www., tracking parameters and the like), or a new title whose id is one under which dedupe --merge merged an entry into another, is refused with exit status 1.
 
     [bold]Examples[/bold]
 
