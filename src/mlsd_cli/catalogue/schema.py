@@ -13,6 +13,9 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from mlsd_cli.catalogue.fields import RESOURCE_FIELDS, Field
+from mlsd_cli.catalogue.fields import RESOURCE_KEYS as RESOURCE_KEYS
+from mlsd_cli.catalogue.fields import resource_to_json as resource_to_json
 from mlsd_cli.catalogue.model import FORMAT_VERSION, KINDS, Catalogue, Resource, Section
 from mlsd_cli.catalogue.urls import url_problem
 from mlsd_cli.errors import CatalogueError
@@ -22,21 +25,6 @@ TAG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 CATALOGUE_KEYS = ("format", "title", "description")
 SECTION_KEYS = ("id", "title", "parent", "intro")
-RESOURCE_KEYS = (
-    "id",
-    "title",
-    "url",
-    "kind",
-    "sections",
-    "org",
-    "authors",
-    "venue",
-    "year",
-    "tags",
-    "description",
-    "added",
-    "aliases",
-)
 TOP_KEYS = ("catalogue", "sections", "resources", "not_duplicates")
 
 #: Finds the line of a problem: (table name, index of the table or None, key or None) -> line.
@@ -294,40 +282,111 @@ def _resource_from_dict(raw: Any, i: int, check: _Checker, sections: set[str]) -
     rid = check.string(raw, "id", what, table, i, required=True) or ""
     what = f"resource '{rid}'"
     check.unknown_keys(raw, RESOURCE_KEYS, what, table, i)
+    values: dict[str, Any] = {}
+    for f in RESOURCE_FIELDS:
+        value = _READERS[f.type](check, raw, f, what, i)
+        if f.check is not None and value is not None:
+            _RULES[f.check](check, value, what, i, sections)
+        values[f.name] = value
+    return Resource(**values)
+
+
+# A reader per field type: the value of the field in a raw table (its absent value when the key
+# is missing), or CatalogueError.
+_Reader = Callable[[_Checker, dict[str, Any], Field, str, int], Any]
+
+
+def _read_string(check: _Checker, raw: dict[str, Any], f: Field, what: str, i: int) -> Any:
+    value = check.string(raw, f.name, what, "resources", i, required=f.required)
+    return f.absent() if value is None else value
+
+
+def _read_list(check: _Checker, raw: dict[str, Any], f: Field, what: str, i: int) -> Any:
+    return check.string_list(raw, f.name, what, "resources", i)
+
+
+def _read_year(check: _Checker, raw: dict[str, Any], f: Field, what: str, i: int) -> Any:
+    year = raw.get(f.name)
+    if year is not None and (
+        not isinstance(year, int) or isinstance(year, bool) or not 1000 <= year <= 9999
+    ):
+        raise check.fail(
+            f"{what}: {f.name} must be a four-digit integer, not {year!r}",
+            "resources",
+            i,
+            f.name,
+            f"write {f.name} = 2019",
+        )
+    return year
+
+
+def _read_date(check: _Checker, raw: dict[str, Any], f: Field, what: str, i: int) -> Any:
+    value = raw.get(f.name)
+    if value is not None and (not isinstance(value, date) or hasattr(value, "hour")):
+        raise check.fail(
+            f"{what}: {f.name} must be a date such as 2024-05-01",
+            "resources",
+            i,
+            f.name,
+            f"write {f.name} = 2024-05-01 (no quotes)",
+        )
+    return value
+
+
+_READERS: dict[str, _Reader] = {
+    "string": _read_string,
+    "text": _read_string,
+    "list": _read_list,
+    "year": _read_year,
+    "date": _read_date,
+}
+
+
+# The rules named by Field.check: a value of the right type, checked further.
+_Rule = Callable[[_Checker, Any, str, int, set[str]], None]
+
+
+def _check_id(check: _Checker, rid: str, what: str, i: int, sections: set[str]) -> None:
     if not ID_PATTERN.match(rid):
         raise check.fail(
             f"{what}: id must be lower-case letters, digits, '-', '.' or '_'",
-            table,
+            "resources",
             i,
             "id",
             'for example id = "uber-michelangelo"',
         )
-    title = check.string(raw, "title", what, table, i, required=True) or ""
-    kind = check.string(raw, "kind", what, table, i, required=True) or ""
+
+
+def _check_kind(check: _Checker, kind: str, what: str, i: int, sections: set[str]) -> None:
     if kind not in KINDS:
         raise check.fail(
             f"{what}: unknown kind '{kind}'",
-            table,
+            "resources",
             i,
             "kind",
             f"use one of {', '.join(KINDS)}",
         )
-    url = check.string(raw, "url", what, table, i)
-    if url is not None:
-        problem = url_problem(url)
-        if problem:
-            raise check.fail(
-                f"{what}: url {url!r} {problem}",
-                table,
-                i,
-                "url",
-                "use an http:// or https:// address, or leave url out",
-            )
-    resource_sections = check.string_list(raw, "sections", what, table, i)
+
+
+def _check_url(check: _Checker, url: str, what: str, i: int, sections: set[str]) -> None:
+    problem = url_problem(url)
+    if problem:
+        raise check.fail(
+            f"{what}: url {url!r} {problem}",
+            "resources",
+            i,
+            "url",
+            "use an http:// or https:// address, or leave url out",
+        )
+
+
+def _check_sections(
+    check: _Checker, resource_sections: list[str], what: str, i: int, sections: set[str]
+) -> None:
     if not resource_sections:
         raise check.fail(
             f"{what}: 'sections' must name at least one section",
-            table,
+            "resources",
             i,
             "sections",
             'add sections = ["<section id>"]',
@@ -336,83 +395,43 @@ def _resource_from_dict(raw: Any, i: int, check: _Checker, sections: set[str]) -
         if sid not in sections:
             raise check.fail(
                 f"{what}: unknown section '{sid}'",
-                table,
+                "resources",
                 i,
                 "sections",
                 _did_you_mean(sid, sections) or "add a [[sections]] entry with that id",
             )
-    year = raw.get("year")
-    if year is not None and (
-        not isinstance(year, int) or isinstance(year, bool) or not 1000 <= year <= 9999
-    ):
-        raise check.fail(
-            f"{what}: year must be a four-digit integer, not {year!r}",
-            table,
-            i,
-            "year",
-            "write year = 2019",
-        )
-    added = raw.get("added")
-    if added is not None and (not isinstance(added, date) or hasattr(added, "hour")):
-        raise check.fail(
-            f"{what}: added must be a date such as 2024-05-01",
-            table,
-            i,
-            "added",
-            "write added = 2024-05-01 (no quotes)",
-        )
-    tags = check.string_list(raw, "tags", what, table, i)
+
+
+def _check_tags(check: _Checker, tags: list[str], what: str, i: int, sections: set[str]) -> None:
     for tag in tags:
         if not TAG_PATTERN.match(tag):
             from mlsd_cli.catalogue.tags import normalize_tag
 
             raise check.fail(
                 f"{what}: tag '{tag}' is not in normal form",
-                table,
+                "resources",
                 i,
                 "tags",
                 f"write '{normalize_tag(tag)}' (lower-case, words joined by '-')",
             )
-    return Resource(
-        id=rid,
-        title=title,
-        kind=kind,
-        sections=resource_sections,
-        url=url,
-        org=check.string(raw, "org", what, table, i),
-        authors=check.string_list(raw, "authors", what, table, i),
-        venue=check.string(raw, "venue", what, table, i),
-        year=year,
-        tags=tags,
-        description=check.string(raw, "description", what, table, i) or "",
-        added=added,
-        aliases=check.string_list(raw, "aliases", what, table, i),
-    )
+
+
+_RULES: dict[str, _Rule] = {
+    "id": _check_id,
+    "kind": _check_kind,
+    "url": _check_url,
+    "sections": _check_sections,
+    "tags": _check_tags,
+}
 
 
 def resource_to_dict(r: Resource) -> dict[str, Any]:
-    """The canonical table of one resource: fixed key order, empty fields left out."""
-    out: dict[str, Any] = {"id": r.id, "title": r.title}
-    if r.url:
-        out["url"] = r.url
-    out["kind"] = r.kind
-    out["sections"] = list(r.sections)
-    if r.org:
-        out["org"] = r.org
-    if r.authors:
-        out["authors"] = list(r.authors)
-    if r.venue:
-        out["venue"] = r.venue
-    if r.year is not None:
-        out["year"] = r.year
-    if r.tags:
-        out["tags"] = list(r.tags)
-    if r.description:
-        out["description"] = r.description
-    if r.added is not None:
-        out["added"] = r.added
-    if r.aliases:
-        out["aliases"] = list(r.aliases)
+    """The canonical table of one resource: fixed key order, empty optional fields left out."""
+    out: dict[str, Any] = {}
+    for f in RESOURCE_FIELDS:
+        value = getattr(r, f.name)
+        if f.required or f.is_set(value):
+            out[f.name] = list(value) if f.type == "list" else value
     return out
 
 
@@ -442,25 +461,3 @@ def catalogue_to_dict(catalogue: Catalogue) -> dict[str, Any]:
             {"ids": list(pair)} for pair in sorted(set(catalogue.not_duplicates))
         ]
     return out
-
-
-def resource_to_json(r: Resource) -> dict[str, Any]:
-    """The JSON object of one resource (``--json`` output and the JSON export).
-
-    Every key is always present (null or [] when empty), so scripts need no guards.
-    """
-    return {
-        "id": r.id,
-        "title": r.title,
-        "url": r.url,
-        "kind": r.kind,
-        "sections": list(r.sections),
-        "org": r.org,
-        "authors": list(r.authors),
-        "venue": r.venue,
-        "year": r.year,
-        "tags": list(r.tags),
-        "description": r.description,
-        "added": r.added.isoformat() if r.added else None,
-        "aliases": list(r.aliases),
-    }

@@ -22,13 +22,15 @@ import secrets
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from dataclasses import fields as dataclass_fields
 from importlib import resources as importlib_resources
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
+from mlsd_cli.catalogue import fields
 from mlsd_cli.catalogue.gcpause import no_cyclic_gc
-from mlsd_cli.catalogue.model import Catalogue, Resource, Section
+from mlsd_cli.catalogue.model import Catalogue, Section
 from mlsd_cli.catalogue.schema import catalogue_from_dict, catalogue_to_dict
 from mlsd_cli.errors import CatalogueError, ReadOnlyCatalogueError
 
@@ -36,7 +38,6 @@ CATALOGUE_FILENAME = "resources.toml"
 ENV_VAR = "MLSD_CATALOGUE"
 #: Files at least this large are cached after parsing; smaller ones parse faster than a cache read.
 CACHE_MIN_BYTES = 256 * 1024
-_CACHE_VERSION = 2
 LOCK_TIMEOUT_S = 60.0
 
 
@@ -193,50 +194,34 @@ def _cache_file(path: Path) -> Path:
     return _cache_dir() / f"catalogue-{key}.json"
 
 
+def _cache_version() -> str:
+    """Derived from the field table (:func:`mlsd_cli.catalogue.fields.signature`) and the
+    sections' dataclass: a cache written for other fields is never read."""
+    section_fields = ",".join(f.name for f in dataclass_fields(Section))
+    return f"{fields.signature()}-{section_fields}"
+
+
 def _cache_payload(digest: str, catalogue: Catalogue) -> dict[str, Any]:
-    """The cache holds rows (lists in dataclass field order), not dicts: half the size, and
+    """The cache holds rows (lists in the field table's order), not dicts: half the size, and
     building the dataclasses positionally is several times faster than from keyword dicts."""
+    section_row = attrgetter(*(f.name for f in dataclass_fields(Section)))
     return {
-        "version": _CACHE_VERSION,
+        "version": _cache_version(),
         "digest": digest,
         "title": catalogue.title,
         "description": catalogue.description,
-        "sections": [[s.id, s.title, s.parent, s.intro] for s in catalogue.sections],
-        "resources": [
-            [
-                r.id,
-                r.title,
-                r.kind,
-                r.sections,
-                r.url,
-                r.org,
-                r.authors,
-                r.venue,
-                r.year,
-                r.tags,
-                r.description,
-                r.added.isoformat() if r.added else None,
-                r.aliases,
-            ]
-            for r in catalogue.resources
-        ],
+        "sections": [section_row(s) for s in catalogue.sections],
+        "resources": fields.cache_rows(catalogue.resources),
         "not_duplicates": catalogue.not_duplicates,
     }
 
 
 def _catalogue_from_cache(cached: dict[str, Any]) -> Catalogue:
-    fromiso = date.fromisoformat
-    resources: list[Resource] = []
-    append = resources.append
-    for row in cached["resources"]:
-        if row[11] is not None:
-            row[11] = fromiso(row[11])
-        append(Resource(*row))
     return Catalogue(
         title=cached["title"],
         description=cached["description"],
         sections=[Section(*row) for row in cached["sections"]],
-        resources=resources,
+        resources=fields.resources_from_rows(cached["resources"]),
         not_duplicates=[(a, b) for a, b in cached["not_duplicates"]],
     )
 
@@ -247,7 +232,7 @@ def _read_cache(path: Path, digest: str) -> Catalogue | None:
     try:
         with _cache_file(path).open("rb") as f:
             cached = json.load(f)
-        if cached.get("version") != _CACHE_VERSION or cached.get("digest") != digest:
+        if cached.get("version") != _cache_version() or cached.get("digest") != digest:
             return None
         return _catalogue_from_cache(cached)
     except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError):

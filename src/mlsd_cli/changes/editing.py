@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from mlsd_cli.catalogue.fields import RESOURCE_FIELDS
 from mlsd_cli.catalogue.model import KINDS, Catalogue, Resource
 from mlsd_cli.catalogue.schema import (
     RESOURCE_KEYS,
@@ -170,16 +171,7 @@ def entry_to_toml(catalogue: Catalogue, resource: Resource, *, source: str = "")
         "",
         dumps_table(data).rstrip("\n"),
     ]
-    placeholders = {
-        "url": 'url = "https://..."',
-        "org": 'org = ""',
-        "authors": 'authors = ["..."]',
-        "venue": 'venue = ""',
-        "year": "year = 2020",
-        "tags": 'tags = ["..."]',
-        "description": 'description = """..."""',
-    }
-    absent = [text for key, text in placeholders.items() if key not in data]
+    absent = [f.placeholder for f in RESOURCE_FIELDS if f.placeholder and f.name not in data]
     if absent:
         lines.append("")
         lines.extend(f"# {text}" for text in absent)

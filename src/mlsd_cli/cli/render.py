@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
+from mlsd_cli.catalogue.fields import RESOURCE_FIELDS
 from mlsd_cli.catalogue.model import Catalogue, Resource
 
 if TYPE_CHECKING:
@@ -43,31 +44,38 @@ def resource_table(resources: Sequence[Resource], *, title: str | None = None) -
     return table
 
 
+#: ``mlsd show``'s labels are padded to this width ("sections:    ").
+LABEL_WIDTH = 13
+
+
 def resource_details(r: Resource, catalogue: Catalogue) -> Iterable[str]:
-    """``field: value`` lines describing one resource in full."""
+    """``field: value`` lines describing one resource in full (the field table decides which
+    fields, in which order and how: :attr:`mlsd_cli.catalogue.fields.Field.display`)."""
     titles = catalogue.section_titles()
-    yield f"id:          {r.id}"
-    yield f"title:       {r.title}"
-    yield f"url:         {r.url or '(none)'}"
-    yield f"kind:        {r.kind}"
-    yield "sections:    " + "; ".join(f"{titles.get(s, s)} [{s}]" for s in r.sections)
-    if r.org:
-        yield f"org:         {r.org}"
-    if r.authors:
-        yield f"authors:     {', '.join(r.authors)}"
-    if r.venue:
-        yield f"venue:       {r.venue}"
-    if r.year:
-        yield f"year:        {r.year}"
-    if r.tags:
-        yield f"tags:        {', '.join(r.tags)}"
-    if r.added:
-        yield f"added:       {r.added.isoformat()}"
-    if r.aliases:
-        yield f"aliases:     {', '.join(r.aliases)}"
-    if r.description:
+    paragraphs: list[str] = []
+    for f in RESOURCE_FIELDS:
+        value = getattr(r, f.name)
+        if not f.is_set(value):
+            if f.display == "always":
+                yield f"{f.label}:".ljust(LABEL_WIDTH) + f.display_empty
+            elif f.display == "sections":
+                yield f"{f.label}:".ljust(LABEL_WIDTH)
+            continue
+        if f.display == "paragraph":
+            paragraphs.append(str(value))
+            continue
+        if f.display == "sections":
+            text = "; ".join(f"{titles.get(s, s)} [{s}]" for s in value)
+        elif f.type == "list":
+            text = ", ".join(value)
+        elif f.type == "date":
+            text = value.isoformat()
+        else:
+            text = str(value)
+        yield f"{f.label}:".ljust(LABEL_WIDTH) + text
+    for paragraph in paragraphs:
         yield ""
-        yield r.description
+        yield paragraph
 
 
 def resource_panel(r: Resource, catalogue: Catalogue) -> RenderableType:

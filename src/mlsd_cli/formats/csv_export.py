@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
 
+from mlsd_cli.catalogue.fields import CSV_COLUMNS, csv_cells
 from mlsd_cli.catalogue.model import Catalogue, Resource
-from mlsd_cli.catalogue.schema import RESOURCE_KEYS
 from mlsd_cli.formats.export import ExportOptions
 
-#: One column per field of a resource, in the catalogue file's key order.
-COLUMNS: tuple[str, ...] = RESOURCE_KEYS
-LIST_SEPARATOR = "; "
+#: One column per field of a resource, in the catalogue file's key order (list fields joined
+#: with "; ": :mod:`mlsd_cli.catalogue.fields` decides each cell).
+COLUMNS: tuple[str, ...] = CSV_COLUMNS
 #: First characters that make a spreadsheet treat a cell as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -38,27 +37,8 @@ def unguard(cell: str) -> str:
     return cell[1:] if cell.startswith("'") and _risky(cell) else cell
 
 
-def _join(values: Iterable[str]) -> str:
-    return LIST_SEPARATOR.join(values)
-
-
 def row(r: Resource) -> list[str]:
-    cells = [
-        r.id,
-        r.title,
-        r.url or "",
-        r.kind,
-        _join(r.sections),
-        r.org or "",
-        _join(r.authors),
-        r.venue or "",
-        str(r.year) if r.year is not None else "",
-        _join(r.tags),
-        r.description,
-        r.added.isoformat() if r.added else "",
-        _join(r.aliases),
-    ]
-    return [guard(c) for c in cells]
+    return [guard(c) for c in csv_cells(r)]
 
 
 def render(catalogue: Catalogue, options: ExportOptions) -> str:
