@@ -239,7 +239,7 @@ def test_duplicate_refusal_as_json(cli: Run, sample_catalogue: Path) -> None:
     )
     assert result.exit_code == 1
     data = json.loads(result.stdout)
-    assert data["added"] is None
+    assert data["error"].startswith("already in the catalogue as 'ubers-michelangelo' (same URL)")
     assert data["duplicates"][0]["id"] == "ubers-michelangelo"
     assert "same-url" in data["duplicates"][0]["reasons"]
 

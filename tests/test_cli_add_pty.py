@@ -12,6 +12,8 @@ import pytest
 
 from mlsd_cli.catalogue import store
 
+from .ptyhelp import end_input, interrupt
+
 NEW_URL = "https://netflixtechblog.com/distributed-time-travel-for-feature-generation-389cccdd3907"
 NEW_TITLE = "Distributed Time Travel for Feature Generation"
 
@@ -132,8 +134,7 @@ def test_ctrl_c_at_a_prompt_writes_nothing(
         if prompt == at:
             break
         s.answer(prompt, text)
-    s.child.expect(at)
-    s.child.sendintr()
+    interrupt(s.child, at)  # once it waits for the answer: never a race with the prompt
     status, tail = s.finish()
     assert status == 130
     assert "interrupted; nothing was written" in tail
@@ -146,9 +147,8 @@ def test_ctrl_d_at_a_prompt_writes_nothing(sample_catalogue: Path, sessions: lis
     before = sample_catalogue.read_bytes()
     s = start(sessions, sample_catalogue)
     s.answer("URL", NEW_URL)
-    s.child.expect("Title")
-    s.child.sendeof()
+    end_input(s.child, "Title")
     status, tail = s.finish()
     assert status == 1
-    assert "nothing was written" in tail
+    assert "no answer (end of input); nothing was written" in tail
     assert sample_catalogue.read_bytes() == before

@@ -228,7 +228,7 @@ def test_skipping_leaves_findings_and_writes_nothing(cli: Cli, dupes: Path) -> N
     before = dupes.read_bytes()
     result = cli("dedupe", "-c", str(dupes), "--merge", input="s\nbogus\ns\nq\n", env=INTERACTIVE)
     assert result.exit_code == 1
-    assert "answer m, n, s or q" in result.stdout
+    assert "answer m, n, s or q" in result.stderr
     assert "Nothing to write." in result.stdout
     assert dupes.read_bytes() == before
 
@@ -243,33 +243,53 @@ def test_quit_keeps_the_answers_given(cli: Cli, dupes: Path) -> None:
 def test_eof_at_a_prompt_writes_nothing(cli: Cli, dupes: Path) -> None:
     before = dupes.read_bytes()
     result = cli("dedupe", "-c", str(dupes), "--merge", input="m\n1\nn\n", env=INTERACTIVE)
-    assert result.exit_code == 130
-    assert "nothing was written" in result.stderr
+    assert result.exit_code == 1
+    assert result.stderr.endswith("mlsd: error: no answer (end of input); nothing was written\n")
     assert dupes.read_bytes() == before
 
 
-def test_a_concurrent_change_is_not_lost(
-    cli: Cli, dupes: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The answers are applied to the catalogue as re-read under the lock."""
-    import typer
+def _change_while_asking(monkeypatch: pytest.MonkeyPatch, dupes: Path, rid: str) -> None:
+    """At the first question, another command adds a tag to ``rid`` on disk."""
+    from mlsd_cli.cli import prompts
 
-    real_prompt = typer.prompt
+    real_read_line = prompts.read_line
     edited = []
 
-    def prompt_then_edit(*args: object, **kwargs: object) -> object:
+    def read_then_edit(*args: object, **kwargs: object) -> str:
         if not edited:  # someone else adds a tag while the curator thinks
             with ondisk.editing(dupes) as cat:
-                cat.resources[-1].tags.append("streaming")
+                cat.resource(rid).tags.append("streaming")  # type: ignore[union-attr]
             edited.append(True)
-        return real_prompt(*args, **kwargs)  # type: ignore[arg-type]
+        return real_read_line(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(typer, "prompt", prompt_then_edit)
+    monkeypatch.setattr(prompts, "read_line", read_then_edit)
+
+
+def test_a_concurrent_change_to_another_entry_is_kept(
+    cli: Cli, dupes: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The answers are rebased on the catalogue as re-read under the lock."""
+    _change_while_asking(monkeypatch, dupes, "part-2")
     result = cli("dedupe", "-c", str(dupes), "--merge", input="m\n1\ns\ns\n", env=INTERACTIVE)
     assert result.exit_code == 1
     cat = store.load(dupes)
     assert cat.resource("part-2").tags == ["streaming"]  # type: ignore[union-attr]
     assert cat.resource("airbnb-homes-2").id == "airbnb-homes"  # type: ignore[union-attr]
+
+
+def test_a_concurrent_change_to_a_merged_entry_refuses_the_answers(
+    cli: Cli, dupes: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _change_while_asking(monkeypatch, dupes, "airbnb-homes-2")
+    result = cli("dedupe", "-c", str(dupes), "--merge", input="m\n1\ns\ns\n", env=INTERACTIVE)
+    changed = dupes.read_bytes()
+    assert result.exit_code == 2
+    assert result.stderr.endswith(
+        "mlsd: error: 'airbnb-homes-2' was changed by another command meanwhile; nothing was "
+        "written; run the command again\n"
+    )
+    assert dupes.read_bytes() == changed  # only the other command's change
+    assert {"airbnb-homes", "airbnb-homes-2"} <= store.load(dupes).resource_ids()
 
 
 @pytest.mark.slow

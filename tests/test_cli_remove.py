@@ -43,7 +43,7 @@ def test_confirmation_declined_writes_nothing(cli: Run, sample_catalogue: Path) 
     )  # fmt: skip
     assert result.exit_code == 1
     assert "Jay Kreps" in result.stderr  # the entry is shown before the question
-    assert "Remove 'the-log'?" in result.stdout
+    assert "Remove 'the-log'? [y/N]" in result.stderr
     assert "nothing was written" in result.stderr
     assert sample_catalogue.read_bytes() == before
 

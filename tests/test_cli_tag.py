@@ -224,7 +224,7 @@ def test_confirmation_accepted(cli: Run, cat: Path) -> None:
     assert result.exit_code == 0, result.stderr
     # "platforms" includes its sub-section "streaming": all six entries.
     assert "+platform on 6 entries:" in result.stdout
-    assert "Change the tags of 6 entries? [y/N]" in result.stdout
+    assert "Change the tags of 6 entries? [y/N]" in result.stderr
     assert result.stdout.rstrip().endswith("Changed the tags of 6 entries: +platform")
     assert all("platform" in r.tags for r in store.load(cat).resources)
 
@@ -244,7 +244,9 @@ def test_confirmation_declined_writes_nothing(cli: Run, cat: Path) -> None:
     assert result.exit_code == 1
     feast = f"  {'feast':<20}  +platform  (Feast: an open source feature store)"
     assert feast in result.stdout.splitlines()
-    assert result.stderr == "mlsd: error: declined; nothing was written\n"
+    assert result.stderr == (
+        "Change the tags of 6 entries? [y/N]: \nmlsd: error: declined; nothing was written\n"
+    )
     assert cat.read_bytes() == before
 
 
@@ -254,8 +256,9 @@ def test_no_terminal_and_no_yes_exits_2(cli: Run, cat: Path) -> None:
     assert result.exit_code == 2
     assert result.stdout == ""
     assert result.stderr == (
-        "mlsd: error: changing the tags of 4 entries needs a confirmation and there is no "
-        "terminal; pass --yes, or --dry-run to see what would change\n"
+        "mlsd: error: changing the tags of 4 entries needs an answer and there is no "
+        "terminal; pass --yes, or --dry-run to see what would change; or set MLSD_INTERACTIVE=1 "
+        "to answer on stdin\n"
     )
     assert cat.read_bytes() == before
     result = cli("tag", "--kind", "blog", "+web", "--json", "--catalogue", str(cat))

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from enum import IntEnum
+from typing import Any
 
 
 class ExitCode(IntEnum):
@@ -60,6 +61,14 @@ class MlsdError(Exception):
         if self.hint:
             return f"{self.message}; {self.hint}"
         return self.message
+
+    def details(self) -> list[str]:
+        """Further lines to show under the one-line message (candidates, say)."""
+        return []
+
+    def json_details(self) -> dict[str, Any] | None:
+        """What a ``--json`` run prints on stdout besides the error (None: nothing)."""
+        return None
 
 
 class CatalogueError(MlsdError):
@@ -102,6 +111,9 @@ class NotFoundError(MlsdError):
         super().__init__(message, hint=hint, field=field)
         self.candidates = candidates or []
 
+    def details(self) -> list[str]:
+        return list(self.candidates)
+
 
 class InputError(MlsdError):
     """A value given on the command line or at a prompt is not acceptable."""
@@ -127,7 +139,8 @@ class ImportFileError(MlsdError):
 
 
 class AbortedError(MlsdError):
-    """The user declined a confirmation or interrupted a prompt; nothing was written."""
+    """The user declined a confirmation, or gave no answer (end of input); nothing was
+    written. Exit 1. (Ctrl-C is KeyboardInterrupt, exit 130.)"""
 
     exit_code = ExitCode.FINDINGS
 

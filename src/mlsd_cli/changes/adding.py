@@ -62,6 +62,37 @@ class NewFields:
 # --------------------------------------------------------------------------- field values
 
 
+def given_fields(
+    catalogue: Catalogue,
+    *,
+    url: str | None = None,
+    title: str | None = None,
+    kind: str | None = None,
+    sections: Iterable[str] = (),
+    tags: Iterable[str] = (),
+    authors: Iterable[str] = (),
+    org: str | None = None,
+    venue: str | None = None,
+    year: int | None = None,
+    description: str | None = None,
+) -> NewFields:
+    """The values given up front (options), each checked now: InputError for a bad one."""
+    given = NewFields(
+        url=check_url(url),
+        title=title.strip() if title and title.strip() else None,
+        kind=names.resolve_kind(kind) if kind is not None else None,
+        sections=clean_list(sections),
+        tags=names.normal_tags(tags),
+        authors=clean_list(authors),
+        org=org,
+        venue=venue,
+        year=check_year(year),
+        description=description,
+    )
+    names.resolve_sections(catalogue, given.sections)
+    return given
+
+
 def check_url(url: str | None) -> str | None:
     """The URL stripped, or None for "no URL". Raises InputError for an unusable one."""
     if url is None or not url.strip():

@@ -20,6 +20,7 @@ does with the :class:`~mlsd_cli.matching.known.Verdict`:
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from mlsd_cli.catalogue.model import Catalogue, Resource
 from mlsd_cli.errors import ExitCode, MlsdError
@@ -64,6 +65,30 @@ class DuplicateError(MlsdError):
     def __init__(self, message: str, report: Verdict, *, hint: str | None = None):
         super().__init__(message, hint=hint)
         self.report = report
+
+    def details(self) -> list[str]:
+        return candidate_lines(self.report)
+
+    def json_details(self) -> dict[str, Any]:
+        return {
+            "duplicates": [
+                {
+                    "id": c.resource.id,
+                    "title": c.resource.title,
+                    "score": round(c.score, 1),
+                    "reasons": list(c.reasons),
+                }
+                for c in (*self.report.same, *self.report.similar)
+            ]
+        }
+
+
+def candidate_lines(report: Verdict) -> list[str]:
+    """One line a match, for a list under the message: id, title, score and reasons."""
+    return [
+        f"{c.resource.id}  {c.resource.title}  (score {c.score:.0f}; {', '.join(c.reasons)})"
+        for c in (*report.same, *report.similar)
+    ]
 
 
 def same_url_error(report: Verdict, *, hint: str | None = None) -> DuplicateError:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
@@ -15,17 +13,16 @@ from mlsd_cli.cli.common import (
     echo,
     err,
     handle_errors,
-    interactive,
     load_catalogue,
     option_for,
     print_json,
     warn,
 )
+from mlsd_cli.cli.prompts import ask, confirm, interactive, require_terminal, say, yes_no
 
 if TYPE_CHECKING:
     from mlsd_cli.catalogue.model import Catalogue
-    from mlsd_cli.catalogue.store import CatalogueLocation
-    from mlsd_cli.changes.adding import AddPlan, DuplicateError, DuplicateReport, NewFields
+    from mlsd_cli.changes.adding import AddPlan, NewFields
     from mlsd_cli.web.metadata import PageMetadata
 
 T = TypeVar("T")
@@ -115,50 +112,30 @@ def command(
 
       mlsd add --title "Designing Data-Intensive Applications" --kind book --section books --author "Martin Kleppmann" --year 2017 --no-fetch --yes
     """  # noqa: E501
+    from mlsd_cli.catalogue.schema import resource_to_json
     from mlsd_cli.catalogue.store import ensure_writable
     from mlsd_cli.changes import adding
-    from mlsd_cli.lookup import names
+    from mlsd_cli.changes.commit import commit
 
     location, cat = load_catalogue(catalogue)
     ensure_writable(location)
-    given = adding.NewFields(
-        url=adding.check_url(url),
-        title=title.strip() if title and title.strip() else None,
-        kind=names.resolve_kind(kind) if kind is not None else None,
-        sections=adding.clean_list(section or []),
-        tags=names.normal_tags(tag or []),
-        authors=adding.clean_list(author or []),
-        org=org,
-        venue=venue,
-        year=adding.check_year(year),
-        description=description,
-    )
-    names.resolve_sections(cat, given.sections)
-    try:
-        if interactive() and not yes:
-            plan = _interactive_plan(cat, given, url_given=url is not None, no_fetch=no_fetch)
-        else:
-            plan = _flags_plan(cat, given, yes=yes, no_fetch=no_fetch, force=force)
-        plan.force = plan.force or force
-        resource = _commit(location, plan)
-    except adding.DuplicateError as exc:
-        _refuse(exc, json_out=json_out)
-        return
+    given = adding.given_fields(
+        cat, url=url, title=title, kind=kind, sections=section or [], tags=tag or [],
+        authors=author or [], org=org, venue=venue, year=year, description=description,
+    )  # fmt: skip
+    if interactive() and not yes:
+        plan = _interactive_plan(cat, given, url_given=url is not None, no_fetch=no_fetch)
+    else:
+        plan = _flags_plan(cat, given, yes=yes, no_fetch=no_fetch, force=force)
+    plan.force = plan.force or force
+    resource = commit(location, plan)
     if json_out:
-        from mlsd_cli.catalogue.schema import resource_to_json
-
         print_json(resource_to_json(resource))
     else:
         echo(f"Added {resource.id}: {resource.title}")
 
 
 # --------------------------------------------------------------------------- both ways
-
-
-def _commit(location: CatalogueLocation, plan: AddPlan) -> Any:
-    from mlsd_cli.changes.commit import commit
-
-    return commit(location, plan)
 
 
 def _fetch(url: str | None, no_fetch: bool) -> PageMetadata | None:
@@ -184,36 +161,6 @@ def _extras(plan: AddPlan, metadata: PageMetadata | None) -> None:
         plan.extra_urls.append(metadata.final_url)
 
 
-def _describe(report: DuplicateReport) -> list[str]:
-    lines = []
-    for c in (*report.same, *report.similar):
-        reasons = ", ".join(c.reasons)
-        lines.append(f"  {c.resource.id}  {c.resource.title}  (score {c.score:.0f}; {reasons})")
-    return lines
-
-
-def _refuse(exc: DuplicateError, *, json_out: bool) -> None:
-    err(f"error: {exc}")
-    for line in _describe(exc.report):
-        sys.stderr.write(line + "\n")
-    if json_out:
-        print_json(
-            {
-                "added": None,
-                "duplicates": [
-                    {
-                        "id": c.resource.id,
-                        "title": c.resource.title,
-                        "score": round(c.score, 1),
-                        "reasons": list(c.reasons),
-                    }
-                    for c in (*exc.report.same, *exc.report.similar)
-                ],
-            }
-        )
-    raise typer.Exit(int(exc.exit_code))
-
-
 def _tag_notes(cat: Catalogue, tags: list[str]) -> list[Any]:
     """The warnings ``mlsd tag`` and ``mlsd edit`` give too (near spellings of tags in use)."""
     from mlsd_cli.lookup.tags import tag_notes, used_tags
@@ -228,7 +175,7 @@ def _flags_plan(
     cat: Catalogue, given: NewFields, *, yes: bool, no_fetch: bool, force: bool
 ) -> AddPlan:
     from mlsd_cli.changes import adding
-    from mlsd_cli.errors import InputError, MissingFieldsError
+    from mlsd_cli.errors import MissingFieldsError
 
     if not yes:
         missing = adding.missing_required(
@@ -237,10 +184,7 @@ def _flags_plan(
         if given.url and not no_fetch and "title" in missing:
             missing.remove("title")  # the page may give it
         needed = [option_for(command, m) or m for m in missing] + ["--yes"]
-        raise InputError(
-            "there is no terminal to ask questions on",
-            hint=f"pass {', '.join(needed)} (see mlsd add --help)",
-        )
+        require_terminal("adding a resource", hint=f"pass {', '.join(needed)}")
     metadata = _fetch(given.url, no_fetch)
     fields = adding.prefill(given, metadata, adding.guessed_kind(given.url, metadata))
     missing = adding.missing_required(fields)
@@ -264,106 +208,6 @@ def _flags_plan(
 # --------------------------------------------------------------------------- prompts
 
 
-def _say(text: str = "") -> None:
-    sys.stderr.write(text + "\n")
-    sys.stderr.flush()
-
-
-@contextmanager
-def _completion(words: list[str]) -> Iterator[None]:
-    """Tab completion of ``words`` (after the last comma) for the next ``input()``."""
-    try:
-        import readline
-    except ImportError:  # pragma: no cover - Windows without pyreadline
-        yield
-        return
-    old_completer = readline.get_completer()
-    old_delims = readline.get_completer_delims()
-
-    def complete(text: str, state: int) -> str | None:
-        stripped = text.lstrip()
-        lead = text[: len(text) - len(stripped)]
-        folded = stripped.casefold()
-        options = [lead + w for w in words if w.casefold().startswith(folded)]
-        return options[state] if state < len(options) else None
-
-    readline.set_completer(complete if words else None)
-    readline.set_completer_delims(",")
-    if "libedit" in (readline.__doc__ or ""):
-        readline.parse_and_bind("bind ^I rl_complete")
-    else:
-        readline.parse_and_bind("tab: complete")
-    try:
-        yield
-    finally:
-        readline.set_completer(old_completer)
-        readline.set_completer_delims(old_delims)
-
-
-def _read_line(prompt: str, words: list[str] | None = None) -> str:
-    """One line from the user. EOF raises AbortedError; Ctrl-C raises KeyboardInterrupt."""
-    from mlsd_cli.errors import AbortedError
-
-    try:
-        if sys.stdin.isatty() and sys.stdout.isatty():
-            with _completion(words or []):
-                return input(prompt)
-        sys.stderr.write(prompt)
-        sys.stderr.flush()
-        line = sys.stdin.readline()
-        if not line:
-            raise EOFError
-        return line.rstrip("\r\n")
-    except EOFError:
-        sys.stderr.write("\n")
-        raise AbortedError(
-            f"no answer to '{prompt.split('[')[0].strip(' :')}' (end of input); nothing was written"
-        ) from None
-
-
-def _short(text: str, width: int = 50) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def _ask(
-    question: str,
-    parse: Callable[[str], T],
-    *,
-    default: str | None = None,
-    words: list[str] | None = None,
-    clearable: bool = True,
-) -> T:
-    """Ask until ``parse`` accepts the answer. Enter takes the default; "-" empties it."""
-    from mlsd_cli.errors import InputError
-
-    shown = f" [{_short(default)}]" if default else ""
-    tip = " (- for none)" if default and clearable else ""
-    while True:
-        answer = _read_line(f"{question}{shown}{tip}: ", words).strip()
-        if not answer and default:
-            answer = default
-        elif answer == "-" and clearable:
-            answer = ""
-        try:
-            return parse(answer)
-        except InputError as exc:
-            _say(f"  {exc}")
-
-
-def _yes_no(question: str, *, default: bool) -> bool:
-    choices = "[Y/n]" if default else "[y/N]"
-    while True:
-        answer = _read_line(f"{question} {choices}: ").strip().lower()
-        if not answer:
-            return default
-        if answer in ("y", "yes"):
-            return True
-        if answer in ("n", "no"):
-            return False
-        _say("  answer y or n")
-
-
 def _required(what: str) -> Callable[[str], str]:
     from mlsd_cli.errors import InputError
 
@@ -383,6 +227,7 @@ def _interactive_plan(
 ) -> AddPlan:
     from mlsd_cli.catalogue.model import KINDS
     from mlsd_cli.changes import adding
+    from mlsd_cli.changes.duplicates import candidate_lines
     from mlsd_cli.lookup import names
 
     fields = adding.NewFields(
@@ -400,7 +245,7 @@ def _interactive_plan(
     plan = adding.AddPlan(fields)
 
     if not url_given:
-        fields.url = _ask(
+        fields.url = ask(
             "URL (Enter for none)", lambda text: adding.check_url(text) or None, clearable=False
         )
     if fields.url:
@@ -409,7 +254,7 @@ def _interactive_plan(
             raise adding.same_url_error(report)
     metadata = None
     if fields.url and not no_fetch:
-        _say("Reading the page...")
+        say("Reading the page...")
         metadata = _fetch(fields.url, no_fetch)
         if metadata and metadata.final_url and metadata.final_url != fields.url:
             report = adding.find_duplicates(cat, urls=[metadata.final_url])
@@ -420,25 +265,24 @@ def _interactive_plan(
     )
 
     if not fields.title:
-        fields.title = _ask("Title", _required("title"), default=defaults.title, clearable=False)
+        fields.title = ask("Title", _required("title"), default=defaults.title, clearable=False)
     _extras(plan, metadata)
     report = adding.check_plan(cat, plan)
     if report.same:
         raise adding.same_url_error(report)
     if report.similar:
-        _say("This looks like a resource already in the catalogue:")
-        for line in _describe(report):
-            _say(line)
-        if not _yes_no("Add it anyway?", default=False):
-            from mlsd_cli.errors import AbortedError
-
-            ids = ", ".join(c.resource.id for c in report.similar)
-            raise AbortedError(f"not added (it may duplicate {ids}); nothing was written")
+        say("This looks like a resource already in the catalogue:")
+        for line in candidate_lines(report):
+            say(f"  {line}")
+        ids = ", ".join(c.resource.id for c in report.similar)
+        confirm(
+            "Add it anyway?", declined=f"not added (it may duplicate {ids}); nothing was written"
+        )
         plan.accepted = report.ids()
 
     if not fields.kind:
         kind_default = defaults.kind or ("blog" if fields.url else None)
-        fields.kind = _ask(
+        fields.kind = ask(
             f"Kind ({', '.join(KINDS)})",
             names.resolve_kind,
             default=kind_default,
@@ -452,38 +296,36 @@ def _interactive_plan(
     else:
         fields.tags = _fix_tags(cat, fields.tags)
     if not fields.authors:
-        fields.authors = _ask(
+        fields.authors = ask(
             "Authors (comma-separated)",
             adding.split_list,
             default=", ".join(defaults.authors) or None,
         )
     if fields.org is None:
-        fields.org = _ask("Organisation", str.strip, default=defaults.org) or None
+        fields.org = ask("Organisation", str.strip, default=defaults.org) or None
     if fields.year is None:
-        fields.year = _ask(
+        fields.year = ask(
             "Year",
             adding.check_year,
             default=str(defaults.year) if defaults.year else None,
         )
     if fields.description is None:
-        fields.description = _ask("Description", str.strip, default=defaults.description)
+        fields.description = ask("Description", str.strip, default=defaults.description)
 
     from mlsd_cli.catalogue.model import Catalogue
     from mlsd_cli.cli.render import resource_details
-    from mlsd_cli.errors import AbortedError
 
     preview = adding.preview(cat, plan)
     scratch = Catalogue(sections=[*cat.sections, *plan.new_sections])
-    _say("")
-    _say("About to add:")
+    say("")
+    say("About to add:")
     for line in resource_details(preview, scratch):
-        _say(f"  {line}" if line else "")
+        say(f"  {line}" if line else "")
         if line.startswith("sections:"):
             for section in plan.new_sections:
-                _say(f"               (new section: {section.title})")
-    _say("")
-    if not _yes_no("Add it?", default=True):
-        raise AbortedError("not added; nothing was written")
+                say(f"               (new section: {section.title})")
+    say("")
+    confirm("Add it?", default=True, declined="not added; nothing was written")
     return plan
 
 
@@ -494,12 +336,12 @@ def _ask_sections(cat: Catalogue, plan: AddPlan) -> list[str]:
     from mlsd_cli.lookup.names import find_section
 
     if cat.sections:
-        _say("Sections:")
+        say("Sections:")
         width = max(len(s.id) for s in cat.sections)
         for n, s in enumerate(cat.sections, 1):
-            _say(f"  {n:>3}  {s.id:<{width}}  {s.title}")
+            say(f"  {n:>3}  {s.id:<{width}}  {s.title}")
     else:
-        _say("The catalogue has no sections yet: type the title of a new one.")
+        say("The catalogue has no sections yet: type the title of a new one.")
     words = [s.id for s in cat.sections] + [s.title for s in cat.sections]
 
     def parse(text: str) -> list[str]:
@@ -508,7 +350,7 @@ def _ask_sections(cat: Catalogue, plan: AddPlan) -> list[str]:
         return adding.split_list(text)
 
     while True:
-        refs = _ask("Sections (numbers, ids or titles, comma-separated)", parse, words=words)
+        refs = ask("Sections (numbers, ids or titles, comma-separated)", parse, words=words)
         chosen: list[str] = []
         created: list[Any] = []
         for ref in refs:
@@ -519,13 +361,13 @@ def _ask_sections(cat: Catalogue, plan: AddPlan) -> list[str]:
             try:
                 found = find_section(scratch, ref)
             except InputError as exc:  # names several sections: ask again
-                _say(f"  {exc}")
+                say(f"  {exc}")
                 chosen = []
                 break
             if found is not None:
                 chosen.append(found.id if found in cat.sections else found.title)
                 continue
-            if _yes_no(
+            if yes_no(
                 f"There is no section '{ref}'. Create a new section titled '{ref}'?", default=False
             ):
                 created.append(adding.new_section(scratch, ref))
@@ -548,8 +390,8 @@ def _ask_tags(cat: Catalogue) -> list[str]:
     if counts:
         common = [t for t, _ in counts.most_common(15)]
         more = f" (and {len(counts) - len(common)} more; Tab completes)" if len(counts) > 15 else ""
-        _say(f"Tags in use: {', '.join(common)}{more}")
-    tags = _ask(
+        say(f"Tags in use: {', '.join(common)}{more}")
+    tags = ask(
         "Tags (comma-separated)",
         lambda text: normal_tags(adding.split_list(text)),
         words=sorted(counts),
@@ -563,6 +405,6 @@ def _fix_tags(cat: Catalogue, tags: list[str]) -> list[str]:
     fixed = list(tags)
     for note in _tag_notes(cat, tags):
         tag, near = note.tag, note.similar[0]
-        if _yes_no(f"{note.message}. Use '{near}'?", default=True):
+        if yes_no(f"{note.message}. Use '{near}'?", default=True):
             fixed = [near if t == tag else t for t in fixed]
     return list(dict.fromkeys(fixed))

@@ -17,17 +17,16 @@ from mlsd_cli.cli.common import (
     YearOpt,
     YesOpt,
     build_filter,
-    confirm,
     console,
     echo,
     err,
     handle_errors,
     has_findings,
-    interactive,
     load_catalogue,
     print_json,
     stdout_is_terminal,
 )
+from mlsd_cli.cli.prompts import require_terminal, yes_no
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
@@ -175,10 +174,8 @@ def _may_rewrite(location: CatalogueLocation, *, yes: bool, json_out: bool) -> N
         raise InputError(
             "--fix-redirects with --json cannot ask for confirmation", hint="add --yes"
         )
-    if not yes and not interactive():
-        raise InputError(
-            "--fix-redirects needs a confirmation and there is no terminal", hint="add --yes"
-        )
+    if not yes:
+        require_terminal("--fix-redirects", hint="add --yes")
 
 
 def _rewrite_and_print(
@@ -202,7 +199,7 @@ def _rewrite_and_print(
     _print_report(report, fix_redirects=fix)
     if moves and not yes:
         plural = "s" if len(moves) != 1 else ""
-        if not confirm(f"Rewrite {len(moves)} moved URL{plural} in {location.path}?"):
+        if not yes_no(f"Rewrite {len(moves)} moved URL{plural} in {location.path}?", default=False):
             raise AbortedError("declined: no URL was rewritten")
         fixed = fix_redirects(location, moves, cat)
     if fixed:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
-from mlsd_cli.errors import ExitCode, MissingFieldsError, MlsdError, NotFoundError
+from mlsd_cli.errors import ExitCode, MissingFieldsError, MlsdError
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -206,7 +206,11 @@ class _Run:
 
 
 def handle_errors(func: F) -> F:
-    """Turn library errors into one line on stderr and the right exit code.
+    """The one exit boundary: turn library errors into one line on stderr and the exit code
+    the error carries (2 a mistake, 1 a refusal such as a duplicate or a declined question).
+
+    The lines of ``exc.details()`` follow the message (candidates); with ``--json`` an error
+    that has ``json_details()`` also prints them on stdout as a JSON document.
 
     Ctrl-C exits 130 with a short note saying whether anything was written (every write goes
     through :func:`mlsd_cli.changes.commit.commit` and is atomic: never half-written).
@@ -227,9 +231,11 @@ def handle_errors(func: F) -> F:
             if os.environ.get("MLSD_DEBUG"):
                 raise
             err(f"error: {error_text(exc, func)}")
-            if isinstance(exc, NotFoundError) and exc.candidates:
-                for candidate in exc.candidates:
-                    sys.stderr.write(f"  {printable(candidate)}\n")
+            for line in exc.details():
+                sys.stderr.write(f"  {printable(line)}\n")
+            data = exc.json_details()
+            if data is not None and kwargs.get("json_out"):
+                print_json({"error": str(exc), **data})
             _flush_stdout()
             raise typer.Exit(int(exc.exit_code)) from None
         except KeyboardInterrupt:
@@ -306,23 +312,3 @@ def print_json(data: Any) -> None:
 
 def echo(text: str = "") -> None:
     sys.stdout.write(text + "\n")
-
-
-def interactive() -> bool:
-    """May we prompt? Yes on a terminal; elsewhere only when MLSD_INTERACTIVE=1 asks for it
-    (answers piped on stdin, tests). Otherwise a command never waits for input."""
-    return sys.stdin.isatty() or os.environ.get("MLSD_INTERACTIVE") == "1"
-
-
-def confirm(question: str, *, default: bool = False) -> bool:
-    """Ask yes/no. Without a terminal, refuse with a hint: the caller wants --yes."""
-    from mlsd_cli.errors import InputError
-
-    if not interactive():
-        raise InputError(
-            f"'{question}' needs an answer and there is no terminal", hint="pass --yes"
-        )
-    try:
-        return bool(typer.confirm(question, default=default))
-    except typer.Abort:
-        raise KeyboardInterrupt from None

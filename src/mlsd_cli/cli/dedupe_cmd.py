@@ -10,16 +10,17 @@ from mlsd_cli.cli.common import (
     CatalogueOpt,
     JsonOpt,
     echo,
-    exit_findings,
     handle_errors,
     has_findings,
     load_catalogue,
     print_json,
 )
+from mlsd_cli.cli.prompts import require_terminal
 
 if TYPE_CHECKING:
     from mlsd_cli.catalogue.model import Catalogue, Resource
     from mlsd_cli.catalogue.store import CatalogueLocation
+    from mlsd_cli.changes.merge import MergePlan
     from mlsd_cli.matching.duplicates import DuplicateGroup
 
 REASONS = {
@@ -76,18 +77,12 @@ def command(
         raise InputError("--merge asks questions; it does not go with --json")
     location, cat = load_catalogue(catalogue)
     if merge:
-        from mlsd_cli.cli.common import interactive
-
         store.ensure_writable(location)
-        if not interactive():
-            raise InputError(
-                "--merge asks what to do with each group and there is no terminal",
-                hint="run it in a terminal (or set MLSD_INTERACTIVE=1 to answer on stdin); "
-                "`mlsd dedupe --json` lists the groups for scripts",
-            )
+        hint = "run it in a terminal; `mlsd dedupe --json` lists the groups for scripts"
+        require_terminal("--merge", hint=hint)
     groups = find_duplicate_groups(cat, threshold=threshold)
     if merge:
-        _merge_flow(location, cat, groups)
+        has_findings(bool(_merge(location, cat, groups)))  # the groups left open
         return
     has_findings(bool(groups))
     if json_out:
@@ -152,96 +147,68 @@ def _print_groups(cat: Catalogue, groups: list[DuplicateGroup]) -> None:
 # --------------------------------------------------------------------------- --merge
 
 
-def _prompt(text: str, default: str | None = None) -> str:
-    """One answer from the user; EOF or Ctrl-C at the prompt writes nothing."""
-    try:
-        return str(typer.prompt(text, default=default, show_default=default is not None))
-    except typer.Abort:
-        raise KeyboardInterrupt from None
+def _merge(
+    location: CatalogueLocation, cat: Catalogue, groups: list[DuplicateGroup]
+) -> list[DuplicateGroup]:
+    """Ask about every group, write the answers in one commit; return the groups left open."""
+    from mlsd_cli.changes.commit import commit
 
-
-def _ask_action(number: int) -> str:
-    while True:
-        answer = _prompt("[m]erge, [n]ot duplicates, [s]kip, [q]uit", default="s")
-        choice = answer.strip().lower()[:1]
-        if choice in ("m", "n", "s", "q"):
-            return choice
-        echo("  answer m, n, s or q")
-
-
-def _ask_numbers(question: str, count: int, default: str) -> list[int]:
-    while True:
-        answer = _prompt(question, default=default).replace(",", " ").split()
-        try:
-            numbers = [int(a) for a in answer]
-        except ValueError:
-            numbers = []
-        if numbers and all(1 <= n <= count for n in numbers):
-            return list(dict.fromkeys(numbers))
-        echo(f"  answer with numbers from 1 to {count}")
-
-
-def _merge_flow(location: CatalogueLocation, cat: Catalogue, groups: list[DuplicateGroup]) -> None:
     if not groups:
         echo(f"No duplicates found ({len(cat.resources)} resources checked).")
-        return
+        return []
+    plan, left = _answers(cat, groups)
+    if plan.empty:
+        echo("Nothing to write.")
+    else:
+        plan.based_on(cat)
+        commit(location, plan)
+        for keep_id, other_ids in plan.merges:
+            echo(f"Merged {', '.join(other_ids)} into {keep_id}.")
+        for ids in plan.distinct:
+            echo(f"Recorded as not duplicates: {', '.join(ids)}.")
+    if left:
+        echo(f"{len(left)} group(s) skipped: still reported by mlsd dedupe.")
+    return left
+
+
+def _answers(
+    cat: Catalogue, groups: list[DuplicateGroup]
+) -> tuple[MergePlan, list[DuplicateGroup]]:
+    """The plan the answers make, and the groups skipped (or left by q)."""
+    from mlsd_cli.changes.merge import MergePlan
+    from mlsd_cli.cli.prompts import choose
+
     by_id = _by_id(cat)
-    merges: list[tuple[str, list[str]]] = []
-    distinct: list[list[str]] = []
-    skipped = 0
+    plan = MergePlan()
+    left: list[DuplicateGroup] = []
     for number, group in enumerate(groups, 1):
         echo(_describe_group(number, len(groups), group))
         members = [by_id[rid] for rid in group.ids]
         for k, resource in enumerate(members, 1):
             for line in _member_lines(resource, f"{k}) "):
                 echo(line)
-        action = _ask_action(number)
+        action = choose("[m]erge, [n]ot duplicates, [s]kip, [q]uit", "mnsq", default="s")
         if action == "q":
-            skipped += len(groups) - number + 1
+            left.extend(groups[number - 1 :])
             break
-        if action == "s":
-            skipped += 1
-        elif action == "n":
-            distinct.append([r.id for r in members])
+        if action == "n":
+            plan.distinct.append([r.id for r in members])
+        elif action == "m" and (merged := _ask_merge([r.id for r in members])):
+            plan.merges.append(merged)
         else:
-            keep = _ask_numbers("Keep which entry", len(members), "1")[0]
-            rest = [k for k in range(1, len(members) + 1) if k != keep]
-            if len(rest) > 1:
-                rest = [
-                    k
-                    for k in _ask_numbers(
-                        "Merge which entries into it", len(members), " ".join(map(str, rest))
-                    )
-                    if k != keep
-                ]
-            if rest:
-                merges.append((members[keep - 1].id, [members[k - 1].id for k in rest]))
-            else:
-                skipped += 1
+            left.append(group)
         echo()
-    if merges or distinct:
-        _write(location, cat, merges, distinct)
-    else:
-        echo("Nothing to write.")
-    if skipped:
-        echo(f"{skipped} group(s) skipped: still reported by mlsd dedupe.")
-        exit_findings()
+    return plan, left
 
 
-def _write(
-    location: CatalogueLocation,
-    cat: Catalogue,
-    merges: list[tuple[str, list[str]]],
-    distinct: list[list[str]],
-) -> None:
-    """Write the answers in one commit (refused if one of their entries changed meanwhile)."""
-    from mlsd_cli.changes.commit import commit
-    from mlsd_cli.changes.merge import MergePlan
+def _ask_merge(ids: list[str]) -> tuple[str, list[str]] | None:
+    """Which entry survives and which merge into it (None: none chosen, the group is skipped)."""
+    from mlsd_cli.cli.prompts import numbers
 
-    plan = MergePlan(merges, distinct)
-    plan.based_on(cat)
-    commit(location, plan)
-    for keep_id, other_ids in merges:
-        echo(f"Merged {', '.join(other_ids)} into {keep_id}.")
-    for ids in distinct:
-        echo(f"Recorded as not duplicates: {', '.join(ids)}.")
+    keep = numbers("Keep which entry", len(ids), default="1")[0]
+    rest = [k for k in range(1, len(ids) + 1) if k != keep]
+    if len(rest) > 1:
+        default = " ".join(map(str, rest))
+        rest = [k for k in numbers("Merge which entries into it", len(ids), default=default)]
+        rest = [k for k in rest if k != keep]
+    return (ids[keep - 1], [ids[k - 1] for k in rest]) if rest else None

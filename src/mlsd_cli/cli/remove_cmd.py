@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -11,12 +10,15 @@ from mlsd_cli.cli.common import (
     CatalogueOpt,
     JsonOpt,
     YesOpt,
-    confirm,
     echo,
     handle_errors,
     load_catalogue,
     print_json,
 )
+from mlsd_cli.cli.prompts import confirm, require_terminal, say
+
+if TYPE_CHECKING:
+    from mlsd_cli.catalogue.model import Catalogue, Resource
 
 
 @handle_errors
@@ -40,27 +42,27 @@ def command(
     from mlsd_cli.catalogue.schema import resource_to_json
     from mlsd_cli.changes.commit import commit
     from mlsd_cli.changes.editing import RemovePlan
-    from mlsd_cli.cli.render import resource_details
-    from mlsd_cli.errors import AbortedError, InputError
     from mlsd_cli.lookup.entries import find_resource
 
     location, cat = load_catalogue(catalogue)
     store.ensure_writable(location)
-    resource = find_resource(cat, ref)
+    plan = RemovePlan(find_resource(cat, ref))
     if not yes:
-        from mlsd_cli.cli.common import interactive
-
-        if not interactive():
-            raise InputError(
-                f"removing '{resource.id}' needs a confirmation and there is no terminal",
-                hint=f"pass --yes: mlsd remove {resource.id} --yes",
-            )
-        for line in resource_details(resource, cat):
-            sys.stderr.write(f"  {line}\n" if line else "\n")
-        if not confirm(f"Remove '{resource.id}'?", default=False):
-            raise AbortedError("not removed; nothing was written")
-    removed = commit(location, RemovePlan(resource))
+        _confirm(cat, plan.resource)
+    removed = commit(location, plan)
     if json_out:
         print_json({"removed": resource_to_json(removed)})
     else:
         echo(f"Removed {removed.id}: {removed.title}")
+
+
+def _confirm(cat: Catalogue, resource: Resource) -> None:
+    """Show the entry and ask; raises when declined or when no one can answer."""
+    from mlsd_cli.cli.render import resource_details
+
+    require_terminal(
+        f"removing '{resource.id}'", hint=f"pass --yes: mlsd remove {resource.id} --yes"
+    )
+    for line in resource_details(resource, cat):
+        say(f"  {line}" if line else "")
+    confirm(f"Remove '{resource.id}'?", declined="not removed; nothing was written")

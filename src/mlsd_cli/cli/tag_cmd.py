@@ -16,11 +16,12 @@ from mlsd_cli.cli.common import (
     stdout_is_terminal,
     warn,
 )
+from mlsd_cli.cli.prompts import confirm, require_terminal
 
 if TYPE_CHECKING:
     from mlsd_cli.catalogue.model import Catalogue, Resource
     from mlsd_cli.catalogue.store import CatalogueLocation
-    from mlsd_cli.changes.tagging import TagChange, TagNote, TagOperation
+    from mlsd_cli.changes.tagging import TagChange, TagEdit, TagNote, TagPlan
 
 #: ``-kafka`` is a tag to remove, not an option: unknown dashed words reach the arguments, and
 #: this command has no one-letter options (``-streaming`` would otherwise read as ``-s treaming``).
@@ -145,13 +146,40 @@ def command(
 
       mlsd tag --rename feature-stores feature-store --yes
     """  # noqa: E501
-    from mlsd_cli.changes.tagging import parse_tag_args
-    from mlsd_cli.errors import InputError
+    from mlsd_cli.changes.commit import commit
 
     tokens = list(args or [])
     if tokens == ["-h"]:
         echo(ctx.get_help())
         return
+    ref, edit = _parse(tokens)
+    filters = (section, tag, kind, org, year, since, no_url)
+    location, cat = load_catalogue(None if catalogue is None else _path(catalogue))
+    selected = _targets(cat, query, filters) if query is not None or any(filters) else None
+    if list_tags:
+        _check_list(ref, edit, rename)
+        _list(cat, cat.resources if selected is None else selected, json_out)
+        return
+    if ref is not None and not (edit.add or edit.remove or rename or selected is not None):
+        _show(cat, ref, json_out)
+        return
+    todo, entry = _plan(cat, ref, edit, rename, selected)
+    many = entry is None
+    notes = _warn(cat, todo, entry, strict=strict)
+    if not todo.changes or dry_run:
+        _unwritten(todo, notes, many=many, json_out=json_out)
+        return
+    if many and not yes:
+        _ask(location, todo, json_out=json_out)
+    applied = commit(location, todo)
+    _report(todo, applied, notes, many=many, written=bool(applied), json_out=json_out)
+
+
+def _parse(tokens: list[str]) -> tuple[str | None, TagEdit]:
+    """The entry and the +TAG/-TAG words; a one-letter option of another command is a mistake."""
+    from mlsd_cli.changes.tagging import parse_tag_args
+    from mlsd_cli.errors import InputError
+
     for token in tokens:
         if token.startswith("--"):
             raise InputError(
@@ -162,91 +190,80 @@ def command(
                 f"{token} is not an option of mlsd tag (a -TAG argument removes a tag)",
                 hint=f"write {_SHORT_OPTIONS[token]}",
             )
-    ref, edit = parse_tag_args(tokens)
-    filters = (section, tag, kind, org, year, since, no_url)
-    selecting = query is not None or any(filters)
-    has_tags = bool(edit.add or edit.remove)
+    return parse_tag_args(tokens)
 
-    location, cat = load_catalogue(None if catalogue is None else _path(catalogue))
 
-    if list_tags:
-        if rename or has_tags or ref is not None:
-            raise InputError(
-                "--list takes no entry and no +TAG/-TAG",
-                hint="list with: mlsd tag --list (filters and --query narrow the count)",
-            )
-        _list(cat, _targets(cat, query, filters) if selecting else cat.resources, json_out)
-        return
+def _check_list(ref: str | None, edit: TagEdit, rename: tuple[str, str] | None) -> None:
+    from mlsd_cli.errors import InputError
 
+    if rename or edit.add or edit.remove or ref is not None:
+        raise InputError(
+            "--list takes no entry and no +TAG/-TAG",
+            hint="list with: mlsd tag --list (filters and --query narrow the count)",
+        )
+
+
+def _plan(
+    cat: Catalogue,
+    ref: str | None,
+    edit: TagEdit,
+    rename: tuple[str, str] | None,
+    selected: list[Resource] | None,
+) -> tuple[TagPlan, Resource | None]:
+    """The plan the arguments ask for, and its one entry (None: it works on many)."""
     from mlsd_cli.changes import tagging
+    from mlsd_cli.errors import InputError
+    from mlsd_cli.lookup.entries import find_resource
 
-    op: TagOperation
     if rename:
-        if has_tags or ref is not None or selecting:
+        if edit.add or edit.remove or ref is not None or selected is not None:
             raise InputError(
                 "--rename works on the whole catalogue and takes no entry, tags or filters",
                 hint="mlsd tag --rename OLD NEW",
             )
-        op = tagging.make_rename(cat, *rename)
-        targets = cat.resources
-        many = True
-    else:
-        if ref is not None and selecting:
-            raise InputError(
-                "give either an entry or --query/filters, not both",
-                hint="mlsd tag ID +TAG, or mlsd tag --query WORDS +TAG",
-            )
-        if not has_tags:
-            if ref is not None:
-                _show(cat, ref, json_out)
-                return
-            raise InputError(
-                "nothing to do: give tags to add (+TAG) or remove (-TAG)",
-                hint="for example mlsd tag ID +streaming -kafka, or mlsd tag --list",
-            )
-        if ref is not None:
-            from mlsd_cli.lookup.entries import find_resource
+        return tagging.TagPlan.of(cat, cat.resources, tagging.make_rename(cat, *rename)), None
+    if ref is not None and selected is not None:
+        raise InputError(
+            "give either an entry or --query/filters, not both",
+            hint="mlsd tag ID +TAG, or mlsd tag --query WORDS +TAG",
+        )
+    if not (edit.add or edit.remove):
+        raise InputError(
+            "nothing to do: give tags to add (+TAG) or remove (-TAG)",
+            hint="for example mlsd tag ID +streaming -kafka, or mlsd tag --list",
+        )
+    if ref is not None:
+        entry = find_resource(cat, ref)
+        return tagging.TagPlan.of(cat, [entry], edit), entry
+    if selected is None:
+        raise InputError(
+            "which entries? give an entry, --query WORDS or a filter such as --section",
+            hint="mlsd tag ID +TAG, or mlsd tag --query WORDS +TAG",
+        )
+    return tagging.TagPlan.of(cat, selected, edit), None
 
-            targets = [find_resource(cat, ref)]
-            many = False
-        elif selecting:
-            targets = _targets(cat, query, filters)
-            many = True
-        else:
-            raise InputError(
-                "which entries? give an entry, --query WORDS or a filter such as --section",
-                hint="mlsd tag ID +TAG, or mlsd tag --query WORDS +TAG",
-            )
-        op = edit
 
-    notes = tagging.check(cat, op, entry=None if many else targets[0])
+def _warn(cat: Catalogue, todo: TagPlan, entry: Resource | None, *, strict: bool) -> list[TagNote]:
+    """Warn about near spellings and unused tags; with --strict the first one is an error."""
+    from mlsd_cli.changes.tagging import check
+    from mlsd_cli.errors import InputError
+
+    notes = check(cat, todo.op, entry=entry)
     warn(notes)
     if strict and notes:
         raise InputError(f"{notes[0].message} (--strict)", hint=notes[0].hint)
+    return notes
 
-    todo = tagging.TagPlan.of(cat, targets, op)
-    changes, merge = todo.changes, todo.merge
-    if not changes:
-        _report(op, [], notes, many=many, merge=merge, written=False, json_out=json_out)
-        if not json_out:
-            echo("Nothing to change; nothing written.")
-        return
 
-    if dry_run:
-        if json_out:
-            _report(op, changes, notes, many=many, merge=merge, written=False, json_out=True)
-        else:
-            _print_plan(op, changes, merge=merge)
-            echo("Dry run: nothing written.")
-        return
-
-    if many and not yes:
-        _ask(location, op, changes, merge=merge, json_out=json_out)
-
-    from mlsd_cli.changes.commit import commit
-
-    applied = commit(location, todo)
-    _report(op, applied, notes, many=many, merge=merge, written=bool(applied), json_out=json_out)
+def _unwritten(todo: TagPlan, notes: list[TagNote], *, many: bool, json_out: bool) -> None:
+    """Nothing to change, or --dry-run: say what would change; write nothing."""
+    if json_out:
+        _report(todo, todo.changes, notes, many=many, written=False, json_out=True)
+    elif not todo.changes:
+        echo("Nothing to change; nothing written.")
+    else:
+        _print_plan(todo)
+        echo("Dry run: nothing written.")
 
 
 def _path(text: str) -> Any:
@@ -262,18 +279,10 @@ def _targets(cat: Catalogue, query: str | None, filters: tuple[Any, ...]) -> lis
     return select(cat, query=query, selection=build_filter(cat, *filters))
 
 
-def _ask(
-    location: CatalogueLocation,
-    op: TagOperation,
-    changes: list[TagChange],
-    *,
-    merge: bool,
-    json_out: bool,
-) -> None:
+def _ask(location: CatalogueLocation, todo: TagPlan, *, json_out: bool) -> None:
     """List the changes and ask; raise when declined or when no one can answer."""
     from mlsd_cli.catalogue import store
-    from mlsd_cli.cli.common import confirm, interactive
-    from mlsd_cli.errors import AbortedError, InputError
+    from mlsd_cli.errors import InputError
 
     store.ensure_writable(location)  # before asking, not after
     if json_out:
@@ -281,26 +290,25 @@ def _ask(
             "--json prints no question: add --yes to change several entries, or --dry-run",
             hint="mlsd tag ... --json --yes",
         )
-    if not interactive():
-        raise InputError(
-            f"changing the tags of {_entries(len(changes))} needs a confirmation and there is "
-            "no terminal",
-            hint="pass --yes, or --dry-run to see what would change",
-        )
-    _print_plan(op, changes, merge=merge)
-    if not confirm(f"Change the tags of {_entries(len(changes))}?", default=False):
-        raise AbortedError("declined; nothing was written")
+    what = f"changing the tags of {_entries(len(todo.changes))}"
+    require_terminal(what, hint="pass --yes, or --dry-run to see what would change")
+    _print_plan(todo)
+    confirm(
+        f"Change the tags of {_entries(len(todo.changes))}?",
+        declined="declined; nothing was written",
+    )
 
 
 def _entries(n: int) -> str:
     return f"{n} entr{'y' if n == 1 else 'ies'}"
 
 
-def _print_plan(op: TagOperation, changes: list[TagChange], *, merge: bool) -> None:
+def _print_plan(todo: TagPlan) -> None:
     from mlsd_cli.changes.tagging import TagRename
 
+    op, changes = todo.op, todo.changes
     if isinstance(op, TagRename):
-        how = f" (merging into '{op.new}', already in use)" if merge else ""
+        how = f" (merging into '{op.new}', already in use)" if todo.merge else ""
         echo(f"Rename tag '{op.old}' to '{op.new}'{how} on {_entries(len(changes))}:")
     else:
         echo(f"{op.describe()} on {_entries(len(changes))}:")
@@ -314,17 +322,17 @@ def _short(title: str, limit: int = 60) -> str:
 
 
 def _report(
-    op: TagOperation,
+    todo: TagPlan,
     changes: list[TagChange],
     notes: list[TagNote],
     *,
     many: bool,
-    merge: bool,
     written: bool,
     json_out: bool,
 ) -> None:
     from mlsd_cli.changes.tagging import TagRename
 
+    op, merge = todo.op, todo.merge
     if json_out:
         data: dict[str, Any] = {
             "operation": "rename" if isinstance(op, TagRename) else "edit",

@@ -1,0 +1,179 @@
+"""Every question mlsd asks, and one rule for the answers.
+
+- **Who may be asked**: a terminal on stdin, or anyone when ``MLSD_INTERACTIVE=1`` (answers
+  piped on stdin, tests). Otherwise a command never waits for input: it calls
+  :func:`require_terminal`, the one "needs an answer and there is no terminal" refusal (exit 2,
+  with the option that does without the question).
+- **End of input** at any prompt (Ctrl-D, a closed pipe) is :class:`NoAnswerError`: one line,
+  "no answer (end of input); nothing was written", exit 1.
+- **Ctrl-C** at any prompt raises ``KeyboardInterrupt``: ``handle_errors`` exits 130, saying
+  whether anything was written.
+- **Declining** a confirmation is the caller's :class:`~mlsd_cli.errors.AbortedError` (exit 1).
+
+Questions and notes go to stderr, so that stdout keeps only the command's result. On a terminal
+the line is read with ``input()`` (line editing, and Tab completion of ``words``).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TypeVar
+
+from mlsd_cli.errors import AbortedError, InputError
+
+T = TypeVar("T")
+
+
+class NoAnswerError(AbortedError):
+    """End of input where an answer was expected (exit 1, nothing written)."""
+
+    def __init__(self) -> None:
+        super().__init__("no answer (end of input); nothing was written")
+
+
+def interactive() -> bool:
+    """May we prompt? Yes on a terminal; elsewhere only when MLSD_INTERACTIVE=1 asks for it
+    (answers piped on stdin, tests). Otherwise a command never waits for input."""
+    return sys.stdin.isatty() or os.environ.get("MLSD_INTERACTIVE") == "1"
+
+
+def require_terminal(action: str, *, hint: str) -> None:
+    """Refuse, before anything is asked or written, when ``action`` needs answers no one can
+    give: ``action`` names what needs them, ``hint`` the option that does without."""
+    if not interactive():
+        raise InputError(
+            f"{action} needs an answer and there is no terminal",
+            hint=f"{hint}; or set MLSD_INTERACTIVE=1 to answer on stdin",
+        )
+
+
+def say(text: str = "") -> None:
+    """A line for the person answering (stderr)."""
+    sys.stderr.write(text + "\n")
+    sys.stderr.flush()
+
+
+@contextmanager
+def _completion(words: list[str]) -> Iterator[None]:
+    """Tab completion of ``words`` (after the last comma) for the next ``input()``."""
+    try:
+        import readline
+    except ImportError:  # pragma: no cover - Windows without pyreadline
+        yield
+        return
+    old_completer = readline.get_completer()
+    old_delims = readline.get_completer_delims()
+
+    def complete(text: str, state: int) -> str | None:
+        stripped = text.lstrip()
+        lead = text[: len(text) - len(stripped)]
+        folded = stripped.casefold()
+        options = [lead + w for w in words if w.casefold().startswith(folded)]
+        return options[state] if state < len(options) else None
+
+    readline.set_completer(complete if words else None)
+    readline.set_completer_delims(",")
+    if "libedit" in (readline.__doc__ or ""):
+        readline.parse_and_bind("bind ^I rl_complete")
+    else:
+        readline.parse_and_bind("tab: complete")
+    try:
+        yield
+    finally:
+        readline.set_completer(old_completer)
+        readline.set_completer_delims(old_delims)
+
+
+def read_line(prompt: str, words: list[str] | None = None) -> str:
+    """One line from the user. End of input raises NoAnswerError; Ctrl-C KeyboardInterrupt."""
+    try:
+        if sys.stdin.isatty() and sys.stdout.isatty():
+            with _completion(words or []):
+                return input(prompt)
+        sys.stderr.write(prompt)
+        sys.stderr.flush()
+        line = sys.stdin.readline()
+        if not line:
+            raise EOFError
+        if not sys.stdin.isatty():  # the answer was not echoed: end the question's line
+            sys.stderr.write("\n")
+        return line.rstrip("\r\n")
+    except EOFError:
+        sys.stderr.write("\n")
+        raise NoAnswerError from None
+
+
+def _short(text: str, width: int = 50) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def ask(
+    question: str,
+    parse: Callable[[str], T],
+    *,
+    default: str | None = None,
+    words: list[str] | None = None,
+    clearable: bool = True,
+) -> T:
+    """Ask until ``parse`` accepts the answer (its InputError is shown, and asked again).
+    Enter takes the default; "-" empties it when ``clearable``."""
+    shown = f" [{_short(default)}]" if default else ""
+    tip = " (- for none)" if default and clearable else ""
+    while True:
+        answer = read_line(f"{question}{shown}{tip}: ", words).strip()
+        if not answer and default:
+            answer = default
+        elif answer == "-" and clearable:
+            answer = ""
+        try:
+            return parse(answer)
+        except InputError as exc:
+            say(f"  {exc}")
+
+
+def yes_no(question: str, *, default: bool) -> bool:
+    """A y/n answer; Enter takes ``default``."""
+    choices = "[Y/n]" if default else "[y/N]"
+    while True:
+        answer = read_line(f"{question} {choices}: ").strip().lower()
+        if not answer:
+            return default
+        if answer in ("y", "yes"):
+            return True
+        if answer in ("n", "no"):
+            return False
+        say("  answer y or n")
+
+
+def confirm(question: str, *, declined: str, default: bool = False) -> None:
+    """Ask ``question``; a "no" raises AbortedError(``declined``) (exit 1, nothing written)."""
+    if not yes_no(question, default=default):
+        raise AbortedError(declined)
+
+
+def choose(question: str, choices: str, *, default: str) -> str:
+    """One letter of ``choices`` (the first letter of the answer); Enter takes ``default``."""
+
+    def parse(text: str) -> str:
+        letter = text.strip().lower()[:1]
+        if letter not in choices:
+            raise InputError(f"answer {', '.join(choices[:-1])} or {choices[-1]}")
+        return letter
+
+    return ask(question, parse, default=default, clearable=False)
+
+
+def numbers(question: str, count: int, *, default: str) -> list[int]:
+    """Numbers from 1 to ``count`` (spaces or commas between), without repeats."""
+
+    def parse(text: str) -> list[int]:
+        words = text.replace(",", " ").split()
+        if not words or not all(w.isdigit() and 1 <= int(w) <= count for w in words):
+            raise InputError(f"answer with numbers from 1 to {count}")
+        return list(dict.fromkeys(int(w) for w in words))
+
+    return ask(question, parse, default=default, clearable=False)
