@@ -114,6 +114,9 @@ class NotFoundError(MlsdError):
     def details(self) -> list[str]:
         return list(self.candidates)
 
+    def json_details(self) -> dict[str, Any] | None:
+        return {"candidates": list(self.candidates)} if self.candidates else None
+
 
 class InputError(MlsdError):
     """A value given on the command line or at a prompt is not acceptable."""

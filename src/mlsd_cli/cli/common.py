@@ -209,8 +209,8 @@ def handle_errors(func: F) -> F:
     """The one exit boundary: turn library errors into one line on stderr and the exit code
     the error carries (2 a mistake, 1 a refusal such as a duplicate or a declined question).
 
-    The lines of ``exc.details()`` follow the message (candidates); with ``--json`` an error
-    that has ``json_details()`` also prints them on stdout as a JSON document.
+    The lines of ``exc.details()`` follow the message (candidates); with ``--json`` the error
+    is also printed on stdout as JSON: ``{"error", "exit_code", ...exc.json_details()}``.
 
     Ctrl-C exits 130 with a short note saying whether anything was written (every write goes
     through :func:`mlsd_cli.changes.commit.commit` and is atomic: never half-written).
@@ -230,12 +230,13 @@ def handle_errors(func: F) -> F:
         except MlsdError as exc:
             if os.environ.get("MLSD_DEBUG"):
                 raise
-            err(f"error: {error_text(exc, func)}")
+            text = error_text(exc, func)
+            err(f"error: {text}")
             for line in exc.details():
                 sys.stderr.write(f"  {printable(line)}\n")
-            data = exc.json_details()
-            if data is not None and kwargs.get("json_out"):
-                print_json({"error": str(exc), **data})
+            if kwargs.get("json_out"):  # every --json run prints JSON, a refusal too
+                data = {"error": text, "exit_code": int(exc.exit_code)}
+                print_json({**data, **(exc.json_details() or {})})
             _flush_stdout()
             raise typer.Exit(int(exc.exit_code)) from None
         except KeyboardInterrupt:

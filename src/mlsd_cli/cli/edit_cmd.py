@@ -21,6 +21,7 @@ from mlsd_cli.cli.common import (
 if TYPE_CHECKING:
     from mlsd_cli.catalogue.model import Catalogue, Resource
     from mlsd_cli.catalogue.store import CatalogueLocation
+    from mlsd_cli.changes.editing import EditPlan, FieldChanges
 
 ListOpt = list[str] | None
 
@@ -91,53 +92,60 @@ def command(
     """  # noqa: E501
     from mlsd_cli.catalogue.store import ensure_writable
     from mlsd_cli.changes.commit import commit
-    from mlsd_cli.changes.editing import EditPlan, FieldChanges, apply_changes, tag_warnings
-    from mlsd_cli.errors import InputError
+    from mlsd_cli.changes.editing import EditPlan, FieldChanges
     from mlsd_cli.lookup.entries import find_resource
 
     location, cat = load_catalogue(catalogue)
     ensure_writable(location)
     original = find_resource(cat, ref)
     changes = FieldChanges(
-        title=title,
-        kind=kind,
-        url=url,
-        sections=section,
-        add_sections=add_section or [],
-        remove_sections=remove_section or [],
-        tags=tag,
-        add_tags=add_tag or [],
-        remove_tags=remove_tag or [],
-        authors=author,
-        org=org,
-        venue=venue,
-        year=year,
-        description=description,
-        clear=clear or [],
-    )
+        title=title, kind=kind, url=url, sections=section, add_sections=add_section or [],
+        remove_sections=remove_section or [], tags=tag, add_tags=add_tag or [],
+        remove_tags=remove_tag or [], authors=author, org=org, venue=venue, year=year,
+        description=description, clear=clear or [],
+    )  # fmt: skip
+    plan = EditPlan(original, _edited(location, cat, original, changes, editor=editor))
+    if not plan.empty:
+        commit(location, plan)
+    _report(plan, json_out=json_out)
+
+
+def _edited(
+    location: CatalogueLocation,
+    cat: Catalogue,
+    original: Resource,
+    changes: FieldChanges,
+    *,
+    editor: bool,
+) -> Resource:
+    """The entry as the options (or the editor) leave it; nothing is written."""
+    from mlsd_cli.changes.editing import apply_changes, tag_warnings
+    from mlsd_cli.errors import InputError
+
     if editor and not changes.empty:
         raise InputError("give either field options or --editor, not both")
     if editor:
-        new = _edit_in_editor(location, cat, original)
-    elif changes.empty:
+        return _edit_in_editor(location, cat, original)
+    if changes.empty:
         raise InputError(
             "nothing to change",
             hint="pass field options such as --title or --add-section, or --editor",
         )
-    else:
-        new = apply_changes(cat, original, changes)
-        warn(tag_warnings(cat, original, new, changes))
-    plan = EditPlan(original, new)
-    if plan.empty:
-        echo(f"No changes to {original.id}; nothing was written.")
-        return
-    commit(location, plan)
-    if json_out:
-        from mlsd_cli.catalogue.schema import resource_to_json
+    new = apply_changes(cat, original, changes)
+    warn(tag_warnings(cat, original, new, changes))
+    return new
 
-        print_json(resource_to_json(new))
+
+def _report(plan: EditPlan, *, json_out: bool) -> None:
+    """The entry as it is now (JSON), or one line: updated, or no change."""
+    from mlsd_cli.catalogue.schema import resource_to_json
+
+    if json_out:
+        print_json({**resource_to_json(plan.new), "changed": not plan.empty})
+    elif plan.empty:
+        echo(f"No changes to {plan.original.id}; nothing was written.")
     else:
-        echo(f"Updated {new.id}: {new.title}")
+        echo(f"Updated {plan.new.id}: {plan.new.title}")
 
 
 def _edit_in_editor(location: CatalogueLocation, cat: Catalogue, original: Resource) -> Resource:
