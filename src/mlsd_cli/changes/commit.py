@@ -72,12 +72,14 @@ class Basis:
         """Raise StaleError if an entry of the basis is no longer as planned in ``catalogue``."""
         if not self.entries:
             return
+        from mlsd_cli.catalogue.schema import resource_to_dict
+
         by_id = {r.id: r for r in catalogue.resources}
         for planned in self.entries:
             current = by_id.get(planned.id)
             if current is None:
                 raise StaleError(planned.id, removed=True)
-            if current != planned:
+            if resource_to_dict(current) != resource_to_dict(planned):  # as the file says it
                 raise StaleError(planned.id)
 
 
