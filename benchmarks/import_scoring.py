@@ -159,7 +159,8 @@ class Match:
 
 @dataclass
 class Matcher:
-    """Pairs gold rows with imported resources: by URL, else by title; one to one where it can."""
+    """Pairs gold rows with imported resources: by URL (several rows may share the entry that
+    holds their URL, as an entry listed in several sections), else by title (one to one)."""
 
     catalogue: dict[str, Any]
     used: set[int] = field(default_factory=set)
@@ -188,8 +189,10 @@ class Matcher:
         candidates = self.by_url.get(canonical_url(row.get("url")), []) if row.get("url") else []
         how = "url"
         if not candidates:
+            # by title only a resource no other row took: an item held back or dropped by the
+            # importer must not count as found because another entry has its name
             titles = [spaces(t).casefold() for t in _alts(row, "title") if t]
-            candidates = [i for t in titles for i in self.by_title.get(t, [])]
+            candidates = [i for t in titles for i in self.by_title.get(t, []) if i not in self.used]
             how = "title"
         if not candidates:
             return Match(row, None, "none")

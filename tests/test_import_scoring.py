@@ -153,6 +153,13 @@ def test_title_match_when_the_url_is_not_there() -> None:
     assert sc.Matcher(CATALOGUE).match(gold(title="Nope", url="https://x.example")).res is None
 
 
+def test_a_title_match_never_takes_a_resource_another_row_matched() -> None:
+    matcher = sc.Matcher(CATALOGUE)
+    assert matcher.match(gold(title="Unsampled", url="https://example.com/other")).how == "url"
+    held_back = matcher.match(gold(title="Unsampled", url="https://example.com/second-copy"))
+    assert held_back.res is None and held_back.how == "none"
+
+
 def test_non_items_from_the_labels_and_unknowns_from_a_sample() -> None:
     items = [gold(title="Rules of ML", url="https://example.com/rules")]
     non_items = [
