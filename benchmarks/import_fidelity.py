@@ -105,9 +105,13 @@ def _pct(n: int, d: int) -> str:
 
 
 def score(
-    catalogue: dict[str, Any], items: list[sc.Row], non_items: list[sc.Row], exhaustive: bool
+    catalogue: dict[str, Any],
+    items: list[sc.Row],
+    non_items: list[sc.Row],
+    exhaustive: bool,
+    source: str,
 ) -> dict[str, Any]:
-    matcher = sc.Matcher(catalogue)
+    matcher = sc.Matcher(catalogue, source)
     matches = [matcher.match(row) for row in items]
     found = [m for m in matches if m.res is not None]
     bad, unknown = sc.non_item_resources(catalogue, items, non_items, exhaustive=exhaustive)
@@ -151,8 +155,10 @@ def corpus_figures(cli: Cli, corpus: Path) -> list[tuple[str, dict[str, Any], in
     out = []
     for name, info in meta.items():
         items, non_items = _gold(name)
-        catalogue = cli.json(cli.imported(corpus / f"{name}.md"))
-        figures = score(catalogue, items, non_items, exhaustive=info["every"] == 1)
+        source = corpus / f"{name}.md"
+        catalogue = cli.json(cli.imported(source))
+        text = source.read_text("utf-8")
+        figures = score(catalogue, items, non_items, info["every"] == 1, text)
         out.append((name, figures, int(info["items"])))
     return out
 
@@ -200,7 +206,7 @@ def shape_figures(cli: Cli) -> list[tuple[str, dict[str, Any], list[str]]]:
             for t in expected.get("not_resources", [])
         ]
         catalogue = cli.json(cli.imported(md))
-        figures = score(catalogue, items, non_items, exhaustive=True)
+        figures = score(catalogue, items, non_items, True, md.read_text("utf-8"))
         out.append((md.stem, figures, _shape_extras(expected, catalogue)))
     return out
 

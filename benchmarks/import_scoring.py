@@ -163,6 +163,8 @@ class Matcher:
     holds their URL, as an entry listed in several sections), else by title (one to one)."""
 
     catalogue: dict[str, Any]
+    #: The imported markdown: a resource whose URL is written in it belongs to that link's line.
+    source: str = ""
     used: set[int] = field(default_factory=set)
 
     def __post_init__(self) -> None:
@@ -173,6 +175,10 @@ class Matcher:
             if res.get("url"):
                 self.by_url.setdefault(canonical_url(res["url"]), []).append(i)
             self.by_title.setdefault(spaces(res.get("title") or "").casefold(), []).append(i)
+
+    def _elsewhere(self, res: Resource) -> bool:
+        url = res.get("url")
+        return bool(url) and url in self.source
 
     def _best(self, row: Row, candidates: list[int]) -> int:
         def rank(i: int) -> tuple[bool, bool, bool]:
@@ -189,10 +195,16 @@ class Matcher:
         candidates = self.by_url.get(canonical_url(row.get("url")), []) if row.get("url") else []
         how = "url"
         if not candidates:
-            # by title only a resource no other row took: an item held back or dropped by the
-            # importer must not count as found because another entry has its name
+            # by title only a resource that is no other line's: not one another row took, nor
+            # one whose URL the source has (an item the importer held back or dropped must not
+            # count as found because another entry has its name)
             titles = [spaces(t).casefold() for t in _alts(row, "title") if t]
-            candidates = [i for t in titles for i in self.by_title.get(t, []) if i not in self.used]
+            candidates = [
+                i
+                for t in titles
+                for i in self.by_title.get(t, [])
+                if i not in self.used and not self._elsewhere(self.resources[i])
+            ]
             how = "title"
         if not candidates:
             return Match(row, None, "none")

@@ -160,6 +160,15 @@ def test_a_title_match_never_takes_a_resource_another_row_matched() -> None:
     assert held_back.res is None and held_back.how == "none"
 
 
+def test_a_title_match_never_takes_the_resource_of_another_line_of_the_source() -> None:
+    row = gold(title="Unsampled", url="https://example.com/held-back")
+    source = (
+        "- [Unsampled](https://example.com/other)\n- [Unsampled](https://example.com/held-back)\n"
+    )
+    assert sc.Matcher(CATALOGUE, source).match(row).res is None
+    assert sc.Matcher(CATALOGUE, "").match(row).how == "title"  # a URL the importer rewrote
+
+
 def test_non_items_from_the_labels_and_unknowns_from_a_sample() -> None:
     items = [gold(title="Rules of ML", url="https://example.com/rules")]
     non_items = [
