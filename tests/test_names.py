@@ -98,7 +98,7 @@ def test_a_kind_is_named_by_a_unique_prefix(text: str, kind: str) -> None:
     [
         ("papr", "unknown kind 'papr'"),
         ("", "unknown kind ''"),
-        ("t", "kind 't' could be talk and thread"),
+        ("t", "kind 't' could be talk or thread"),
     ],
 )
 def test_unknown_and_ambiguous_kinds_list_the_choices(text: str, message: str) -> None:

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from mlsd_cli.catalogue.model import Catalogue, Resource
-from mlsd_cli.catalogue.schema import TAG_PATTERN
+from mlsd_cli.catalogue.tags import is_normal
 from mlsd_cli.lookup.tags import (
     is_near_spelling,
     near_duplicate_pairs,
@@ -32,13 +32,61 @@ from .conftest import BOOK_SEED, SCALE_SEED, seed_path
         ("--streaming--", "streaming"),
         ("GPT-4", "gpt-4"),
         ("!!!", ""),
+        # words of any script: Cyrillic, CJK, Greek, Devanagari, Arabic, Hebrew
+        ("Ранжирование", "ранжирование"),
+        ("Линейный  поиск", "линейный-поиск"),  # й keeps its breve (not a Latin letter)
+        ("推荐系统", "推荐系统"),
+        ("機械学習 / 推薦", "機械学習-推薦"),
+        ("Μηχανική Μάθηση", "μηχανική-μάθηση"),  # Greek keeps its accents, composed (NFC)
+        ("ΣΟΦΙΑΣ", "σοφιασ"),  # case-folded: final sigma is sigma
+        ("हिन्दी खोज", "हिन्दी-खोज"),  # vowel signs are part of the word
+        ("تعلم الآلة", "تعلم-الآلة"),
+        ("חיפוש", "חיפוש"),
+        # accented Latin: folded to the ASCII letters, as before
+        ("Équité", "equite"),
+        ("Straße", "strasse"),
+        ("Ａｍｌ_ｏｐｓ", "aml-ops"),  # full-width letters (NFKD)
+        ("naïve-bayes", "naive-bayes"),
+        # nothing but punctuation, symbols or spaces: no tag at all
+        ("«—»", ""),
+        ("…  ・ ¿?", ""),
+        ("🙂", ""),
     ],
 )
 def test_normal_form(raw: str, normal: str) -> None:
     assert normalize_tag(raw) == normal
+    assert is_normal(normal) == bool(normal)
     if normal:
-        assert TAG_PATTERN.match(normal)
         assert normalize_tag(normal) == normal  # idempotent
+        assert not is_normal(raw) or raw == normal
+
+
+def test_ascii_tags_keep_the_form_they_had() -> None:
+    """Every tag of the shipped catalogue (all written under the ASCII-only rule) is normal."""
+    from mlsd_cli.catalogue import store
+
+    shipped = store.load(store.find_catalogue(None, env={}, cwd=None))
+    tags = {t for r in shipped.resources for t in r.tags}
+    assert tags and all(normalize_tag(t) == t and is_normal(t) for t in tags)
+
+
+@pytest.mark.parametrize(
+    ("new", "existing"),
+    [
+        ("ранжрование", "ранжирование"),  # a letter missing inside the word
+        ("ранжирвоание", "ранжирование"),  # two letters swapped
+        ("поиск-линейный", "линейный-поиск"),  # word order
+        ("推荐-系统", "推荐系统"),  # separators
+        ("μηχανκή-μάθηση", "μηχανική-μάθηση"),
+    ],
+)
+def test_near_spellings_in_any_script(new: str, existing: str) -> None:
+    assert near_duplicates(new, [existing, "kafka"]) == [existing]
+    assert near_duplicate_pairs([new, existing, "kafka"]) == [tuple(sorted((new, existing)))]
+
+
+def test_suggestions_in_any_script() -> None:
+    assert suggest("ранжировани", ["ранжирование", "kafka"]) == ["ранжирование"]
 
 
 # (new tag, existing tag): near spellings that should be flagged.

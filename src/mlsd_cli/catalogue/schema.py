@@ -17,11 +17,11 @@ from mlsd_cli.catalogue.fields import RESOURCE_FIELDS, Field
 from mlsd_cli.catalogue.fields import RESOURCE_KEYS as RESOURCE_KEYS
 from mlsd_cli.catalogue.fields import resource_to_json as resource_to_json
 from mlsd_cli.catalogue.model import FORMAT_VERSION, KINDS, Catalogue, Resource, Section
+from mlsd_cli.catalogue.tags import is_normal
 from mlsd_cli.catalogue.urls import url_problem
 from mlsd_cli.errors import CatalogueError
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
-TAG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 CATALOGUE_KEYS = ("format", "title", "description")
 SECTION_KEYS = ("id", "title", "parent", "intro")
@@ -404,15 +404,18 @@ def _check_sections(
 
 def _check_tags(check: _Checker, tags: list[str], what: str, i: int, sections: set[str]) -> None:
     for tag in tags:
-        if not TAG_PATTERN.match(tag):
+        if not is_normal(tag):
             from mlsd_cli.catalogue.tags import normalize_tag
 
+            normal = normalize_tag(tag)
             raise check.fail(
                 f"{what}: tag '{tag}' is not in normal form",
                 "resources",
                 i,
                 "tags",
-                f"write '{normalize_tag(tag)}' (lower-case, words joined by '-')",
+                f"write '{normal}' (lower-case words joined by '-')"
+                if normal
+                else "a tag needs a letter or digit (of any script)",
             )
 
 

@@ -152,9 +152,8 @@ def resolve_kind(text: str, *, field: str = "kind") -> str:
     if len(starting) == 1:
         return starting[0]
     if starting:
-        raise InputError(
-            f"kind '{text.strip()}' could be {and_list(starting)}", field=field, choices=KINDS
-        )
+        could = f"{', '.join(starting[:-1])} or {starting[-1]}"
+        raise InputError(f"kind '{text.strip()}' could be {could}", field=field, choices=KINDS)
     raise InputError(f"unknown kind '{text.strip()}'", field=field, choices=KINDS)
 
 
