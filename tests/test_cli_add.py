@@ -751,3 +751,58 @@ def test_interactive_defaults_come_from_the_page(
     assert new.title == NEW_TITLE and new.kind == "blog" and new.year == 2016
     assert new.authors == ["Prasanna Padmanabhan"] and new.org is None
     assert new.description == "How Netflix snapshots online services."
+
+
+# ----------------------------------------------------------------- tags and names (issue 8)
+
+
+def test_a_tag_with_no_letters_is_refused_not_dropped(cli: Run, sample_catalogue: Path) -> None:
+    """`add --tag '!!!'` silently dropped the tag where `mlsd tag` refused it."""
+    before = sample_catalogue.read_bytes()
+    result = cli(
+        "add",
+        *("--title", "T", "--kind", "blog", "--section", "platforms", "--tag", "!!!"),
+        *("--no-fetch", "--yes", "-c", str(sample_catalogue)),
+    )
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == (
+        "mlsd: error: --tag: tag '!!!' has no letters or digits; a tag is words joined by '-', "
+        "such as feature-store\n"
+    )
+    assert sample_catalogue.read_bytes() == before
+
+
+def test_interactive_add_keeps_a_non_ascii_tag_and_refuses_an_empty_one(
+    cli: Run, sample_catalogue: Path
+) -> None:
+    """The tags prompt dropped `ранжирование` without a word."""
+    answers = list(FULL_ANSWERS)
+    answers[4:5] = ["!!!", "Ранжирование, 推荐 系统"]  # refused, then asked again
+    before = ids(sample_catalogue)
+    result = cli(
+        "add", "--no-fetch", "-c", str(sample_catalogue), input=lines(*answers), env=INTERACTIVE
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "  tag '!!!' has no letters or digits;" in result.stderr
+    [new] = added(sample_catalogue, before)
+    assert new.tags == ["ранжирование", "推荐-系统"]
+
+
+def test_a_section_prefix_is_the_section_list_reads(cli: Run, sample_catalogue: Path) -> None:
+    before = ids(sample_catalogue)
+    result = cli(
+        "add",
+        *("--title", "T", "--kind", "pap", "--section", "stream", "--no-fetch", "--yes"),
+        *("-c", str(sample_catalogue)),
+    )
+    assert result.exit_code == 0, result.stderr
+    [new] = added(sample_catalogue, before)
+    assert new.sections == ["streaming"] and new.kind == "paper"
+    listed = cli("list", "--section", "stream", "--json", "-c", str(sample_catalogue))
+    assert new.id in [r["id"] for r in json.loads(listed.stdout)]
+
+
+def test_missing_fields_name_the_options_of_add(cli: Run, sample_catalogue: Path) -> None:
+    result = cli("add", "--kind", "blog", "--no-fetch", "--yes", "-c", str(sample_catalogue))
+    assert result.exit_code == 2
+    assert result.stderr == "mlsd: error: missing title and sections; pass --title, --section\n"

@@ -331,3 +331,48 @@ def test_entry_changed_during_the_edit_is_not_overwritten(
     assert result.exit_code == 2
     assert "changed by another command" in result.stderr
     assert resource(sample_catalogue, "the-log").year == 1999
+
+
+# ----------------------------------------------------------------- tags and names (issue 8)
+
+
+def test_add_tag_warns_about_a_near_spelling_like_add_and_tag(
+    cli: Run, sample_catalogue: Path
+) -> None:
+    """`edit --add-tag` gave no warning where add and tag did."""
+    result = cli("edit", "the-log", "--add-tag", "ML platforms", "-c", str(sample_catalogue))
+    assert result.exit_code == 0, result.stderr
+    assert (
+        result.stderr == "mlsd: warning: new tag 'ml-platforms' looks like existing 'ml-platform'\n"
+    )
+    assert resource(sample_catalogue, "the-log").tags == ["streaming", "ml-platforms"]
+
+
+def test_removing_a_tag_the_entry_lacks_is_a_warning_not_an_error(
+    cli: Run, sample_catalogue: Path
+) -> None:
+    """It exited 2 here and was a warning in `mlsd tag`: one policy now, the warning."""
+    before = sample_catalogue.read_bytes()
+    result = cli("edit", "the-log", "--remove-tag", "kafka", "-c", str(sample_catalogue))
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == "mlsd: warning: 'the-log' has no tag 'kafka'\n"
+    assert "No changes to the-log" in result.stdout
+    assert sample_catalogue.read_bytes() == before
+
+
+@pytest.mark.parametrize("option", ["--tag", "--add-tag", "--remove-tag"])
+def test_a_tag_with_no_letters_is_refused(cli: Run, sample_catalogue: Path, option: str) -> None:
+    before = sample_catalogue.read_bytes()
+    result = cli("edit", "the-log", option, "!!", "-c", str(sample_catalogue))
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"mlsd: error: {option}: tag '!!' has no letters or digits")
+    assert sample_catalogue.read_bytes() == before
+
+
+def test_section_and_kind_prefixes(cli: Run, sample_catalogue: Path) -> None:
+    result = cli(
+        "edit", "the-log", "--add-section", "ml plat", "--kind", "PAP", "-c", str(sample_catalogue)
+    )
+    assert result.exit_code == 0, result.stderr
+    r = resource(sample_catalogue, "the-log")
+    assert r.sections == ["streaming", "platforms"] and r.kind == "paper"

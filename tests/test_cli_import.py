@@ -342,3 +342,26 @@ def test_possible_duplicates_are_reported_and_added_with_force(cli: Cli, tmp_pat
 def test_import_help_states_the_policy(cli: Cli) -> None:
     text = " ".join(cli("import", "--help").stdout.split())
     assert "same resource" in text and "--force" in text and "exit status is 1" in text
+
+
+# ----------------------------------------------------------------- names (issue 8)
+
+
+def test_section_is_read_as_every_command_reads_it(cli: Cli, sample_catalogue: Path) -> None:
+    """A prefix nests under the section it names; an ambiguous one is refused, listing both."""
+    md = sample_catalogue.parent / "list.md"
+    md.write_text("# Reading\n\n- [A new item](https://example.org/new-item)\n", encoding="utf-8")
+    result = cli("import", str(md), "--section", "stream", "-c", str(sample_catalogue))
+    assert result.exit_code == 0, result.stderr
+    reading = store.load(sample_catalogue).section("reading")
+    assert reading is not None and reading.parent == "streaming"
+
+    with sample_catalogue.open("a", encoding="utf-8") as f:
+        f.write('\n[[sections]]\nid = "stream-processing"\ntitle = "Stream processing"\n')
+    before = sample_catalogue.read_bytes()
+    result = cli("import", str(md), "--section", "stream", "-c", str(sample_catalogue))
+    assert result.exit_code == 2 and sample_catalogue.read_bytes() == before
+    assert result.stderr.startswith(
+        "mlsd: error: --section: 'stream' could be any of 2 sections: streaming and "
+        "stream-processing; "
+    )

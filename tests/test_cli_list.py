@@ -483,3 +483,43 @@ def test_show_on_a_terminal(catalogue_file: Path) -> None:
         "A canonical example of the ranking and recommendation problem.",
     ):
         assert text in out  # fmt: skip
+
+
+# ----------------------------------------------------------------- names (issue 8)
+
+
+def test_a_section_prefix_and_a_kind_prefix_are_accepted(cli: Run, sample_catalogue: Path) -> None:
+    """`list --section plat` exited 2 and `list --kind pap` too, while add and edit took them."""
+    result = run(cli, sample_catalogue, "list", "--section", "plat", "--kind", "pap", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert [r["id"] for r in json.loads(result.stdout)] == ["facebook-ads-clicks"]
+
+
+def test_an_ambiguous_section_prefix_lists_the_candidates(cli: Run, tmp_path: Path) -> None:
+    """It said "no section named 'chapter'" instead."""
+    path = tmp_path / "resources.toml"
+    path.write_text(
+        '[[sections]]\nid = "chapter-1"\ntitle = "Chapter 1"\n\n'
+        '[[sections]]\nid = "chapter-2"\ntitle = "Chapter 2"\n',
+        encoding="utf-8",
+    )
+    result = run(cli, path, "list", "--section", "chapter")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == (
+        "mlsd: error: --section: 'chapter' could be any of 2 sections: chapter-1 and chapter-2; "
+        "give more of the id or title\n"
+    )
+
+
+def test_a_tag_filter_with_no_letters_is_refused(cli: Run, sample_catalogue: Path) -> None:
+    result = run(cli, sample_catalogue, "list", "--tag", "--")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("mlsd: error: --tag: tag '--' has no letters or digits")
+
+
+def test_a_section_name_with_control_characters_is_shown_escaped(
+    cli: Run, sample_catalogue: Path
+) -> None:
+    result = run(cli, sample_catalogue, "list", "--section", "x\x1b[31my")
+    assert result.exit_code == 2 and "\x1b" not in result.stderr
+    assert "no section named 'x\\x1b[31my'" in result.stderr

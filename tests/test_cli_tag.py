@@ -496,3 +496,27 @@ def test_on_the_shipped_catalogue(cli: Run, shipped_copy: Path) -> None:
     back = cli("tag", "--rename", "zz-renamed", top, "--yes", "--catalogue", str(shipped_copy))
     assert back.exit_code == 0, back.stderr
     assert shipped_copy.read_bytes() == original
+
+
+# ----------------------------------------------------------------- any script (issue 8)
+
+
+def test_a_cyrillic_tag_is_a_tag(cli: Run, cat: Path) -> None:
+    """`mlsd tag X +ранжирование` said "has no letters or digits"."""
+    result = cli("tag", "feast", "+Ранжирование", "--catalogue", str(cat))
+    assert result.exit_code == 0, result.stderr
+    assert "ранжирование" in _tags(cat, "feast")
+    listed = cli("list", "--tag", "ранжирование", "--json", "-c", str(cat))
+    assert [r["id"] for r in json.loads(listed.stdout)] == ["feast"]
+
+
+def test_a_punctuation_only_tag_is_refused_in_the_words_add_and_edit_use(
+    cli: Run, cat: Path
+) -> None:
+    before = cat.read_bytes()
+    result = cli("tag", "feast", "+«»", "--catalogue", str(cat))
+    assert result.exit_code == 2 and cat.read_bytes() == before
+    assert result.stderr == (
+        "mlsd: error: tag '«»' has no letters or digits; a tag is words joined by '-', "
+        "such as feature-store\n"
+    )

@@ -108,7 +108,7 @@ def similar_error(report: Verdict, candidates: Sequence[DuplicateCandidate]) -> 
     return DuplicateError(
         f"looks like a duplicate of {ids} (similar title)",
         report,
-        hint="check with `mlsd show ID`; pass --force to add it anyway",
+        hint="check with `mlsd show ID`; add it anyway with `mlsd add --force`",
     )
 
 

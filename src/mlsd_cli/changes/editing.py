@@ -119,7 +119,7 @@ def apply_changes(catalogue: Catalogue, resource: Resource, changes: FieldChange
     if not r.sections:
         raise InputError(
             f"'{r.id}' would be in no section",
-            hint="every resource needs one: add another with --add-section",
+            hint=f"every resource needs one: `mlsd edit {r.id} --add-section SECTION` first",
         )
 
     if changes.tags is not None:
