@@ -97,7 +97,13 @@ def command(
     import sys
 
     from mlsd_cli.errors import InputError
-    from mlsd_cli.formats.export import GROUPED_FORMATS, ExportOptions, check_style, renderer
+    from mlsd_cli.formats.export import (
+        GROUPED_FORMATS,
+        ExportOptions,
+        check_style,
+        format_name,
+        renderer,
+    )
     from mlsd_cli.formats.readme import (
         expected_text,
         find_markers,
@@ -108,9 +114,7 @@ def command(
     from mlsd_cli.lookup.filters import apply
     from mlsd_cli.lookup.grouping import check_group_key
 
-    fmt_name = fmt.strip().lower()
-    renderer(fmt_name)  # an unknown format fails before the catalogue is read
-    fmt_name = {"md": "markdown", "bib": "bibtex", "htm": "html"}.get(fmt_name, fmt_name)
+    fmt_name = format_name(fmt)  # an unknown format fails before the catalogue is read
     check_style(style)
     if style != "full" and fmt_name != "markdown":
         raise InputError("--style applies to --format markdown only")

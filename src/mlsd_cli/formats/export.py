@@ -174,16 +174,20 @@ EXTENSIONS: dict[str, str] = {
 
 def renderer(name: str) -> Renderer:
     """The render function of format ``name``. Raises InputError for an unknown format."""
+    return FORMATS[format_name(name)]
+
+
+def format_name(name: str) -> str:
+    """The key of :data:`FORMATS` that ``name`` means (any case; md, bib, htm too)."""
     key = name.strip().lower()
-    aliases = {"md": "markdown", "bib": "bibtex", "htm": "html"}
-    key = aliases.get(key, key)
+    key = {"md": "markdown", "bib": "bibtex", "htm": "html"}.get(key, key)
     if key not in FORMATS:
         import difflib
 
         close = difflib.get_close_matches(key, list(FORMATS), n=1)
         hint = f"did you mean '{close[0]}'?" if close else f"use one of {', '.join(FORMATS)}"
         raise InputError(f"unknown format '{name}'", hint=hint, field="format")
-    return FORMATS[key]
+    return key
 
 
 def check_style(style: str) -> str:
