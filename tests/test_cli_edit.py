@@ -376,3 +376,50 @@ def test_section_and_kind_prefixes(cli: Run, sample_catalogue: Path) -> None:
     assert result.exit_code == 0, result.stderr
     r = resource(sample_catalogue, "the-log")
     assert r.sections == ["streaming", "platforms"] and r.kind == "paper"
+
+
+def _editor_that_changes_the_file_meanwhile(tmp_path: Path, catalogue: Path, entry: str) -> str:
+    """An editor that changes the title, while "another command" sets the year of ``entry``
+    in the catalogue on disk (through the same commit step), before the editor closes."""
+    return fake_editor(
+        tmp_path,
+        "from mlsd_cli.catalogue import store\n"
+        "from mlsd_cli.changes.commit import Plan, commit\n"
+        "class SetYear(Plan[None]):\n"
+        "    def apply(self, c):\n"
+        f"        c.resource({entry!r}).year = 1999\n"
+        f"commit(pathlib.Path({str(catalogue)!r}), SetYear())\n"
+        "text = text.replace('The Log: What', 'The Log - What')",
+    )
+
+
+def test_editor_refuses_when_the_entry_changed_on_disk_meanwhile(
+    cli: Run, sample_catalogue: Path, tmp_path: Path
+) -> None:
+    editor = _editor_that_changes_the_file_meanwhile(tmp_path, sample_catalogue, "the-log")
+    result = cli(
+        "edit", "the-log", "--editor", "-c", str(sample_catalogue),
+        env={"EDITOR": editor, "VISUAL": ""},
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "mlsd: error: 'the-log' was changed by another command meanwhile; nothing was written; "
+        "run the command again\n"
+    )
+    log = resource(sample_catalogue, "the-log")
+    assert log.year == 1999 and log.title.startswith("The Log: What")  # only the other change
+
+
+def test_editor_keeps_a_change_made_meanwhile_to_another_entry(
+    cli: Run, sample_catalogue: Path, tmp_path: Path
+) -> None:
+    editor = _editor_that_changes_the_file_meanwhile(
+        tmp_path, sample_catalogue, "facebook-ads-clicks"
+    )
+    result = cli(
+        "edit", "the-log", "--editor", "-c", str(sample_catalogue),
+        env={"EDITOR": editor, "VISUAL": ""},
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert resource(sample_catalogue, "the-log").title.startswith("The Log - What")
+    assert resource(sample_catalogue, "facebook-ads-clicks").year == 1999
