@@ -37,7 +37,7 @@ class LinkRecord:
     """The memory of one URL."""
 
     last_checked: datetime | None = None
-    #: "ok", "redirected", "soft" or "broken" (see :mod:`mlsd_cli.web.checker`).
+    #: "ok", "redirected", "soft" or "broken" (see :mod:`mlsd_cli.web.results`).
     outcome: str | None = None
     status: int | None = None
     final_url: str | None = None
