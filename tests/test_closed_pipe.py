@@ -201,3 +201,18 @@ def test_clean_check_exits_0_into_a_pipe_closed_from_the_start(
     run = run_into_closed_pipe(check(mlsd_exe, path), env, after_first_line=False)
     assert run.returncode == 0
     assert_quiet(run)
+
+
+# ----------------------------------------------------------------- errors: exit 2
+
+
+@pytest.mark.parametrize("json_out", [[], ["--json"]], ids=["text", "json"])
+def test_an_error_keeps_exit_2_and_its_one_line_into_a_pipe_closed_from_the_start(
+    tmp_path: Path, mlsd_exe: list[str], env: dict[str, str], json_out: list[str]
+) -> None:
+    path = duplicate_pairs(tmp_path, 1)
+    command = [*mlsd_exe, "list", "-c", str(path), "--kind", "nosuchkind", *json_out]
+    run = run_into_closed_pipe(command, env, after_first_line=False)
+    assert run.returncode == 2
+    assert run.stderr.startswith("mlsd: error: --kind: unknown kind 'nosuchkind'")
+    assert len(run.stderr.splitlines()) == 1

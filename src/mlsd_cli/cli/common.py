@@ -236,7 +236,10 @@ def handle_errors(func: F) -> F:
                 sys.stderr.write(f"  {printable(line)}\n")
             if kwargs.get("json_out"):  # every --json run prints JSON, a refusal too
                 data = {"error": text, "exit_code": int(exc.exit_code)}
-                print_json({**data, **(exc.json_details() or {})})
+                try:
+                    print_json({**data, **(exc.json_details() or {})})
+                except BrokenPipeError:
+                    _stdout_gone()
             _flush_stdout()
             raise typer.Exit(int(exc.exit_code)) from None
         except KeyboardInterrupt:
