@@ -14,9 +14,8 @@ from mlsd_cli.cli.common import error_text, option_for, printable
 from mlsd_cli.errors import InputError, MissingFieldsError, MlsdError
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "mlsd_cli"
-#: The CLI names flags by right. web/ moves to the field API in its own worktree (one hint,
-#: metadata's --no-fetch, was left when this was written); include it once that lands.
-NOT_CORE = ("cli", "web")
+#: The CLI names flags by right.
+NOT_CORE = ("cli",)
 FLAG = re.compile(r"(?<![\w-])--[a-z][a-z-]*")
 
 

@@ -147,7 +147,10 @@ def _fetch(url: str | None, no_fetch: bool) -> PageMetadata | None:
     try:
         return fetch_metadata(url, timeout=FETCH_TIMEOUT_S)
     except MetadataError as exc:
-        err(f"warning: could not read the page ({exc}); fill in the fields yourself")
+        err(
+            f"warning: could not read the page ({exc}); fill in the fields yourself "
+            "(--no-fetch skips fetching)"
+        )
         return None
 
 

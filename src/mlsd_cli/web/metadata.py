@@ -362,7 +362,7 @@ def decode_html(data: bytes, content_type: str | None) -> str:
 def _fetch_error(url: str, reason: str) -> MetadataError:
     return MetadataError(
         f"could not fetch {url}: {reason}",
-        hint="check the URL, or fill the fields in yourself (--no-fetch skips fetching)",
+        hint="check the URL",
     )
 
 
