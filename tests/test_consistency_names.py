@@ -154,7 +154,12 @@ def test_the_same_input_is_refused_alike_by_every_command(
         del commands["import"]  # import --section creates a section no name fits: see below
     for command, args in commands.items():
         result = _run(cli, cat, args)
-        outcomes[command] = (result.exit_code, _message(result), result.stdout)
+        stdout = result.stdout
+        if "--json" in args:  # a refusal under --json is printed as JSON too
+            document = json.loads(stdout)
+            assert (document["exit_code"], document["error"].endswith(message)) == (2, True)
+            stdout = ""
+        outcomes[command] = (result.exit_code, _message(result), stdout)
         assert cat.read_bytes() == before, f"{command} wrote the catalogue"
     assert outcomes == {command: (2, message, "") for command in outcomes}
 
