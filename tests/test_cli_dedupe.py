@@ -17,6 +17,7 @@ from mlsd_cli.catalogue.model import Catalogue, Resource, Section
 from tests.conftest import ROOT
 
 from . import ondisk
+from .ptyhelp import interrupt
 
 Cli = Callable[..., Result]
 INTERACTIVE = {"MLSD_INTERACTIVE": "1"}
@@ -338,9 +339,8 @@ def test_ctrl_c_in_a_real_terminal_writes_nothing(dupes: Path) -> None:
         child.expect(r"\[q\]uit")
         child.sendline("n")
         child.expect(r"Group 2/3")
-        child.expect(r"\[q\]uit")
-        child.sendintr()
-        child.expect("nothing was written")
+        interrupt(child, r"\[q\]uit")  # once it waits for the answer: no race
+        child.expect("interrupted; nothing was written")
         child.expect(pexpect.EOF)
     finally:
         child.close()
