@@ -117,6 +117,25 @@ def table(rows: list[dict[str, Any]], metric: str, names: list[str]) -> str:
     return "\n".join(lines)
 
 
+def typo_cost(rows: list[dict[str, Any]], names: list[str]) -> str:
+    """nDCG@10 of the known items with a typo variant, clean and with the typo, paired."""
+    by_id = {r["id"]: r for r in rows}
+    pairs = [
+        (by_id[clean], r)
+        for r in rows
+        if r["class"] == "known-item-typo"
+        and (clean := r["id"].replace("known-item-typo-", "known-item-", 1)) in by_id
+    ]
+    if not pairs:
+        return ""
+    cells = []
+    for n in names:
+        clean = mean([c[n]["nDCG@10"] for c, _t in pairs])
+        typo = mean([t[n]["nDCG@10"] for _c, t in pairs])
+        cells.append(f"{n} {clean:.3f} -> {typo:.3f} ({typo - clean:+.3f})")
+    return f"Typo cost, nDCG@10 of the {len(pairs)} paired known items: " + "; ".join(cells) + "."
+
+
 def worst(rows: list[dict[str, Any]], names: list[str], n: int) -> str:
     """Per class, the n queries where mlsd's nDCG@10 is furthest below the best baseline's."""
     baselines = [b for b in names if b in BASELINES]
@@ -163,6 +182,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(queries)} queries over {len(catalogues)} lists; top {K}\n")
     for metric in METRICS:
         print(table(rows, metric, names) + "\n")
+    cost = typo_cost(rows, names)
+    if cost:
+        print(cost + "\n")
     timings = ", ".join(f"{n} {runner.seconds[n]:.1f} s" for n in names)
     print(f"Run time {total:.0f} s: catalogues {built:.0f} s; searching: {timings}.")
     if args.worst > 0 and "mlsd" in names and set(names) & set(BASELINES):
