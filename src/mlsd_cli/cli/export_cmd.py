@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -23,6 +23,10 @@ from mlsd_cli.cli.common import (
     handle_errors,
     load_catalogue,
 )
+
+if TYPE_CHECKING:
+    from mlsd_cli.catalogue.model import Catalogue
+    from mlsd_cli.formats.export import ExportOptions
 
 
 @handle_errors
@@ -94,39 +98,13 @@ def command(
 
       mlsd export --format html --tag streaming -o streaming.html
     """  # noqa: E501
-    import sys
-
     from mlsd_cli.errors import InputError
-    from mlsd_cli.formats.export import (
-        GROUPED_FORMATS,
-        ExportOptions,
-        check_style,
-        format_name,
-        renderer,
-    )
-    from mlsd_cli.formats.readme import (
-        expected_text,
-        find_markers,
-        read_text,
-        short_diff,
-        write_if_changed,
-    )
+    from mlsd_cli.formats.export import ExportOptions
     from mlsd_cli.lookup.filters import apply
-    from mlsd_cli.lookup.grouping import check_group_key
 
-    fmt_name = format_name(fmt)  # an unknown format fails before the catalogue is read
-    check_style(style)
-    if style != "full" and fmt_name != "markdown":
-        raise InputError("--style applies to --format markdown only")
-    check_group_key(group_by)
-    if group_by != "section" and fmt_name not in GROUPED_FORMATS:
-        raise InputError(
-            f"--group-by applies to {' and '.join(GROUPED_FORMATS)} only",
-            hint=f"{fmt_name} lists every resource once",
-        )
+    fmt_name = _format_name(fmt, style, group_by)  # bad options fail before the catalogue is read
     if check and output is None:
         raise InputError("--check needs --output FILE", hint="the file to compare with")
-
     location, cat = load_catalogue(catalogue)
     if output is not None and output.resolve() == location.path.resolve():
         raise InputError(
@@ -139,36 +117,80 @@ def command(
         style=style,
     )
     if output is None:
-        text = renderer(fmt_name)(cat, options)
-        sys.stdout.flush()
-        buffer = getattr(sys.stdout, "buffer", None)
-        if buffer is not None:  # UTF-8 whatever the locale says
-            buffer.write(text.encode("utf-8"))
-            buffer.flush()
-        else:
-            sys.stdout.write(text)
-        return
+        _print(cat, fmt_name, options)
+    elif check:
+        _check_file(output, cat, fmt_name, options)
+    else:
+        _write_file(output, cat, fmt_name, options)
+
+
+def _format_name(fmt: str, style: str, group_by: str) -> str:
+    """The export format ``--format`` names, once --style and --group-by fit it."""
+    from mlsd_cli.errors import InputError
+    from mlsd_cli.formats.export import GROUPED_FORMATS, check_style, format_name
+    from mlsd_cli.lookup.grouping import check_group_key
+
+    fmt_name = format_name(fmt)
+    check_style(style)
+    if style != "full" and fmt_name != "markdown":
+        raise InputError("--style applies to --format markdown only")
+    check_group_key(group_by)
+    if group_by != "section" and fmt_name not in GROUPED_FORMATS:
+        raise InputError(
+            f"--group-by applies to {' and '.join(GROUPED_FORMATS)} only",
+            hint=f"{fmt_name} lists every resource once",
+        )
+    return fmt_name
+
+
+def _print(cat: Catalogue, fmt_name: str, options: ExportOptions) -> None:
+    """The export on stdout, in UTF-8 whatever the locale says."""
+    import sys
+
+    from mlsd_cli.formats.export import renderer
+
+    text = renderer(fmt_name)(cat, options)
+    sys.stdout.flush()
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is not None:
+        buffer.write(text.encode("utf-8"))
+        buffer.flush()
+    else:
+        sys.stdout.write(text)
+
+
+def _check_file(output: Path, cat: Catalogue, fmt_name: str, options: ExportOptions) -> None:
+    """--check: is ``output`` what the export would write? Exit 1 with a short diff if not."""
+    import sys
+
+    from mlsd_cli.errors import InputError
+    from mlsd_cli.formats.readme import expected_text, read_text, short_diff
 
     current = read_text(output)
-    if check and current is None:
+    if current is None:
         raise InputError(
             f"--check: {output} does not exist",
             hint=f"create it with: mlsd export --format {fmt_name} --output {output}",
         )
     expected = expected_text(cat, fmt_name, options, current, str(output))
-    if check:
-        assert current is not None
-        if current == expected:
-            echo(f"{output} is up to date.")
-            return
-        err(
-            f"{output} is out of date with the catalogue; regenerate it with: "
-            f"mlsd export --format {fmt_name} --output {output}"
-        )
-        for line in short_diff(current, expected, str(output)):
-            sys.stderr.write(line + "\n")
-        exit_findings()
+    if current == expected:
+        echo(f"{output} is up to date.")
         return
+    err(
+        f"{output} is out of date with the catalogue; regenerate it with: "
+        f"mlsd export --format {fmt_name} --output {output}"
+    )
+    for line in short_diff(current, expected, str(output)):
+        sys.stderr.write(line + "\n")
+    exit_findings()
+
+
+def _write_file(output: Path, cat: Catalogue, fmt_name: str, options: ExportOptions) -> None:
+    """Write the export to ``output`` (between its mlsd markers, if it has them)."""
+    from mlsd_cli.formats.readme import expected_text, find_markers, read_text, write_if_changed
+
+    current = read_text(output)
+    expected = expected_text(cat, fmt_name, options, current, str(output))
     written = write_if_changed(output, expected, current)
     count = len(options.resources(cat))
     what = f"{count} resource{'s' if count != 1 else ''}"
