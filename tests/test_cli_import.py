@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -342,6 +343,36 @@ def test_possible_duplicates_are_reported_and_added_with_force(cli: Cli, tmp_pat
 def test_import_help_states_the_policy(cli: Cli) -> None:
     text = " ".join(cli("import", "--help").stdout.split())
     assert "same resource" in text and "--force" in text and "exit status is 1" in text
+
+
+def test_a_closed_pipe_keeps_the_exit_status(mlsd_exe: list[str], tmp_path: Path) -> None:
+    from .test_closed_pipe import run_into_closed_pipe
+
+    known = write_known(tmp_path / "resources.toml")
+    variants = _list(tmp_path, [(f"Item {n}", url) for n, (url, _) in enumerate(VARIANTS)])
+    command = [*mlsd_exe, "import", str(variants), "-c", str(known)]
+    run = run_into_closed_pipe(command, dict(os.environ), after_first_line=False)
+    assert run.returncode == 1, run.stderr
+    fresh = _list(tmp_path, [("Feast", "https://feast.dev")], name="fresh.md")
+    command = [*mlsd_exe, "import", str(fresh), "-c", str(known)]
+    run = run_into_closed_pipe(command, dict(os.environ), after_first_line=False)
+    assert run.returncode == 0, run.stderr
+
+
+def test_control_characters_of_the_list_are_not_printed(cli: Cli, tmp_path: Path) -> None:
+    known = write_known(tmp_path / "resources.toml")
+    md = tmp_path / "list.md"
+    md.write_text(
+        "# Reading\n\n"
+        "- [Uber\x1b[31m again](http://eng.uber.com/michelangelo-machine-learning-platform/)\n"
+        "- Hopsworks\x07 (Search Online)\n",
+        encoding="utf-8",
+    )
+    # listed by the dry run; added; then reported as already in the catalogue
+    for args in (["--dry-run"], [], []):
+        result = cli("import", str(md), "-c", str(known), *args)
+        assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+    assert "Hopsworks\\x07" in result.stdout
 
 
 # ----------------------------------------------------------------- names (issue 8)

@@ -12,10 +12,11 @@ from mlsd_cli.cli.common import (
     CatalogueOpt,
     JsonOpt,
     echo,
-    exit_findings,
     handle_errors,
+    has_findings,
     locate,
     print_json,
+    printable,
 )
 
 if TYPE_CHECKING:
@@ -73,12 +74,11 @@ def command(
     plan = ImportPlan(parse_markdown(text, name=file.stem), section, force=force)
     location = locate(catalogue)
     report = plan.preview(store.load(location)) if dry_run else commit(location, plan)
+    has_findings(report.left_out)  # exit 1, even if stdout's reader hangs up
     if json_out:
         print_json(_as_json(report, str(location.path)))
     else:
         _print(report, str(location.path), file.name)
-    if report.left_out:
-        exit_findings()
 
 
 def _as_json(report: ImportReport, path: str) -> dict[str, object]:
@@ -102,8 +102,8 @@ def _print(report: ImportReport, path: str, name: str) -> None:
     titles = {s.id: s.title for s in report.sections_added}
     if dry_run:
         for r in report.added:
-            where = ", ".join(titles.get(s, s) for s in r.sections)
-            echo(f"+ {r.id}\t{r.title}\t{r.url or '(no URL)'}\t[{where}]")
+            where = printable(", ".join(titles.get(s, s) for s in r.sections))
+            echo(f"+ {r.id}\t{printable(r.title)}\t{printable(r.url or '(no URL)')}\t[{where}]")
     n = len(report.added)
     verb = "Would add" if dry_run else "Added"
     echo(
@@ -117,18 +117,18 @@ def _print(report: ImportReport, path: str, name: str) -> None:
     if known:
         echo(f"Skipped {len(known)} already in the catalogue:")
     for s in known:
-        echo(f"  {s.url or s.title}  {s.message}")
+        echo(printable(f"  {s.url or s.title}  {s.message}"))
     if possible:
         echo(
             f"Not added, {len(possible)} possible duplicate{'' if len(possible) == 1 else 's'}"
             " (similar title; --force adds them):"
         )
     for s in possible:
-        echo(f"  {s.url or s.title}  {s.message}")
+        echo(printable(f"  {s.url or s.title}  {s.message}"))
     if within:
         echo(f"Listed twice in {name} (one entry, both sections): {len(within)}")
     for s in within:
-        echo(f"  {s.url or s.title}  (= {s.existing_id})")
+        echo(printable(f"  {s.url or s.title}  (= {s.existing_id})"))
     if dry_run:
         echo("Dry run: nothing was written.")
 
