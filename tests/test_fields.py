@@ -146,3 +146,64 @@ def test_the_catalogue_file_keeps_its_form() -> None:
         "kind",
         "sections",
     ]
+
+
+# ----------------------------------------------------------------- the derived forms, pinned
+
+
+def test_show_lines_are_pinned() -> None:
+    r = full_resource()
+    assert list(resource_details(r, catalogue_with(r))) == [
+        "id:          every-field",
+        "title:       Every field set",
+        "url:         https://example.org/every",
+        "kind:        paper",
+        "sections:    Section one [s1]; Section two [s2]",
+        "org:         Example Org",
+        "authors:     Ada Lovelace, Alan Turing",
+        "venue:       Example Conference",
+        "year:        2019",
+        "tags:        alpha, beta",
+        "added:       2024-05-01",
+        "aliases:     old-id",
+        "",
+        "Line one.\n\nLine two.",
+    ]
+    bare = Resource("bare", "Bare", "blog", ["s1"])
+    assert list(resource_details(bare, catalogue_with(bare))) == [
+        "id:          bare",
+        "title:       Bare",
+        "url:         (none)",
+        "kind:        blog",
+        "sections:    Section one [s1]",
+    ]
+
+
+TEMPLATE_HEAD = """\
+# Editing '{id}' from resources.toml.
+# Save and quit to apply; quit without changes to cancel. Lines starting with # are
+# comments. The id cannot be changed here.
+# kind: blog, paper, video, talk, book, course, slides, podcast, thread, other
+# sections: s1, s2
+
+"""
+
+
+def test_editor_template_is_pinned() -> None:
+    full = full_resource()
+    assert entry_to_toml(catalogue_with(full), full, source="resources.toml") == (
+        TEMPLATE_HEAD.format(id="every-field")
+        + 'id = "every-field"\ntitle = "Every field set"\nurl = "https://example.org/every"\n'
+        + 'kind = "paper"\nsections = [\n    "s1",\n    "s2",\n]\norg = "Example Org"\n'
+        + 'authors = [\n    "Ada Lovelace",\n    "Alan Turing",\n]\n'
+        + 'venue = "Example Conference"\nyear = 2019\ntags = [\n    "alpha",\n    "beta",\n]\n'
+        + 'description = """\nLine one.\n\nLine two."""\nadded = 2024-05-01\n'
+        + 'aliases = [\n    "old-id",\n]\n'
+    )
+    bare = Resource("bare", "Bare", "blog", ["s1"])
+    assert entry_to_toml(catalogue_with(bare), bare, source="resources.toml") == (
+        TEMPLATE_HEAD.format(id="bare")
+        + 'id = "bare"\ntitle = "Bare"\nkind = "blog"\nsections = [\n    "s1",\n]\n\n'
+        + '# url = "https://..."\n# org = ""\n# authors = ["..."]\n# venue = ""\n'
+        + '# year = 2020\n# tags = ["..."]\n# description = """..."""\n'
+    )

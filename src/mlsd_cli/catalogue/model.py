@@ -41,7 +41,11 @@ class Section:
 
 @dataclass
 class Resource:
-    """One blog post, paper, talk, video, book... in the catalogue."""
+    """One blog post, paper, talk, video, book... in the catalogue.
+
+    Every field is also a row of :data:`mlsd_cli.catalogue.fields.RESOURCE_FIELDS`, which decides
+    its file, JSON, CSV, cache and display forms (``tests/test_fields.py`` checks the two agree).
+    """
 
     id: str
     title: str

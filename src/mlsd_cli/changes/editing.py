@@ -162,12 +162,17 @@ def entry_to_toml(catalogue: Catalogue, resource: Resource, *, source: str = "")
     Missing optional fields appear as commented-out lines, ready to fill in.
     """
     data = resource_to_dict(resource)
+    # The fields whose rule (Field.check) allows a known set of values name them.
+    choices = {"kind": KINDS, "sections": [s.id for s in catalogue.sections]}
     lines = [
         f"# Editing '{resource.id}'" + (f" from {source}" if source else "") + ".",
         "# Save and quit to apply; quit without changes to cancel. Lines starting with # are",
         "# comments. The id cannot be changed here.",
-        f"# kind: {', '.join(KINDS)}",
-        "# sections: " + ", ".join(s.id for s in catalogue.sections),
+        *(
+            f"# {f.name}: " + ", ".join(choices[f.check])
+            for f in RESOURCE_FIELDS
+            if f.check in choices
+        ),
         "",
         dumps_table(data).rstrip("\n"),
     ]

@@ -13,8 +13,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from mlsd_cli.catalogue.fields import resource_to_json
 from mlsd_cli.catalogue.model import FORMAT_VERSION, Catalogue, Section
-from mlsd_cli.catalogue.schema import resource_to_json
 from mlsd_cli.formats.export import ExportOptions
 
 #: Version of the JSON export's schema. Adding keys keeps it; renaming or removing bumps it.
