@@ -75,6 +75,16 @@ def test_the_table_types_match_the_model() -> None:
         assert annotations[f.name] == ANNOTATIONS[(f.type, f.required)], f.name
 
 
+def test_every_type_has_a_reader_and_every_rule_exists() -> None:
+    from typing import get_args
+
+    from mlsd_cli.catalogue import schema
+
+    assert set(get_args(field_table.FieldType)) == set(schema._READERS)
+    assert {f.check for f in RESOURCE_FIELDS if f.check} <= set(schema._RULES)
+    assert {f.display for f in RESOURCE_FIELDS} <= set(get_args(field_table.Display))
+
+
 def test_an_absent_field_has_the_models_default() -> None:
     for f in fields(Resource):
         entry = next(e for e in RESOURCE_FIELDS if e.name == f.name)
