@@ -1,7 +1,8 @@
 """Benchmark: how faithfully `mlsd import` reads real lists, and whether the round trip is stable.
 
     python benchmarks/import_fidelity.py            # everything, a markdown report on stdout
-    python benchmarks/import_fidelity.py --no-timing
+    python benchmarks/import_fidelity.py --no-timing --details   # and the failing lines
+    python benchmarks/import_fidelity.py --force     # import --force: look-alikes added too
 
 Issue 9's measurement. Everything goes through the CLI in temporary directories
 (``python -m mlsd_cli init``, ``import FILE -c CAT``, ``export --format json -c CAT``), never
@@ -59,8 +60,9 @@ def _shared(name: str) -> Path:
 class Cli:
     """Runs ``python -m mlsd_cli`` from this checkout's ``src`` in a scratch folder."""
 
-    def __init__(self, workdir: Path) -> None:
+    def __init__(self, workdir: Path, import_args: tuple[str, ...] = ()) -> None:
         self.workdir = workdir
+        self.import_args = import_args
         self.env = {k: v for k, v in os.environ.items() if k != "MLSD_CATALOGUE"}
         self.env["PYTHONPATH"] = str(ROOT / "src")
         self.count = 0
@@ -87,7 +89,7 @@ class Cli:
 
     def imported(self, source: Path) -> str:
         cat = self.fresh()
-        self.run("import", str(source), "-c", cat)
+        self.run("import", str(source), "-c", cat, *self.import_args)
         return cat
 
     def json(self, cat: str) -> dict[str, Any]:
@@ -260,7 +262,7 @@ def import_time(cli: Cli, source: Path, repeat: int = 3) -> tuple[float, float]:
     for _ in range(repeat):
         cat = cli.fresh()
         start = time.perf_counter()
-        cli.run("import", str(source), "-c", cat)
+        cli.run("import", str(source), "-c", cat, *cli.import_args)
         times.append(time.perf_counter() - start)
         start = time.perf_counter()
         subprocess.run([sys.executable, "-c", "pass"], check=True)
@@ -292,7 +294,7 @@ def report(args: argparse.Namespace) -> str:
     corpus, seeds = _shared("corpus"), _shared("seeds")
     out: list[str] = []
     with tempfile.TemporaryDirectory(prefix="mlsd-fidelity-") as tmp:
-        cli = Cli(Path(tmp))
+        cli = Cli(Path(tmp), ("--force",) if args.force else ())
         out += ["## Corpus lists (gold: tests/data/import_gold)", "", HEADER]
         corpus_rows = corpus_figures(cli, corpus)
         out += [_row(name, f, total) for name, f, total in corpus_rows]
@@ -344,6 +346,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--no-timing", action="store_true", help="skip the import timing")
     parser.add_argument("--details", action="store_true", help="list the failing lines")
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="import with --force (items whose title looks like an entry's are added too)",
+    )
     args = parser.parse_args(argv)
     sys.stdout.write(report(args))
     return 0
