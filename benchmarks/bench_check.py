@@ -159,7 +159,8 @@ def python_startup() -> float:
 def run_library(
     urls: list[str], delay: float, hosts: int, concurrency: int, per_host: int, host_delay: float
 ) -> Row:
-    from mlsd_cli.web.checker import CheckOptions, check_links
+    from mlsd_cli.web.checker import CheckOptions
+    from mlsd_cli.web.checker import check_links
 
     options = CheckOptions(
         concurrency=concurrency, per_host=per_host, host_delay=host_delay, retries=0
@@ -185,7 +186,9 @@ def run_library(
 
 def write_catalogue(urls: list[str], path: Path) -> None:
     from mlsd_cli.catalogue import store
-    from mlsd_cli.catalogue.model import Catalogue, Resource, Section
+    from mlsd_cli.catalogue.model import Catalogue
+    from mlsd_cli.catalogue.model import Resource
+    from mlsd_cli.catalogue.model import Section
 
     catalogue = Catalogue(title="Benchmark", sections=[Section("posts", "Posts")])
     catalogue.resources = [

@@ -46,13 +46,12 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from generate import generate  # noqa: E402
 
 from mlsd_cli import store  # noqa: E402
-from mlsd_cli.matching.duplicates import (  # noqa: E402
-    DEFAULT_THRESHOLD,
-    MatchIndex,
-    find_duplicate_groups,
-    find_duplicates_of,
-)
-from mlsd_cli.matching.titles import normalize_title, title_numbers  # noqa: E402
+from mlsd_cli.matching.duplicates import DEFAULT_THRESHOLD  # noqa: E402
+from mlsd_cli.matching.duplicates import MatchIndex  # noqa: E402
+from mlsd_cli.matching.duplicates import find_duplicate_groups  # noqa: E402
+from mlsd_cli.matching.duplicates import find_duplicates_of  # noqa: E402
+from mlsd_cli.matching.titles import normalize_title  # noqa: E402
+from mlsd_cli.matching.titles import title_numbers  # noqa: E402
 
 SIZES = (1_000, 10_000, 100_000)
 PLANTED_SHARE = 0.03
@@ -159,7 +158,8 @@ def _planted_recall(groups: list[Any], planted: list[tuple[str, str]]) -> float:
 def _brute_force_components(catalogue: Any) -> tuple[set[tuple[str, ...]], int, float]:
     """Connected components of all pairs matched by comparing every pair (numpy + cdist)."""
     import numpy as np
-    from rapidfuzz import fuzz, process
+    from rapidfuzz import fuzz
+    from rapidfuzz import process
 
     start = time.perf_counter()
     index = MatchIndex(catalogue.resources)

@@ -37,7 +37,8 @@ from generate import generate  # noqa: E402
 
 from mlsd_cli import store  # noqa: E402
 from mlsd_cli.catalogue.model import Catalogue  # noqa: E402
-from mlsd_cli.formats.export import ExportOptions, export  # noqa: E402
+from mlsd_cli.formats.export import ExportOptions  # noqa: E402
+from mlsd_cli.formats.export import export  # noqa: E402
 
 DOCS = ROOT / "docs" / "benchmarks.md"
 START = "<!-- bench:export:start -->"

@@ -38,7 +38,8 @@ import sys
 import tempfile
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -195,7 +196,8 @@ def _slug_value(r: dict[str, Any]) -> str | None:
 def candidate_pairs(
     resources: list[dict[str, Any]], threshold: float
 ) -> list[tuple[int, int, set[str], float]]:
-    from rapidfuzz import fuzz, process
+    from rapidfuzz import fuzz
+    from rapidfuzz import process
 
     entries = _entries(resources)
     titles = [normalise(r["title"]) for r in entries]

@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from collections.abc import Iterator
 from pathlib import Path
 
 # Before anything imports rich or the app: no colour, no styles, fixed width.
@@ -25,7 +26,8 @@ os.environ["COLUMNS"] = "100"
 os.environ["LINES"] = "50"
 
 import pytest  # noqa: E402
-from typer.testing import CliRunner, Result  # noqa: E402
+from typer.testing import CliRunner  # noqa: E402
+from typer.testing import Result  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS_DIR = ROOT.parent / "shared" / "seeds"

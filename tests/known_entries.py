@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from mlsd_cli.catalogue import store
-from mlsd_cli.catalogue.model import Catalogue, Resource, Section
+from mlsd_cli.catalogue.model import Catalogue
+from mlsd_cli.catalogue.model import Resource
+from mlsd_cli.catalogue.model import Section
 
 UBER = "https://eng.uber.com/michelangelo-machine-learning-platform/"
 ARXIV = "https://arxiv.org/abs/1706.03762"

@@ -8,14 +8,16 @@ written once, validated, under the lock, when the ``with`` block ends without an
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from mlsd_cli.catalogue import store
 from mlsd_cli.catalogue.model import Catalogue
-from mlsd_cli.changes.commit import Plan, commit
+from mlsd_cli.changes.commit import Plan
+from mlsd_cli.changes.commit import commit
 
 
 @dataclass

@@ -8,10 +8,16 @@ from pathlib import Path
 import pytest
 
 from mlsd_cli.catalogue import store
-from mlsd_cli.catalogue.model import Catalogue, Resource, Section
-from mlsd_cli.changes import adding, editing
+from mlsd_cli.catalogue.model import Catalogue
+from mlsd_cli.catalogue.model import Resource
+from mlsd_cli.catalogue.model import Section
+from mlsd_cli.changes import adding
+from mlsd_cli.changes import editing
 from mlsd_cli.changes.commit import commit
-from mlsd_cli.errors import CatalogueError, InputError, MissingFieldsError, and_list
+from mlsd_cli.errors import CatalogueError
+from mlsd_cli.errors import InputError
+from mlsd_cli.errors import MissingFieldsError
+from mlsd_cli.errors import and_list
 from mlsd_cli.web.metadata import PageMetadata
 
 from . import ondisk

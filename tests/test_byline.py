@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 
-from mlsd_cli.formats.byline import (
-    escape_inline,
-    format_byline,
-    looks_like_byline,
-    parse_byline,
-    unescape,
-)
+from mlsd_cli.formats.byline import escape_inline
+from mlsd_cli.formats.byline import format_byline
+from mlsd_cli.formats.byline import looks_like_byline
+from mlsd_cli.formats.byline import parse_byline
+from mlsd_cli.formats.byline import unescape
 
 # Every byline of the two seed lists, with what a careful reader takes from it.
 SEED_BYLINES = [

@@ -15,7 +15,10 @@ from typer.testing import Result
 from mlsd_cli.catalogue import store
 from mlsd_cli.catalogue.model import slugify
 
-from .httpserver import Reply, TestServer, html_page, http_server  # noqa: F401
+from .httpserver import Reply
+from .httpserver import TestServer
+from .httpserver import html_page
+from .httpserver import http_server  # noqa: F401
 
 Run = Callable[..., Result]
 

@@ -12,7 +12,8 @@ import pytest
 
 from mlsd_cli.catalogue import store
 
-from .ptyhelp import end_input, interrupt
+from .ptyhelp import end_input
+from .ptyhelp import interrupt
 
 NEW_URL = "https://netflixtechblog.com/distributed-time-travel-for-feature-generation-389cccdd3907"
 NEW_TITLE = "Distributed Time Travel for Feature Generation"

@@ -15,12 +15,15 @@ import pytest
 from typer.testing import Result
 
 from mlsd_cli.catalogue import store
-from mlsd_cli.catalogue.model import Resource, Section
+from mlsd_cli.catalogue.model import Resource
+from mlsd_cli.catalogue.model import Section
 
 from . import ondisk
 from .conftest import ROOT
-from .httpserver import Reply, TestServer, redirect
+from .httpserver import Reply
+from .httpserver import TestServer
 from .httpserver import http_server as http_server  # the fixture
+from .httpserver import redirect
 
 Cli = Callable[..., Result]
 #: No waiting in tests: no backoff, no delay between requests to a host.

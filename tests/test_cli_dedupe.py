@@ -13,7 +13,9 @@ import pytest
 from typer.testing import Result
 
 from mlsd_cli.catalogue import store
-from mlsd_cli.catalogue.model import Catalogue, Resource, Section
+from mlsd_cli.catalogue.model import Catalogue
+from mlsd_cli.catalogue.model import Resource
+from mlsd_cli.catalogue.model import Section
 from tests.conftest import ROOT
 
 from . import ondisk

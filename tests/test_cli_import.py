@@ -12,15 +12,15 @@ from typer.testing import Result
 
 from mlsd_cli.catalogue import store
 
-from .conftest import BOOK_SEED, SCALE_SEED, seed_path
-from .known_entries import (
-    OLD_IMPORT,
-    TITLES,
-    VARIANTS,
-    old_import_markdown,
-    write_known,
-    write_old_import,
-)
+from .conftest import BOOK_SEED
+from .conftest import SCALE_SEED
+from .conftest import seed_path
+from .known_entries import OLD_IMPORT
+from .known_entries import TITLES
+from .known_entries import VARIANTS
+from .known_entries import old_import_markdown
+from .known_entries import write_known
+from .known_entries import write_old_import
 
 Cli = Callable[..., Result]
 INTERACTIVE = {"MLSD_INTERACTIVE": "1"}

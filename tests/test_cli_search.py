@@ -102,7 +102,9 @@ def test_limit(cli: Run, catalogue_file: Path) -> None:
 
 
 def test_default_limit_is_20(cli: Run, tmp_path: Path) -> None:
-    from mlsd_cli.catalogue.model import Catalogue, Resource, Section
+    from mlsd_cli.catalogue.model import Catalogue
+    from mlsd_cli.catalogue.model import Resource
+    from mlsd_cli.catalogue.model import Section
 
     path = tmp_path / "many.toml"
     resources = [

@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 
 from mlsd_cli.catalogue import store
-from mlsd_cli.catalogue.model import Resource, Section
+from mlsd_cli.catalogue.model import Resource
+from mlsd_cli.catalogue.model import Section
 
 from . import ondisk
 from .httpserver import TestServer

@@ -13,11 +13,18 @@ from pathlib import Path
 import pytest
 
 from mlsd_cli.catalogue import store
-from mlsd_cli.catalogue.model import Catalogue, Resource
-from mlsd_cli.changes import adding, editing, merge, tagging
-from mlsd_cli.changes.commit import Plan, commit, interrupted_note
+from mlsd_cli.catalogue.model import Catalogue
+from mlsd_cli.catalogue.model import Resource
+from mlsd_cli.changes import adding
+from mlsd_cli.changes import editing
+from mlsd_cli.changes import merge
+from mlsd_cli.changes import tagging
+from mlsd_cli.changes.commit import Plan
+from mlsd_cli.changes.commit import commit
+from mlsd_cli.changes.commit import interrupted_note
 from mlsd_cli.changes.redirects import RedirectPlan
-from mlsd_cli.errors import ReadOnlyCatalogueError, StaleError
+from mlsd_cli.errors import ReadOnlyCatalogueError
+from mlsd_cli.errors import StaleError
 
 from . import ondisk
 

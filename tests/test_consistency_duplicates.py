@@ -18,7 +18,10 @@ from typer.testing import Result
 
 from mlsd_cli.catalogue import store
 
-from .known_entries import OLD_IMPORT, UBER, write_known, write_old_import
+from .known_entries import OLD_IMPORT
+from .known_entries import UBER
+from .known_entries import write_known
+from .known_entries import write_old_import
 
 Cli = Callable[..., Result]
 INTERACTIVE = {"MLSD_INTERACTIVE": "1"}

@@ -20,7 +20,8 @@ import pexpect
 import pytest
 from typer.testing import Result
 
-from mlsd_cli.catalogue.model import Catalogue, Resource
+from mlsd_cli.catalogue.model import Catalogue
+from mlsd_cli.catalogue.model import Resource
 
 from . import ondisk
 from .ptyhelp import interrupt

@@ -31,7 +31,9 @@ from pathlib import Path
 import pytest
 from packaging.requirements import Requirement  # pytest's own dependency
 
-from .httpserver import Reply, TestServer, html_page
+from .httpserver import Reply
+from .httpserver import TestServer
+from .httpserver import html_page
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "src" / "mlsd_cli"

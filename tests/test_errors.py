@@ -10,8 +10,12 @@ from typing import Annotated
 import pytest
 import typer
 
-from mlsd_cli.cli.common import error_text, option_for, printable
-from mlsd_cli.errors import InputError, MissingFieldsError, MlsdError
+from mlsd_cli.cli.common import error_text
+from mlsd_cli.cli.common import option_for
+from mlsd_cli.cli.common import printable
+from mlsd_cli.errors import InputError
+from mlsd_cli.errors import MissingFieldsError
+from mlsd_cli.errors import MlsdError
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "mlsd_cli"
 #: The CLI names flags by right.

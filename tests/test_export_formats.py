@@ -13,10 +13,16 @@ from pathlib import Path
 import pytest
 
 from mlsd_cli.catalogue import store
-from mlsd_cli.catalogue.model import Catalogue, Resource, Section
-from mlsd_cli.formats.csv_export import COLUMNS, guard, unguard
-from mlsd_cli.formats.export import ExportOptions, export
-from mlsd_cli.lookup.filters import apply, make_filter
+from mlsd_cli.catalogue.model import Catalogue
+from mlsd_cli.catalogue.model import Resource
+from mlsd_cli.catalogue.model import Section
+from mlsd_cli.formats.csv_export import COLUMNS
+from mlsd_cli.formats.csv_export import guard
+from mlsd_cli.formats.csv_export import unguard
+from mlsd_cli.formats.export import ExportOptions
+from mlsd_cli.formats.export import export
+from mlsd_cli.lookup.filters import apply
+from mlsd_cli.lookup.filters import make_filter
 
 NASTY_TITLE = 'Tricky "quotes", commas; {braces} & 100% $cash$ #1 under_score ~tilde^ back\\slash'
 

@@ -10,16 +10,23 @@ from __future__ import annotations
 from html.parser import HTMLParser
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from mlsd_cli.catalogue.model import Catalogue, Resource, Section
+from mlsd_cli.catalogue.model import Catalogue
+from mlsd_cli.catalogue.model import Resource
+from mlsd_cli.catalogue.model import Section
 from mlsd_cli.catalogue.urls import is_http_url
-from mlsd_cli.formats.export import ExportOptions, export, linkable
-from mlsd_cli.formats.html import CSP, script_hash
-from mlsd_cli.formats.markdown import LIST_BREAK, safe_markdown
+from mlsd_cli.formats.export import ExportOptions
+from mlsd_cli.formats.export import export
+from mlsd_cli.formats.export import linkable
+from mlsd_cli.formats.html import CSP
+from mlsd_cli.formats.html import script_hash
+from mlsd_cli.formats.markdown import LIST_BREAK
+from mlsd_cli.formats.markdown import safe_markdown
 from mlsd_cli.formats.readme import expected_text
 
 HOSTILE_TITLES = [

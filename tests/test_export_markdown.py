@@ -12,13 +12,18 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from mlsd_cli.catalogue import store
-from mlsd_cli.catalogue.model import Catalogue, Resource, Section
+from mlsd_cli.catalogue.model import Catalogue
+from mlsd_cli.catalogue.model import Resource
+from mlsd_cli.catalogue.model import Section
 from mlsd_cli.errors import InputError
 from mlsd_cli.formats import readme
 from mlsd_cli.formats.byline import format_byline
-from mlsd_cli.formats.export import ExportOptions, export
-from mlsd_cli.formats.markdown import Slugger, github_slug
-from mlsd_cli.lookup.filters import apply, make_filter
+from mlsd_cli.formats.export import ExportOptions
+from mlsd_cli.formats.export import export
+from mlsd_cli.formats.markdown import Slugger
+from mlsd_cli.formats.markdown import github_slug
+from mlsd_cli.lookup.filters import apply
+from mlsd_cli.lookup.filters import make_filter
 
 MD = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
 

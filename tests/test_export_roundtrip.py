@@ -12,16 +12,22 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 
 from mlsd_cli.catalogue import store
-from mlsd_cli.catalogue.model import Catalogue, Resource, Section
+from mlsd_cli.catalogue.model import Catalogue
+from mlsd_cli.catalogue.model import Resource
+from mlsd_cli.catalogue.model import Section
 from mlsd_cli.changes.importing import import_into
 from mlsd_cli.formats.export import export
 from mlsd_cli.formats.markdown_reader import parse_markdown
 
-from .conftest import BOOK_SEED, SCALE_SEED, seed_path
+from .conftest import BOOK_SEED
+from .conftest import SCALE_SEED
+from .conftest import seed_path
 
 
 def _import(markdown: str) -> Catalogue:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import MISSING, fields
+from dataclasses import MISSING
+from dataclasses import fields
 from datetime import date
 from pathlib import Path
 
@@ -17,9 +18,15 @@ import pytest
 
 from mlsd_cli.catalogue import fields as field_table
 from mlsd_cli.catalogue import store
-from mlsd_cli.catalogue.fields import RESOURCE_FIELDS, RESOURCE_KEYS, Field, resource_to_json
-from mlsd_cli.catalogue.model import Catalogue, Resource, Section
-from mlsd_cli.catalogue.schema import catalogue_to_dict, resource_to_dict
+from mlsd_cli.catalogue.fields import RESOURCE_FIELDS
+from mlsd_cli.catalogue.fields import RESOURCE_KEYS
+from mlsd_cli.catalogue.fields import Field
+from mlsd_cli.catalogue.fields import resource_to_json
+from mlsd_cli.catalogue.model import Catalogue
+from mlsd_cli.catalogue.model import Resource
+from mlsd_cli.catalogue.model import Section
+from mlsd_cli.catalogue.schema import catalogue_to_dict
+from mlsd_cli.catalogue.schema import resource_to_dict
 from mlsd_cli.changes.editing import entry_to_toml
 from mlsd_cli.cli.render import resource_details
 from mlsd_cli.formats.csv_export import COLUMNS

@@ -8,18 +8,21 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from typer.testing import Result
 
 from mlsd_cli.catalogue import store
-from mlsd_cli.catalogue.model import Resource, Section
+from mlsd_cli.catalogue.model import Resource
+from mlsd_cli.catalogue.model import Section
 
 from . import ondisk
 from .conftest import SAMPLE_TOML
-from .httpserver import Reply, TestServer
+from .httpserver import Reply
+from .httpserver import TestServer
 from .httpserver import http_server as http_server  # the fixture
 
 Run = Callable[..., Result]

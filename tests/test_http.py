@@ -8,10 +8,13 @@ import socket
 import pytest
 
 from mlsd_cli.web import http
-from mlsd_cli.web.checker import CheckOptions, check_links
-from mlsd_cli.web.metadata import MetadataError, fetch_metadata
+from mlsd_cli.web.checker import CheckOptions
+from mlsd_cli.web.checker import check_links
+from mlsd_cli.web.metadata import MetadataError
+from mlsd_cli.web.metadata import fetch_metadata
 
-from .httpserver import Reply, TestServer
+from .httpserver import Reply
+from .httpserver import TestServer
 from .httpserver import http_server as http_server  # the fixture
 
 FAST = CheckOptions(timeout=0.3, backoff=0.0, host_delay=0.0, retries=0)

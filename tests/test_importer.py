@@ -11,16 +11,24 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 
 from mlsd_cli.catalogue import store
-from mlsd_cli.catalogue.model import Catalogue, Resource, Section
+from mlsd_cli.catalogue.model import Catalogue
+from mlsd_cli.catalogue.model import Resource
+from mlsd_cli.catalogue.model import Section
 from mlsd_cli.changes.importing import import_into
-from mlsd_cli.formats.byline import escape_inline, format_byline
-from mlsd_cli.formats.markdown_reader import ParsedList, ParsedResource, parse_markdown
+from mlsd_cli.formats.byline import escape_inline
+from mlsd_cli.formats.byline import format_byline
+from mlsd_cli.formats.markdown_reader import ParsedList
+from mlsd_cli.formats.markdown_reader import ParsedResource
+from mlsd_cli.formats.markdown_reader import parse_markdown
 
-from .conftest import BOOK_SEED, SCALE_SEED, seed_path
+from .conftest import BOOK_SEED
+from .conftest import SCALE_SEED
+from .conftest import seed_path
 
 LISTS = Path(__file__).parent / "data" / "lists"
 
@@ -935,7 +943,8 @@ def test_real_world_lists_capture_their_link_items(name: str, urls: list[str]) -
     # and the result goes into a catalogue that validates
     catalogue = Catalogue()
     import_into(catalogue, parsed)
-    from mlsd_cli.catalogue.schema import catalogue_from_dict, catalogue_to_dict
+    from mlsd_cli.catalogue.schema import catalogue_from_dict
+    from mlsd_cli.catalogue.schema import catalogue_to_dict
 
     catalogue_from_dict(catalogue_to_dict(catalogue))
 

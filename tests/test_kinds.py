@@ -11,7 +11,9 @@ import pytest
 from typer.testing import Result
 
 from mlsd_cli.catalogue import store
-from mlsd_cli.matching.kinds import guess_kind, kind_from_url, without_kind_prefix
+from mlsd_cli.matching.kinds import guess_kind
+from mlsd_cli.matching.kinds import kind_from_url
+from mlsd_cli.matching.kinds import without_kind_prefix
 
 Cli = Callable[..., Result]
 

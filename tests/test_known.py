@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from mlsd_cli.catalogue.model import Catalogue, Resource
-from mlsd_cli.matching.duplicates import DuplicateCandidate, MatchIndex
-from mlsd_cli.matching.known import Candidate, check_candidate
+from mlsd_cli.catalogue.model import Catalogue
+from mlsd_cli.catalogue.model import Resource
+from mlsd_cli.matching.duplicates import DuplicateCandidate
+from mlsd_cli.matching.duplicates import MatchIndex
+from mlsd_cli.matching.known import Candidate
+from mlsd_cli.matching.known import check_candidate
 
 UBER = "https://eng.uber.com/michelangelo-machine-learning-platform/"
 

@@ -10,18 +10,25 @@ from email.utils import formatdate
 import pytest
 
 from mlsd_cli import __version__
-from mlsd_cli.cli.options import compile_excludes, parse_status_codes
+from mlsd_cli.cli.options import compile_excludes
+from mlsd_cli.cli.options import parse_status_codes
 from mlsd_cli.errors import InputError
-from mlsd_cli.web.checker import (
-    CheckOptions,
-    check_links,
-    interleave_by_host,
-    parse_retry_after,
-)
-from mlsd_cli.web.results import BROKEN, OK, REDIRECTED, SOFT, LinkResult
+from mlsd_cli.web.checker import CheckOptions
+from mlsd_cli.web.checker import check_links
+from mlsd_cli.web.checker import interleave_by_host
+from mlsd_cli.web.checker import parse_retry_after
+from mlsd_cli.web.results import BROKEN
+from mlsd_cli.web.results import OK
+from mlsd_cli.web.results import REDIRECTED
+from mlsd_cli.web.results import SOFT
+from mlsd_cli.web.results import LinkResult
 
-from .httpserver import PDF_BYTES, Reply, TestServer, by_method, redirect
+from .httpserver import PDF_BYTES
+from .httpserver import Reply
+from .httpserver import TestServer
+from .httpserver import by_method
 from .httpserver import http_server as http_server  # the fixture
+from .httpserver import redirect
 
 #: Small timeouts and no waiting: tests stay fast.
 FAST = CheckOptions(timeout=2.0, backoff=0.01, host_delay=0.0, retries=2)

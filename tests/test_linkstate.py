@@ -4,35 +4,42 @@ from __future__ import annotations
 
 import fnmatch
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from mlsd_cli.catalogue import store
-from mlsd_cli.catalogue.model import Resource, Section
+from mlsd_cli.catalogue.model import Resource
+from mlsd_cli.catalogue.model import Section
 from mlsd_cli.catalogue.store import CatalogueLocation
 from mlsd_cli.changes.redirects import fix_redirects
-from mlsd_cli.cli.options import compile_excludes, parse_duration
+from mlsd_cli.cli.options import compile_excludes
+from mlsd_cli.cli.options import parse_duration
 from mlsd_cli.errors import InputError
 from mlsd_cli.web.catalogue_check import check_catalogue
 from mlsd_cli.web.checker import CheckOptions
-from mlsd_cli.web.linkstate import (
-    LinkRecord,
-    LinkState,
-    checked_ok_within,
-    load_state,
-    record_result,
-    save_state,
-    state_path,
-    verdict,
-)
-from mlsd_cli.web.results import BROKEN, OK, SOFT, LinkResult
+from mlsd_cli.web.linkstate import LinkRecord
+from mlsd_cli.web.linkstate import LinkState
+from mlsd_cli.web.linkstate import checked_ok_within
+from mlsd_cli.web.linkstate import load_state
+from mlsd_cli.web.linkstate import record_result
+from mlsd_cli.web.linkstate import save_state
+from mlsd_cli.web.linkstate import state_path
+from mlsd_cli.web.linkstate import verdict
+from mlsd_cli.web.results import BROKEN
+from mlsd_cli.web.results import OK
+from mlsd_cli.web.results import SOFT
+from mlsd_cli.web.results import LinkResult
 
 from . import ondisk
 from .conftest import ROOT
-from .httpserver import Reply, TestServer, redirect
+from .httpserver import Reply
+from .httpserver import TestServer
 from .httpserver import http_server as http_server  # the fixture
+from .httpserver import redirect
 
 FAST = CheckOptions(timeout=2.0, backoff=0.01, host_delay=0.0, retries=0)
 T0 = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)

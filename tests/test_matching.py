@@ -9,18 +9,19 @@ from pathlib import Path
 import pytest
 from rapidfuzz import fuzz
 
-from mlsd_cli.catalogue.model import Catalogue, Resource, Section
-from mlsd_cli.matching.duplicates import (
-    DEFAULT_THRESHOLD,
-    DuplicateGroup,
-    MatchIndex,
-    find_duplicate_groups,
-    find_duplicates_of,
-    prepare_index,
-    similar_title_pairs,
-    title_score,
-)
-from mlsd_cli.matching.titles import normalize_title, title_numbers
+from mlsd_cli.catalogue.model import Catalogue
+from mlsd_cli.catalogue.model import Resource
+from mlsd_cli.catalogue.model import Section
+from mlsd_cli.matching.duplicates import DEFAULT_THRESHOLD
+from mlsd_cli.matching.duplicates import DuplicateGroup
+from mlsd_cli.matching.duplicates import MatchIndex
+from mlsd_cli.matching.duplicates import find_duplicate_groups
+from mlsd_cli.matching.duplicates import find_duplicates_of
+from mlsd_cli.matching.duplicates import prepare_index
+from mlsd_cli.matching.duplicates import similar_title_pairs
+from mlsd_cli.matching.duplicates import title_score
+from mlsd_cli.matching.titles import normalize_title
+from mlsd_cli.matching.titles import title_numbers
 
 PAIRS_FILE = Path(__file__).parent / "data" / "title_pairs.tsv"
 

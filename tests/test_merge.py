@@ -9,8 +9,11 @@ import pytest
 
 from mlsd_cli.catalogue import store
 from mlsd_cli.catalogue.model import Resource
-from mlsd_cli.changes.merge import mark_not_duplicates, merge_into, merge_resources
-from mlsd_cli.errors import InputError, NotFoundError
+from mlsd_cli.changes.merge import mark_not_duplicates
+from mlsd_cli.changes.merge import merge_into
+from mlsd_cli.changes.merge import merge_resources
+from mlsd_cli.errors import InputError
+from mlsd_cli.errors import NotFoundError
 
 LOG_URL = "https://engineering.linkedin.com/distributed-systems/log-what-every-software-engineer-should-know-about-real-time-datas-unifying"
 

@@ -7,24 +7,20 @@ import socket
 import pytest
 
 from mlsd_cli.errors import MlsdError
-from mlsd_cli.web.metadata import (
-    MetadataError,
-    PageMetadata,
-    decode_html,
-    fetch_metadata,
-    parse_html_metadata,
-    trim_title,
-)
+from mlsd_cli.web.metadata import MetadataError
+from mlsd_cli.web.metadata import PageMetadata
+from mlsd_cli.web.metadata import decode_html
+from mlsd_cli.web.metadata import fetch_metadata
+from mlsd_cli.web.metadata import parse_html_metadata
+from mlsd_cli.web.metadata import trim_title
 
-from .httpserver import (
-    PDF_BYTES,
-    Reply,
-    TestServer,
-    html_page,
-    json_ld,
-    redirect,
-)
+from .httpserver import PDF_BYTES
+from .httpserver import Reply
+from .httpserver import TestServer
+from .httpserver import html_page
 from .httpserver import http_server as http_server  # the fixture
+from .httpserver import json_ld
+from .httpserver import redirect
 
 # ----------------------------------------------------------------- fixture pages
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from mlsd_cli.catalogue.model import KINDS, Catalogue, Section
+from mlsd_cli.catalogue.model import KINDS
+from mlsd_cli.catalogue.model import Catalogue
+from mlsd_cli.catalogue.model import Section
 from mlsd_cli.errors import InputError
 from mlsd_cli.lookup import names
 

@@ -7,7 +7,8 @@ import sys
 
 import pexpect
 
-from .ptyhelp import blocked_reading, interrupt
+from .ptyhelp import blocked_reading
+from .ptyhelp import interrupt
 
 
 def test_a_process_asleep_in_a_timer_is_not_reading() -> None:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from mlsd_cli.catalogue.model import Catalogue, Resource, Section
+from mlsd_cli.catalogue.model import Catalogue
+from mlsd_cli.catalogue.model import Resource
+from mlsd_cli.catalogue.model import Section
 from mlsd_cli.errors import NotFoundError
 from mlsd_cli.lookup.entries import find_resource
 

@@ -7,20 +7,20 @@ from pathlib import Path
 
 import pytest
 
-from mlsd_cli.catalogue.model import Catalogue, Resource, Section
+from mlsd_cli.catalogue.model import Catalogue
+from mlsd_cli.catalogue.model import Resource
+from mlsd_cli.catalogue.model import Section
 from mlsd_cli.errors import InputError
 from mlsd_cli.lookup.filters import make_filter
-from mlsd_cli.lookup.search import (
-    INDEX_CACHE_MIN_RESOURCES,
-    STOP_WORDS,
-    SearchHit,
-    SearchIndex,
-    cached_index,
-    fold,
-    query_words,
-    search,
-    stem,
-)
+from mlsd_cli.lookup.search import INDEX_CACHE_MIN_RESOURCES
+from mlsd_cli.lookup.search import STOP_WORDS
+from mlsd_cli.lookup.search import SearchHit
+from mlsd_cli.lookup.search import SearchIndex
+from mlsd_cli.lookup.search import cached_index
+from mlsd_cli.lookup.search import fold
+from mlsd_cli.lookup.search import query_words
+from mlsd_cli.lookup.search import search
+from mlsd_cli.lookup.search import stem
 
 
 def _catalogue() -> Catalogue:

@@ -11,8 +11,13 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks" / "search_eval"))
 
 from catalogues import Doc
-from search_metrics import mrr_at, ndcg_at, paired_bootstrap, recall_at
-from vocabulary_rule import CONCEPTS, compile_pattern, grade
+from search_metrics import mrr_at
+from search_metrics import ndcg_at
+from search_metrics import paired_bootstrap
+from search_metrics import recall_at
+from vocabulary_rule import CONCEPTS
+from vocabulary_rule import compile_pattern
+from vocabulary_rule import grade
 
 
 def test_ndcg_graded_hand_computed() -> None:

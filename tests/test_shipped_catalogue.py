@@ -11,9 +11,13 @@ import pytest
 from rapidfuzz import fuzz
 
 from mlsd_cli.catalogue import store
-from mlsd_cli.catalogue.model import KINDS, Catalogue
+from mlsd_cli.catalogue.model import KINDS
+from mlsd_cli.catalogue.model import Catalogue
 
-from .conftest import BOOK_SEED, ROOT, SCALE_SEED, seed_path
+from .conftest import BOOK_SEED
+from .conftest import ROOT
+from .conftest import SCALE_SEED
+from .conftest import seed_path
 
 SHIPPED = ROOT / "resources.toml"
 

@@ -10,8 +10,11 @@ from pathlib import Path
 import pytest
 
 from mlsd_cli.catalogue import store
-from mlsd_cli.catalogue.model import Catalogue, Resource, Section
-from mlsd_cli.errors import CatalogueError, ReadOnlyCatalogueError
+from mlsd_cli.catalogue.model import Catalogue
+from mlsd_cli.catalogue.model import Resource
+from mlsd_cli.catalogue.model import Section
+from mlsd_cli.errors import CatalogueError
+from mlsd_cli.errors import ReadOnlyCatalogueError
 
 from . import ondisk
 from .conftest import SAMPLE_TOML

@@ -6,11 +6,16 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 
 from mlsd_cli.catalogue import store
-from mlsd_cli.catalogue.model import KINDS, Catalogue, Resource, Section
+from mlsd_cli.catalogue.model import KINDS
+from mlsd_cli.catalogue.model import Catalogue
+from mlsd_cli.catalogue.model import Resource
+from mlsd_cli.catalogue.model import Section
 
 # Any Unicode text TOML can hold (no surrogates), nasty characters included.
 text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)

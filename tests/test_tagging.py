@@ -7,21 +7,21 @@ from pathlib import Path
 import pytest
 
 from mlsd_cli.catalogue import store
-from mlsd_cli.catalogue.model import Catalogue, Resource
-from mlsd_cli.changes.tagging import (
-    TagChange,
-    TagEdit,
-    TagNote,
-    TagRename,
-    apply,
-    check,
-    is_merge,
-    make_rename,
-    parse_tag_args,
-    plan,
-    select,
-)
-from mlsd_cli.errors import InputError, NotFoundError
+from mlsd_cli.catalogue.model import Catalogue
+from mlsd_cli.catalogue.model import Resource
+from mlsd_cli.changes.tagging import TagChange
+from mlsd_cli.changes.tagging import TagEdit
+from mlsd_cli.changes.tagging import TagNote
+from mlsd_cli.changes.tagging import TagRename
+from mlsd_cli.changes.tagging import apply
+from mlsd_cli.changes.tagging import check
+from mlsd_cli.changes.tagging import is_merge
+from mlsd_cli.changes.tagging import make_rename
+from mlsd_cli.changes.tagging import parse_tag_args
+from mlsd_cli.changes.tagging import plan
+from mlsd_cli.changes.tagging import select
+from mlsd_cli.errors import InputError
+from mlsd_cli.errors import NotFoundError
 from mlsd_cli.lookup.filters import make_filter
 from mlsd_cli.lookup.tags import tag_counts
 

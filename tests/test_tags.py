@@ -6,18 +6,19 @@ import re
 
 import pytest
 
-from mlsd_cli.catalogue.model import Catalogue, Resource
+from mlsd_cli.catalogue.model import Catalogue
+from mlsd_cli.catalogue.model import Resource
 from mlsd_cli.catalogue.tags import is_normal
-from mlsd_cli.lookup.tags import (
-    is_near_spelling,
-    near_duplicate_pairs,
-    near_duplicates,
-    normalize_tag,
-    suggest,
-    tag_counts,
-)
+from mlsd_cli.lookup.tags import is_near_spelling
+from mlsd_cli.lookup.tags import near_duplicate_pairs
+from mlsd_cli.lookup.tags import near_duplicates
+from mlsd_cli.lookup.tags import normalize_tag
+from mlsd_cli.lookup.tags import suggest
+from mlsd_cli.lookup.tags import tag_counts
 
-from .conftest import BOOK_SEED, SCALE_SEED, seed_path
+from .conftest import BOOK_SEED
+from .conftest import SCALE_SEED
+from .conftest import seed_path
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from mlsd_cli.matching.titles import normalize_title, title_numbers
+from mlsd_cli.matching.titles import normalize_title
+from mlsd_cli.matching.titles import title_numbers
 
 
 @pytest.mark.parametrize(

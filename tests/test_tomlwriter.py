@@ -6,10 +6,12 @@ import tomllib
 from datetime import date
 
 import tomli_w
-from hypothesis import given, settings
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 
-from mlsd_cli.catalogue.tomlwriter import dumps_table, format_string
+from mlsd_cli.catalogue.tomlwriter import dumps_table
+from mlsd_cli.catalogue.tomlwriter import format_string
 
 text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=30)
 values = st.one_of(

@@ -6,9 +6,13 @@ import re
 
 import pytest
 
-from mlsd_cli.catalogue.urls import is_http_url, url_problem
-from mlsd_cli.matching.urls import canonical_url, identity_key
-from tests.conftest import BOOK_SEED, SCALE_SEED, seed_path
+from mlsd_cli.catalogue.urls import is_http_url
+from mlsd_cli.catalogue.urls import url_problem
+from mlsd_cli.matching.urls import canonical_url
+from mlsd_cli.matching.urls import identity_key
+from tests.conftest import BOOK_SEED
+from tests.conftest import SCALE_SEED
+from tests.conftest import seed_path
 
 # --------------------------------------------------------------------------- canonical_url
 

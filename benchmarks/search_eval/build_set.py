@@ -15,26 +15,28 @@ import json
 import re
 import sys
 import tempfile
-from collections import Counter, defaultdict
+from collections import Counter
+from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
-from catalogues import (
-    FENCE,
-    FIELDS,
-    HEADING,
-    ROOT,
-    STOP_WORDS,
-    Catalogue,
-    Doc,
-    build_all,
-    list_source,
-    sha1,
-    words,
-)
-from vocabulary_rule import CONCEPTS, compile_pattern, grade
+from catalogues import FENCE
+from catalogues import FIELDS
+from catalogues import HEADING
+from catalogues import ROOT
+from catalogues import STOP_WORDS
+from catalogues import Catalogue
+from catalogues import Doc
+from catalogues import build_all
+from catalogues import list_source
+from catalogues import sha1
+from catalogues import words
+from vocabulary_rule import CONCEPTS
+from vocabulary_rule import compile_pattern
+from vocabulary_rule import grade
 
 OUT = ROOT / "benchmarks" / "data" / "search_eval.jsonl"
 KNOWN_ITEMS_PER_LIST = 25

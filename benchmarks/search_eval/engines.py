@@ -16,7 +16,10 @@ import sys
 from collections.abc import Sequence
 from typing import Protocol
 
-from catalogues import FIELDS, Catalogue, doc_key, words
+from catalogues import FIELDS
+from catalogues import Catalogue
+from catalogues import doc_key
+from catalogues import words
 
 
 class Engine(Protocol):

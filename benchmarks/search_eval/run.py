@@ -21,10 +21,18 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from build_set import CLASS_ORDER, OUT
-from catalogues import Catalogue, build_all, doc_key
-from engines import BASELINES, ENGINES, Engine, make
-from search_metrics import METRICS, mean, paired_bootstrap
+from build_set import CLASS_ORDER
+from build_set import OUT
+from catalogues import Catalogue
+from catalogues import build_all
+from catalogues import doc_key
+from engines import BASELINES
+from engines import ENGINES
+from engines import Engine
+from engines import make
+from search_metrics import METRICS
+from search_metrics import mean
+from search_metrics import paired_bootstrap
 
 K = 10
 

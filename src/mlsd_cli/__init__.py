@@ -8,7 +8,8 @@ __all__ = ["__version__"]
 def __getattr__(name: str) -> str:
     # Looked up on first use only: reading package metadata costs 10-20 ms at every start.
     if name == "__version__":
-        from importlib.metadata import PackageNotFoundError, version
+        from importlib.metadata import PackageNotFoundError
+        from importlib.metadata import version
 
         try:
             return version("mlsd")

@@ -21,12 +21,16 @@ CSV and cache forms. A new kind of validation is a rule in ``schema._RULES``, na
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable
+from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import fields as dataclass_fields
 from datetime import date
-from operator import attrgetter, itemgetter
-from typing import Any, Literal
+from operator import attrgetter
+from operator import itemgetter
+from typing import Any
+from typing import Literal
 
 from mlsd_cli.catalogue.model import Resource
 

@@ -13,10 +13,15 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from mlsd_cli.catalogue.fields import RESOURCE_FIELDS, Field
+from mlsd_cli.catalogue.fields import RESOURCE_FIELDS
 from mlsd_cli.catalogue.fields import RESOURCE_KEYS as RESOURCE_KEYS
+from mlsd_cli.catalogue.fields import Field
 from mlsd_cli.catalogue.fields import resource_to_json as resource_to_json
-from mlsd_cli.catalogue.model import FORMAT_VERSION, KINDS, Catalogue, Resource, Section
+from mlsd_cli.catalogue.model import FORMAT_VERSION
+from mlsd_cli.catalogue.model import KINDS
+from mlsd_cli.catalogue.model import Catalogue
+from mlsd_cli.catalogue.model import Resource
+from mlsd_cli.catalogue.model import Section
 from mlsd_cli.catalogue.tags import is_normal
 from mlsd_cli.catalogue.urls import url_problem
 from mlsd_cli.errors import CatalogueError

@@ -30,9 +30,12 @@ from typing import Any
 
 from mlsd_cli.catalogue import fields
 from mlsd_cli.catalogue.gcpause import no_cyclic_gc
-from mlsd_cli.catalogue.model import Catalogue, Section
-from mlsd_cli.catalogue.schema import catalogue_from_dict, catalogue_to_dict
-from mlsd_cli.errors import CatalogueError, ReadOnlyCatalogueError
+from mlsd_cli.catalogue.model import Catalogue
+from mlsd_cli.catalogue.model import Section
+from mlsd_cli.catalogue.schema import catalogue_from_dict
+from mlsd_cli.catalogue.schema import catalogue_to_dict
+from mlsd_cli.errors import CatalogueError
+from mlsd_cli.errors import ReadOnlyCatalogueError
 
 CATALOGUE_FILENAME = "resources.toml"
 ENV_VAR = "MLSD_CATALOGUE"
@@ -408,7 +411,8 @@ def lock_path(path: Path) -> Path:
 @contextlib.contextmanager
 def locked(path: Path, timeout: float = LOCK_TIMEOUT_S) -> Iterator[None]:
     """Hold the catalogue's write lock (a lock file beside it)."""
-    from filelock import FileLock, Timeout
+    from filelock import FileLock
+    from filelock import Timeout
 
     lock = FileLock(str(lock_path(path)), timeout=timeout)
     try:

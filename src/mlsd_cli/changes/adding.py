@@ -19,12 +19,20 @@ Rules:
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable
+from collections.abc import Sequence
+from dataclasses import dataclass
+from dataclasses import field
+from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
 
-from mlsd_cli.catalogue.model import KINDS, Catalogue, Resource, Section, slugify, unique_id
+from mlsd_cli.catalogue.model import KINDS
+from mlsd_cli.catalogue.model import Catalogue
+from mlsd_cli.catalogue.model import Resource
+from mlsd_cli.catalogue.model import Section
+from mlsd_cli.catalogue.model import slugify
+from mlsd_cli.catalogue.model import unique_id
 from mlsd_cli.catalogue.urls import url_problem
 from mlsd_cli.changes.commit import Plan
 
@@ -35,7 +43,8 @@ from mlsd_cli.changes.duplicates import find_duplicates as find_duplicates
 from mlsd_cli.changes.duplicates import refusal as refusal
 from mlsd_cli.changes.duplicates import same_url_error as same_url_error
 from mlsd_cli.changes.duplicates import similar_error as similar_error
-from mlsd_cli.errors import InputError, MissingFieldsError
+from mlsd_cli.errors import InputError
+from mlsd_cli.errors import MissingFieldsError
 from mlsd_cli.lookup import names
 
 if TYPE_CHECKING:

@@ -39,16 +39,21 @@ relied on (a tag rename also relies on which entries carry the old tag).
 from __future__ import annotations
 
 import copy
-from abc import ABC, abstractmethod
+from abc import ABC
+from abc import abstractmethod
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from pathlib import Path
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING
+from typing import Generic
+from typing import TypeVar
 
 from mlsd_cli.errors import StaleError
 
 if TYPE_CHECKING:
-    from mlsd_cli.catalogue.model import Catalogue, Resource
+    from mlsd_cli.catalogue.model import Catalogue
+    from mlsd_cli.catalogue.model import Resource
     from mlsd_cli.catalogue.store import CatalogueLocation
 
 T = TypeVar("T")

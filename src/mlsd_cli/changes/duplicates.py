@@ -19,13 +19,21 @@ does with the :class:`~mlsd_cli.matching.known.Verdict`:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
+from collections.abc import Sequence
 from typing import Any
 
-from mlsd_cli.catalogue.model import Catalogue, Resource
-from mlsd_cli.errors import ExitCode, MlsdError
-from mlsd_cli.matching.duplicates import SAME_URL, DuplicateCandidate
-from mlsd_cli.matching.known import MERGED, SAME_TITLE, Candidate, Verdict, check_candidate
+from mlsd_cli.catalogue.model import Catalogue
+from mlsd_cli.catalogue.model import Resource
+from mlsd_cli.errors import ExitCode
+from mlsd_cli.errors import MlsdError
+from mlsd_cli.matching.duplicates import SAME_URL
+from mlsd_cli.matching.duplicates import DuplicateCandidate
+from mlsd_cli.matching.known import MERGED
+from mlsd_cli.matching.known import SAME_TITLE
+from mlsd_cli.matching.known import Candidate
+from mlsd_cli.matching.known import Verdict
+from mlsd_cli.matching.known import check_candidate
 
 #: The verdict, under the name the add flow knows it by.
 DuplicateReport = Verdict

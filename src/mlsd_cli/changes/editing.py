@@ -13,28 +13,32 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
+from dataclasses import field
+from dataclasses import replace
 from typing import Any
 
 from mlsd_cli.catalogue.fields import RESOURCE_FIELDS
-from mlsd_cli.catalogue.model import KINDS, Catalogue, Resource
-from mlsd_cli.catalogue.schema import (
-    RESOURCE_KEYS,
-    catalogue_from_dict,
-    catalogue_to_dict,
-    resource_to_dict,
-)
+from mlsd_cli.catalogue.model import KINDS
+from mlsd_cli.catalogue.model import Catalogue
+from mlsd_cli.catalogue.model import Resource
+from mlsd_cli.catalogue.schema import RESOURCE_KEYS
+from mlsd_cli.catalogue.schema import catalogue_from_dict
+from mlsd_cli.catalogue.schema import catalogue_to_dict
+from mlsd_cli.catalogue.schema import resource_to_dict
 from mlsd_cli.catalogue.tomlwriter import dumps_table
-from mlsd_cli.changes.adding import (
-    check_url,
-    check_year,
-    clean_list,
-)
-from mlsd_cli.changes.commit import Basis, Plan
+from mlsd_cli.changes.adding import check_url
+from mlsd_cli.changes.adding import check_year
+from mlsd_cli.changes.adding import clean_list
+from mlsd_cli.changes.commit import Basis
+from mlsd_cli.changes.commit import Plan
 from mlsd_cli.changes.duplicates import edit_refusal
-from mlsd_cli.errors import CatalogueError, InputError
+from mlsd_cli.errors import CatalogueError
+from mlsd_cli.errors import InputError
 from mlsd_cli.lookup import names
-from mlsd_cli.lookup.tags import TagNote, tag_notes, used_tags
+from mlsd_cli.lookup.tags import TagNote
+from mlsd_cli.lookup.tags import tag_notes
+from mlsd_cli.lookup.tags import used_tags
 
 #: Fields ``--clear`` may empty (title, kind and sections are required).
 CLEARABLE = ("url", "org", "venue", "year", "description", "tags", "authors")

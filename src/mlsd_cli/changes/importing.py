@@ -8,17 +8,23 @@ adds its sections and resources to a :class:`~mlsd_cli.catalogue.model.Catalogue
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from datetime import date
 
-from mlsd_cli.catalogue.model import Catalogue, Resource, Section, slugify, unique_id
+from mlsd_cli.catalogue.model import Catalogue
+from mlsd_cli.catalogue.model import Resource
+from mlsd_cli.catalogue.model import Section
+from mlsd_cli.catalogue.model import slugify
+from mlsd_cli.catalogue.model import unique_id
 from mlsd_cli.changes.commit import Plan
 from mlsd_cli.changes.duplicates import describe
 from mlsd_cli.formats.markdown_reader import ParsedList
 from mlsd_cli.lookup.names import find_section
 from mlsd_cli.matching.duplicates import MatchIndex
 from mlsd_cli.matching.kinds import without_kind_prefix
-from mlsd_cli.matching.known import Candidate, check_candidate
+from mlsd_cli.matching.known import Candidate
+from mlsd_cli.matching.known import check_candidate
 from mlsd_cli.matching.titles import fold_title
 
 

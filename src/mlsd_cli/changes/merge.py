@@ -10,12 +10,18 @@ resources which look alike are different. :class:`MergePlan` holds the answers o
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable
+from collections.abc import Sequence
+from dataclasses import dataclass
+from dataclasses import field
+from dataclasses import replace
 
-from mlsd_cli.catalogue.model import Catalogue, Resource
-from mlsd_cli.changes.commit import Basis, Plan
-from mlsd_cli.errors import InputError, NotFoundError
+from mlsd_cli.catalogue.model import Catalogue
+from mlsd_cli.catalogue.model import Resource
+from mlsd_cli.changes.commit import Basis
+from mlsd_cli.changes.commit import Plan
+from mlsd_cli.errors import InputError
+from mlsd_cli.errors import NotFoundError
 
 _SPACE = re.compile(r"\s+")
 

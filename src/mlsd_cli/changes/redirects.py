@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from typing import TYPE_CHECKING
 
 from mlsd_cli.catalogue.urls import url_problem
-from mlsd_cli.changes.commit import Basis, Plan, commit
+from mlsd_cli.changes.commit import Basis
+from mlsd_cli.changes.commit import Plan
+from mlsd_cli.changes.commit import commit
 
 if TYPE_CHECKING:
     from pathlib import Path

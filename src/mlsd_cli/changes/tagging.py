@@ -15,20 +15,29 @@ entries are kept.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from collections.abc import Sequence
+from dataclasses import dataclass
+from dataclasses import field
 from typing import TYPE_CHECKING
 
 from mlsd_cli.catalogue.tags import normalize_tag
-from mlsd_cli.changes.commit import Basis, Plan
-from mlsd_cli.errors import InputError, NotFoundError, StaleError
+from mlsd_cli.changes.commit import Basis
+from mlsd_cli.changes.commit import Plan
+from mlsd_cli.errors import InputError
+from mlsd_cli.errors import NotFoundError
+from mlsd_cli.errors import StaleError
 from mlsd_cli.lookup.names import normal_tag
-from mlsd_cli.lookup.tags import TagNote, suggest, tag_notes, used_tags
+from mlsd_cli.lookup.tags import TagNote
+from mlsd_cli.lookup.tags import suggest
+from mlsd_cli.lookup.tags import tag_notes
+from mlsd_cli.lookup.tags import used_tags
 
 __all__ = ["TagNote", "used_tags"]  # re-exported: the notes of a tag operation
 
 if TYPE_CHECKING:
-    from mlsd_cli.catalogue.model import Catalogue, Resource
+    from mlsd_cli.catalogue.model import Catalogue
+    from mlsd_cli.catalogue.model import Resource
     from mlsd_cli.lookup.filters import ResourceFilter
 
 

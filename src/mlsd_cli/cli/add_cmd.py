@@ -3,26 +3,33 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING
+from typing import Annotated
+from typing import Any
+from typing import TypeVar
 
 import typer
 
-from mlsd_cli.cli.common import (
-    CatalogueOpt,
-    JsonOpt,
-    echo,
-    err,
-    handle_errors,
-    load_catalogue,
-    option_for,
-    print_json,
-    warn,
-)
-from mlsd_cli.cli.prompts import ask, confirm, interactive, require_terminal, say, yes_no
+from mlsd_cli.cli.common import CatalogueOpt
+from mlsd_cli.cli.common import JsonOpt
+from mlsd_cli.cli.common import echo
+from mlsd_cli.cli.common import err
+from mlsd_cli.cli.common import handle_errors
+from mlsd_cli.cli.common import load_catalogue
+from mlsd_cli.cli.common import option_for
+from mlsd_cli.cli.common import print_json
+from mlsd_cli.cli.common import warn
+from mlsd_cli.cli.prompts import ask
+from mlsd_cli.cli.prompts import confirm
+from mlsd_cli.cli.prompts import interactive
+from mlsd_cli.cli.prompts import require_terminal
+from mlsd_cli.cli.prompts import say
+from mlsd_cli.cli.prompts import yes_no
 
 if TYPE_CHECKING:
     from mlsd_cli.catalogue.model import Catalogue
-    from mlsd_cli.changes.adding import AddPlan, NewFields
+    from mlsd_cli.changes.adding import AddPlan
+    from mlsd_cli.changes.adding import NewFields
     from mlsd_cli.web.metadata import PageMetadata
 
 T = TypeVar("T")
@@ -142,7 +149,8 @@ def _fetch(url: str | None, no_fetch: bool) -> PageMetadata | None:
     """The page's metadata, or None (no URL, --no-fetch, or a failed fetch: one warning)."""
     if not url or no_fetch:
         return None
-    from mlsd_cli.web.metadata import MetadataError, fetch_metadata
+    from mlsd_cli.web.metadata import MetadataError
+    from mlsd_cli.web.metadata import fetch_metadata
 
     try:
         return fetch_metadata(url, timeout=FETCH_TIMEOUT_S)
@@ -166,7 +174,8 @@ def _extras(plan: AddPlan, metadata: PageMetadata | None) -> None:
 
 def _tag_notes(cat: Catalogue, tags: list[str]) -> list[Any]:
     """The warnings ``mlsd tag`` and ``mlsd edit`` give too (near spellings of tags in use)."""
-    from mlsd_cli.lookup.tags import tag_notes, used_tags
+    from mlsd_cli.lookup.tags import tag_notes
+    from mlsd_cli.lookup.tags import used_tags
 
     return tag_notes(used_tags(cat), added=tags)
 

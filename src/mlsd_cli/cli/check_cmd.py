@@ -2,38 +2,40 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING
+from typing import Annotated
 
 import typer
 
-from mlsd_cli.cli.common import (
-    CatalogueOpt,
-    JsonOpt,
-    KindOpt,
-    OrgOpt,
-    SectionOpt,
-    SinceOpt,
-    TagOpt,
-    YearOpt,
-    YesOpt,
-    build_filter,
-    console,
-    echo,
-    err,
-    handle_errors,
-    has_findings,
-    load_catalogue,
-    print_json,
-    stdout_is_terminal,
-)
-from mlsd_cli.cli.prompts import require_terminal, yes_no
+from mlsd_cli.cli.common import CatalogueOpt
+from mlsd_cli.cli.common import JsonOpt
+from mlsd_cli.cli.common import KindOpt
+from mlsd_cli.cli.common import OrgOpt
+from mlsd_cli.cli.common import SectionOpt
+from mlsd_cli.cli.common import SinceOpt
+from mlsd_cli.cli.common import TagOpt
+from mlsd_cli.cli.common import YearOpt
+from mlsd_cli.cli.common import YesOpt
+from mlsd_cli.cli.common import build_filter
+from mlsd_cli.cli.common import console
+from mlsd_cli.cli.common import echo
+from mlsd_cli.cli.common import err
+from mlsd_cli.cli.common import handle_errors
+from mlsd_cli.cli.common import has_findings
+from mlsd_cli.cli.common import load_catalogue
+from mlsd_cli.cli.common import print_json
+from mlsd_cli.cli.common import stdout_is_terminal
+from mlsd_cli.cli.prompts import require_terminal
+from mlsd_cli.cli.prompts import yes_no
 
 if TYPE_CHECKING:
-    from rich.progress import Progress, TaskID
+    from rich.progress import Progress
+    from rich.progress import TaskID
 
     from mlsd_cli.catalogue.model import Catalogue
     from mlsd_cli.catalogue.store import CatalogueLocation
-    from mlsd_cli.web.catalogue_check import CheckReport, LinkReport
+    from mlsd_cli.web.catalogue_check import CheckReport
+    from mlsd_cli.web.catalogue_check import LinkReport
     from mlsd_cli.web.results import LinkResult
 
 
@@ -126,7 +128,9 @@ def command(
     """  # noqa: E501
     import sys
 
-    from mlsd_cli.cli.options import compile_excludes, parse_duration, parse_status_codes
+    from mlsd_cli.cli.options import compile_excludes
+    from mlsd_cli.cli.options import parse_duration
+    from mlsd_cli.cli.options import parse_status_codes
     from mlsd_cli.lookup.filters import apply
     from mlsd_cli.web.catalogue_check import check_catalogue
     from mlsd_cli.web.checker import CheckOptions
@@ -218,13 +222,11 @@ class _Progress:
     def start(self, total: int) -> None:
         if not self.enabled or total == 0:
             return
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TextColumn,
-            TimeElapsedColumn,
-        )
+        from rich.progress import BarColumn
+        from rich.progress import MofNCompleteColumn
+        from rich.progress import Progress
+        from rich.progress import TextColumn
+        from rich.progress import TimeElapsedColumn
 
         self.bar = Progress(
             TextColumn("Checking links"),

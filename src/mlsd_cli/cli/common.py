@@ -11,11 +11,16 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING
+from typing import Annotated
+from typing import Any
+from typing import TypeVar
 
 import typer
 
-from mlsd_cli.errors import ExitCode, MissingFieldsError, MlsdError
+from mlsd_cli.errors import ExitCode
+from mlsd_cli.errors import MissingFieldsError
+from mlsd_cli.errors import MlsdError
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -85,7 +90,8 @@ def build_filter(
     no_url: bool,
 ) -> ResourceFilter:
     """Turn the shared filter options into a :class:`ResourceFilter`."""
-    from mlsd_cli.lookup.filters import make_filter, parse_since
+    from mlsd_cli.lookup.filters import make_filter
+    from mlsd_cli.lookup.filters import parse_since
 
     return make_filter(
         catalogue,

@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING
+from typing import Annotated
+from typing import Any
 
 import typer
 
-from mlsd_cli.cli.common import (
-    CatalogueOpt,
-    JsonOpt,
-    echo,
-    handle_errors,
-    has_findings,
-    load_catalogue,
-    print_json,
-)
+from mlsd_cli.cli.common import CatalogueOpt
+from mlsd_cli.cli.common import JsonOpt
+from mlsd_cli.cli.common import echo
+from mlsd_cli.cli.common import handle_errors
+from mlsd_cli.cli.common import has_findings
+from mlsd_cli.cli.common import load_catalogue
+from mlsd_cli.cli.common import print_json
 from mlsd_cli.cli.prompts import require_terminal
 
 if TYPE_CHECKING:
-    from mlsd_cli.catalogue.model import Catalogue, Resource
+    from mlsd_cli.catalogue.model import Catalogue
+    from mlsd_cli.catalogue.model import Resource
     from mlsd_cli.catalogue.store import CatalogueLocation
     from mlsd_cli.changes.merge import MergePlan
     from mlsd_cli.matching.duplicates import DuplicateGroup

@@ -4,24 +4,25 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING
+from typing import Annotated
 
 import typer
 
-from mlsd_cli.cli.common import (
-    CatalogueOpt,
-    JsonOpt,
-    echo,
-    handle_errors,
-    load_catalogue,
-    print_json,
-    warn,
-)
+from mlsd_cli.cli.common import CatalogueOpt
+from mlsd_cli.cli.common import JsonOpt
+from mlsd_cli.cli.common import echo
+from mlsd_cli.cli.common import handle_errors
+from mlsd_cli.cli.common import load_catalogue
+from mlsd_cli.cli.common import print_json
+from mlsd_cli.cli.common import warn
 
 if TYPE_CHECKING:
-    from mlsd_cli.catalogue.model import Catalogue, Resource
+    from mlsd_cli.catalogue.model import Catalogue
+    from mlsd_cli.catalogue.model import Resource
     from mlsd_cli.catalogue.store import CatalogueLocation
-    from mlsd_cli.changes.editing import EditPlan, FieldChanges
+    from mlsd_cli.changes.editing import EditPlan
+    from mlsd_cli.changes.editing import FieldChanges
 
 ListOpt = list[str] | None
 
@@ -92,7 +93,8 @@ def command(
     """  # noqa: E501
     from mlsd_cli.catalogue.store import ensure_writable
     from mlsd_cli.changes.commit import commit
-    from mlsd_cli.changes.editing import EditPlan, FieldChanges
+    from mlsd_cli.changes.editing import EditPlan
+    from mlsd_cli.changes.editing import FieldChanges
     from mlsd_cli.lookup.entries import find_resource
 
     location, cat = load_catalogue(catalogue)
@@ -119,7 +121,8 @@ def _edited(
     editor: bool,
 ) -> Resource:
     """The entry as the options (or the editor) leave it; nothing is written."""
-    from mlsd_cli.changes.editing import apply_changes, tag_warnings
+    from mlsd_cli.changes.editing import apply_changes
+    from mlsd_cli.changes.editing import tag_warnings
     from mlsd_cli.errors import InputError
 
     if editor and not changes.empty:
@@ -155,8 +158,10 @@ def _edit_in_editor(location: CatalogueLocation, cat: Catalogue, original: Resou
     import tempfile
     from pathlib import Path
 
-    from mlsd_cli.changes.editing import entry_to_toml, parse_entry
-    from mlsd_cli.errors import CatalogueError, InputError
+    from mlsd_cli.changes.editing import entry_to_toml
+    from mlsd_cli.changes.editing import parse_entry
+    from mlsd_cli.errors import CatalogueError
+    from mlsd_cli.errors import InputError
 
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
     if not editor:

@@ -3,26 +3,25 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING
+from typing import Annotated
 
 import typer
 
-from mlsd_cli.cli.common import (
-    CatalogueOpt,
-    KindOpt,
-    NoUrlOpt,
-    OrgOpt,
-    SectionOpt,
-    SinceOpt,
-    TagOpt,
-    YearOpt,
-    build_filter,
-    echo,
-    err,
-    exit_findings,
-    handle_errors,
-    load_catalogue,
-)
+from mlsd_cli.cli.common import CatalogueOpt
+from mlsd_cli.cli.common import KindOpt
+from mlsd_cli.cli.common import NoUrlOpt
+from mlsd_cli.cli.common import OrgOpt
+from mlsd_cli.cli.common import SectionOpt
+from mlsd_cli.cli.common import SinceOpt
+from mlsd_cli.cli.common import TagOpt
+from mlsd_cli.cli.common import YearOpt
+from mlsd_cli.cli.common import build_filter
+from mlsd_cli.cli.common import echo
+from mlsd_cli.cli.common import err
+from mlsd_cli.cli.common import exit_findings
+from mlsd_cli.cli.common import handle_errors
+from mlsd_cli.cli.common import load_catalogue
 
 if TYPE_CHECKING:
     from mlsd_cli.catalogue.model import Catalogue
@@ -127,7 +126,9 @@ def command(
 def _format_name(fmt: str, style: str, group_by: str) -> str:
     """The export format ``--format`` names, once --style and --group-by fit it."""
     from mlsd_cli.errors import InputError
-    from mlsd_cli.formats.export import GROUPED_FORMATS, check_style, format_name
+    from mlsd_cli.formats.export import GROUPED_FORMATS
+    from mlsd_cli.formats.export import check_style
+    from mlsd_cli.formats.export import format_name
     from mlsd_cli.lookup.grouping import check_group_key
 
     fmt_name = format_name(fmt)
@@ -164,7 +165,9 @@ def _check_file(output: Path, cat: Catalogue, fmt_name: str, options: ExportOpti
     import sys
 
     from mlsd_cli.errors import InputError
-    from mlsd_cli.formats.readme import expected_text, read_text, short_diff
+    from mlsd_cli.formats.readme import expected_text
+    from mlsd_cli.formats.readme import read_text
+    from mlsd_cli.formats.readme import short_diff
 
     current = read_text(output)
     if current is None:
@@ -187,7 +190,10 @@ def _check_file(output: Path, cat: Catalogue, fmt_name: str, options: ExportOpti
 
 def _write_file(output: Path, cat: Catalogue, fmt_name: str, options: ExportOptions) -> None:
     """Write the export to ``output`` (between its mlsd markers, if it has them)."""
-    from mlsd_cli.formats.readme import expected_text, find_markers, read_text, write_if_changed
+    from mlsd_cli.formats.readme import expected_text
+    from mlsd_cli.formats.readme import find_markers
+    from mlsd_cli.formats.readme import read_text
+    from mlsd_cli.formats.readme import write_if_changed
 
     current = read_text(output)
     expected = expected_text(cat, fmt_name, options, current, str(output))

@@ -4,20 +4,19 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING
+from typing import Annotated
 
 import typer
 
-from mlsd_cli.cli.common import (
-    CatalogueOpt,
-    JsonOpt,
-    echo,
-    handle_errors,
-    has_findings,
-    locate,
-    print_json,
-    printable,
-)
+from mlsd_cli.cli.common import CatalogueOpt
+from mlsd_cli.cli.common import JsonOpt
+from mlsd_cli.cli.common import echo
+from mlsd_cli.cli.common import handle_errors
+from mlsd_cli.cli.common import has_findings
+from mlsd_cli.cli.common import locate
+from mlsd_cli.cli.common import print_json
+from mlsd_cli.cli.common import printable
 
 if TYPE_CHECKING:
     from mlsd_cli.changes.importing import ImportReport

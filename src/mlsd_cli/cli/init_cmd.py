@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from mlsd_cli.cli.common import echo, handle_errors
+from mlsd_cli.cli.common import echo
+from mlsd_cli.cli.common import handle_errors
 
 
 @handle_errors

@@ -6,24 +6,22 @@ from typing import Annotated
 
 import typer
 
-from mlsd_cli.cli.common import (
-    CatalogueOpt,
-    JsonOpt,
-    KindOpt,
-    NoUrlOpt,
-    OrgOpt,
-    SectionOpt,
-    SinceOpt,
-    TagOpt,
-    YearOpt,
-    build_filter,
-    console,
-    echo,
-    handle_errors,
-    load_catalogue,
-    print_json,
-    stdout_is_terminal,
-)
+from mlsd_cli.cli.common import CatalogueOpt
+from mlsd_cli.cli.common import JsonOpt
+from mlsd_cli.cli.common import KindOpt
+from mlsd_cli.cli.common import NoUrlOpt
+from mlsd_cli.cli.common import OrgOpt
+from mlsd_cli.cli.common import SectionOpt
+from mlsd_cli.cli.common import SinceOpt
+from mlsd_cli.cli.common import TagOpt
+from mlsd_cli.cli.common import YearOpt
+from mlsd_cli.cli.common import build_filter
+from mlsd_cli.cli.common import console
+from mlsd_cli.cli.common import echo
+from mlsd_cli.cli.common import handle_errors
+from mlsd_cli.cli.common import load_catalogue
+from mlsd_cli.cli.common import print_json
+from mlsd_cli.cli.common import stdout_is_terminal
 
 
 @handle_errors
@@ -66,7 +64,8 @@ def command(
     """
     from mlsd_cli.catalogue.schema import resource_to_json
     from mlsd_cli.lookup.filters import apply
-    from mlsd_cli.lookup.grouping import group_resources, sort_resources
+    from mlsd_cli.lookup.grouping import group_resources
+    from mlsd_cli.lookup.grouping import sort_resources
 
     _location, cat = load_catalogue(catalogue)
     selection = build_filter(cat, section, tag, kind, org, year, since, no_url)
@@ -96,7 +95,8 @@ def command(
 
 
 def _print_groups(groups: list[tuple[str, list]], *, total: int, grouped: bool) -> None:  # type: ignore[type-arg]
-    from mlsd_cli.cli.render import plain_line, resource_table
+    from mlsd_cli.cli.render import plain_line
+    from mlsd_cli.cli.render import resource_table
 
     if not stdout_is_terminal():
         for label, items in groups:

@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
-from mlsd_cli.errors import AbortedError, InputError
+from mlsd_cli.errors import AbortedError
+from mlsd_cli.errors import InputError
 
 T = TypeVar("T")
 

@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING
+from typing import Annotated
 
 import typer
 
-from mlsd_cli.cli.common import (
-    CatalogueOpt,
-    JsonOpt,
-    YesOpt,
-    echo,
-    handle_errors,
-    load_catalogue,
-    print_json,
-)
-from mlsd_cli.cli.prompts import confirm, require_terminal, say
+from mlsd_cli.cli.common import CatalogueOpt
+from mlsd_cli.cli.common import JsonOpt
+from mlsd_cli.cli.common import YesOpt
+from mlsd_cli.cli.common import echo
+from mlsd_cli.cli.common import handle_errors
+from mlsd_cli.cli.common import load_catalogue
+from mlsd_cli.cli.common import print_json
+from mlsd_cli.cli.prompts import confirm
+from mlsd_cli.cli.prompts import require_terminal
+from mlsd_cli.cli.prompts import say
 
 if TYPE_CHECKING:
-    from mlsd_cli.catalogue.model import Catalogue, Resource
+    from mlsd_cli.catalogue.model import Catalogue
+    from mlsd_cli.catalogue.model import Resource
 
 
 @handle_errors

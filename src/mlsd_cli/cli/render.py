@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from mlsd_cli.catalogue.fields import RESOURCE_FIELDS
-from mlsd_cli.catalogue.model import Catalogue, Resource
+from mlsd_cli.catalogue.model import Catalogue
+from mlsd_cli.catalogue.model import Resource
 
 if TYPE_CHECKING:
     from rich.console import RenderableType

@@ -3,28 +3,28 @@
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING
+from typing import Annotated
+from typing import Any
 
 import typer
 
-from mlsd_cli.cli.common import (
-    CatalogueOpt,
-    JsonOpt,
-    KindOpt,
-    NoUrlOpt,
-    OrgOpt,
-    SectionOpt,
-    SinceOpt,
-    TagOpt,
-    YearOpt,
-    build_filter,
-    console,
-    echo,
-    handle_errors,
-    load_catalogue_with_digest,
-    print_json,
-    stdout_is_terminal,
-)
+from mlsd_cli.cli.common import CatalogueOpt
+from mlsd_cli.cli.common import JsonOpt
+from mlsd_cli.cli.common import KindOpt
+from mlsd_cli.cli.common import NoUrlOpt
+from mlsd_cli.cli.common import OrgOpt
+from mlsd_cli.cli.common import SectionOpt
+from mlsd_cli.cli.common import SinceOpt
+from mlsd_cli.cli.common import TagOpt
+from mlsd_cli.cli.common import YearOpt
+from mlsd_cli.cli.common import build_filter
+from mlsd_cli.cli.common import console
+from mlsd_cli.cli.common import echo
+from mlsd_cli.cli.common import handle_errors
+from mlsd_cli.cli.common import load_catalogue_with_digest
+from mlsd_cli.cli.common import print_json
+from mlsd_cli.cli.common import stdout_is_terminal
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -73,7 +73,10 @@ def command(
       mlsd search grbovic --json --limit 5
     """  # noqa: E501
     from mlsd_cli.catalogue import store
-    from mlsd_cli.lookup.search import cached_index, checked_query_words, query_words, search
+    from mlsd_cli.lookup.search import cached_index
+    from mlsd_cli.lookup.search import checked_query_words
+    from mlsd_cli.lookup.search import query_words
+    from mlsd_cli.lookup.search import search
 
     text = " ".join(query)
     location, cat, digest = load_catalogue_with_digest(catalogue)

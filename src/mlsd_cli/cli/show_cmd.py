@@ -6,16 +6,14 @@ from typing import Annotated
 
 import typer
 
-from mlsd_cli.cli.common import (
-    CatalogueOpt,
-    JsonOpt,
-    console,
-    echo,
-    handle_errors,
-    load_catalogue,
-    print_json,
-    stdout_is_terminal,
-)
+from mlsd_cli.cli.common import CatalogueOpt
+from mlsd_cli.cli.common import JsonOpt
+from mlsd_cli.cli.common import console
+from mlsd_cli.cli.common import echo
+from mlsd_cli.cli.common import handle_errors
+from mlsd_cli.cli.common import load_catalogue
+from mlsd_cli.cli.common import print_json
+from mlsd_cli.cli.common import stdout_is_terminal
 
 
 @handle_errors
@@ -33,7 +31,8 @@ def command(
       mlsd show "smart compose" --json
     """
     from mlsd_cli.catalogue.schema import resource_to_json
-    from mlsd_cli.cli.render import resource_details, resource_panel
+    from mlsd_cli.cli.render import resource_details
+    from mlsd_cli.cli.render import resource_panel
     from mlsd_cli.lookup.entries import find_resource
 
     _location, cat = load_catalogue(catalogue)

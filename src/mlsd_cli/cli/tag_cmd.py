@@ -2,26 +2,31 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING
+from typing import Annotated
+from typing import Any
 
 import typer
 
-from mlsd_cli.cli.common import (
-    JsonOpt,
-    console,
-    echo,
-    handle_errors,
-    load_catalogue,
-    print_json,
-    stdout_is_terminal,
-    warn,
-)
-from mlsd_cli.cli.prompts import confirm, require_terminal
+from mlsd_cli.cli.common import JsonOpt
+from mlsd_cli.cli.common import console
+from mlsd_cli.cli.common import echo
+from mlsd_cli.cli.common import handle_errors
+from mlsd_cli.cli.common import load_catalogue
+from mlsd_cli.cli.common import print_json
+from mlsd_cli.cli.common import stdout_is_terminal
+from mlsd_cli.cli.common import warn
+from mlsd_cli.cli.prompts import confirm
+from mlsd_cli.cli.prompts import require_terminal
 
 if TYPE_CHECKING:
-    from mlsd_cli.catalogue.model import Catalogue, Resource
+    from mlsd_cli.catalogue.model import Catalogue
+    from mlsd_cli.catalogue.model import Resource
     from mlsd_cli.catalogue.store import CatalogueLocation
-    from mlsd_cli.changes.tagging import TagChange, TagEdit, TagNote, TagPlan
+    from mlsd_cli.changes.tagging import TagChange
+    from mlsd_cli.changes.tagging import TagEdit
+    from mlsd_cli.changes.tagging import TagNote
+    from mlsd_cli.changes.tagging import TagPlan
 
 #: ``-kafka`` is a tag to remove, not an option: unknown dashed words reach the arguments, and
 #: this command has no one-letter options (``-streaming`` would otherwise read as ``-s treaming``).
@@ -379,7 +384,8 @@ def _show(cat: Catalogue, ref: str, json_out: bool) -> None:
 
 def _list(cat: Catalogue, resources: list[Resource], json_out: bool) -> None:
     from mlsd_cli.catalogue.model import Catalogue as CatalogueModel
-    from mlsd_cli.lookup.tags import near_duplicate_pairs, tag_counts
+    from mlsd_cli.lookup.tags import near_duplicate_pairs
+    from mlsd_cli.lookup.tags import tag_counts
 
     counts = tag_counts(CatalogueModel(resources=list(resources)))
     similar: dict[str, list[str]] = {}

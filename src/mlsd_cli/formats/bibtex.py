@@ -21,8 +21,10 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
-from mlsd_cli.catalogue.model import Catalogue, Resource
-from mlsd_cli.formats.export import ExportOptions, linkable
+from mlsd_cli.catalogue.model import Catalogue
+from mlsd_cli.catalogue.model import Resource
+from mlsd_cli.formats.export import ExportOptions
+from mlsd_cli.formats.export import linkable
 
 _LATEX_SPECIAL = {
     "\\": r"\textbackslash{}",

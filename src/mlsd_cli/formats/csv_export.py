@@ -11,8 +11,10 @@ from __future__ import annotations
 import csv
 import io
 
-from mlsd_cli.catalogue.fields import CSV_COLUMNS, csv_cells
-from mlsd_cli.catalogue.model import Catalogue, Resource
+from mlsd_cli.catalogue.fields import CSV_COLUMNS
+from mlsd_cli.catalogue.fields import csv_cells
+from mlsd_cli.catalogue.model import Catalogue
+from mlsd_cli.catalogue.model import Resource
 from mlsd_cli.formats.export import ExportOptions
 
 #: One column per field of a resource, in the catalogue file's key order (list fields joined

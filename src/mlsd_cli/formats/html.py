@@ -15,10 +15,14 @@ import hashlib
 import re
 from functools import lru_cache
 from html import escape
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+from typing import Any
 
-from mlsd_cli.catalogue.model import Catalogue, Resource
-from mlsd_cli.formats.export import ExportOptions, groups, linkable
+from mlsd_cli.catalogue.model import Catalogue
+from mlsd_cli.catalogue.model import Resource
+from mlsd_cli.formats.export import ExportOptions
+from mlsd_cli.formats.export import groups
+from mlsd_cli.formats.export import linkable
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt

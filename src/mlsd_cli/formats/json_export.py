@@ -14,7 +14,9 @@ import json
 from typing import Any
 
 from mlsd_cli.catalogue.fields import resource_to_json
-from mlsd_cli.catalogue.model import FORMAT_VERSION, Catalogue, Section
+from mlsd_cli.catalogue.model import FORMAT_VERSION
+from mlsd_cli.catalogue.model import Catalogue
+from mlsd_cli.catalogue.model import Section
 from mlsd_cli.formats.export import ExportOptions
 
 #: Version of the JSON export's schema. Adding keys keeps it; renaming or removing bumps it.

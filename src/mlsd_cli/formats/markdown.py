@@ -20,15 +20,24 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
+from collections.abc import Sequence
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from typing import TYPE_CHECKING
+from typing import Any
+from urllib.parse import parse_qsl
+from urllib.parse import urlencode
+from urllib.parse import urlsplit
+from urllib.parse import urlunsplit
 
-from mlsd_cli.catalogue.model import Catalogue, Resource
+from mlsd_cli.catalogue.model import Catalogue
+from mlsd_cli.catalogue.model import Resource
 from mlsd_cli.catalogue.urls import is_http_url
 from mlsd_cli.formats.byline import format_byline
-from mlsd_cli.formats.export import ExportOptions, check_style, groups, linkable
+from mlsd_cli.formats.export import ExportOptions
+from mlsd_cli.formats.export import check_style
+from mlsd_cli.formats.export import groups
+from mlsd_cli.formats.export import linkable
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt

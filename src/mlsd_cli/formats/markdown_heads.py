@@ -8,16 +8,16 @@ document is :mod:`mlsd_cli.formats.markdown_reader`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from dataclasses import field
+from typing import TYPE_CHECKING
+from typing import Any
 
 from mlsd_cli.catalogue.urls import url_problem
-from mlsd_cli.formats.byline import (
-    looks_like_byline,
-    matching_paren,
-    parse_byline,
-    strip_parens,
-)
+from mlsd_cli.formats.byline import looks_like_byline
+from mlsd_cli.formats.byline import matching_paren
+from mlsd_cli.formats.byline import parse_byline
+from mlsd_cli.formats.byline import strip_parens
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -37,7 +37,9 @@ def markdown_parser() -> MarkdownIt:
     if _PARSER is not None:
         return _PARSER
     from markdown_it import MarkdownIt
-    from markdown_it.rules_inline import autolink, image, link
+    from markdown_it.rules_inline import autolink
+    from markdown_it.rules_inline import image
+    from markdown_it.rules_inline import link
     from markdown_it.rules_inline.state_inline import StateInline
 
     def positioned(rule: Any, *, labelled: bool) -> Any:

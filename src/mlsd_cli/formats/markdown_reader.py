@@ -25,16 +25,16 @@ What becomes what:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from typing import TYPE_CHECKING
 
-from mlsd_cli.catalogue.model import slugify, unique_id
-from mlsd_cli.formats.markdown_heads import (
-    Head,
-    markdown_parser,
-    plain_inline,
-    read_head,
-)
+from mlsd_cli.catalogue.model import slugify
+from mlsd_cli.catalogue.model import unique_id
+from mlsd_cli.formats.markdown_heads import Head
+from mlsd_cli.formats.markdown_heads import markdown_parser
+from mlsd_cli.formats.markdown_heads import plain_inline
+from mlsd_cli.formats.markdown_heads import read_head
 from mlsd_cli.matching.kinds import guess_kind
 
 if TYPE_CHECKING:

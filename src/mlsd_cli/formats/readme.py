@@ -20,7 +20,8 @@ from pathlib import Path
 
 from mlsd_cli.catalogue.model import Catalogue
 from mlsd_cli.errors import InputError
-from mlsd_cli.formats.export import ExportOptions, export
+from mlsd_cli.formats.export import ExportOptions
+from mlsd_cli.formats.export import export
 
 START = "<!-- mlsd:start -->"
 END = "<!-- mlsd:end -->"

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 
-from mlsd_cli.catalogue.model import Catalogue, Resource
+from mlsd_cli.catalogue.model import Catalogue
+from mlsd_cli.catalogue.model import Resource
 from mlsd_cli.errors import NotFoundError
 
 #: A whole-title fuzzy match must score at least this (0-100): slips, not other titles.
@@ -58,7 +59,9 @@ def find_resource(catalogue: Catalogue, ref: str) -> Resource:
         if len(containing) > 1:
             raise _ambiguous(ref, containing)
 
-    from rapidfuzz import fuzz, process, utils
+    from rapidfuzz import fuzz
+    from rapidfuzz import process
+    from rapidfuzz import utils
 
     if wanted:  # every word present, allowing a slip in each ("rules machine lerning")
         slipped = [

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
+from collections.abc import Sequence
 from typing import Any
 
-from mlsd_cli.catalogue.model import Catalogue, Resource
+from mlsd_cli.catalogue.model import Catalogue
+from mlsd_cli.catalogue.model import Resource
 from mlsd_cli.errors import InputError
 
 SORT_KEYS: dict[str, Callable[[Resource], Any]] = {

@@ -33,9 +33,12 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from mlsd_cli.catalogue.model import KINDS, Catalogue, Section
+from mlsd_cli.catalogue.model import KINDS
+from mlsd_cli.catalogue.model import Catalogue
+from mlsd_cli.catalogue.model import Section
 from mlsd_cli.catalogue.tags import normalize_tag
-from mlsd_cli.errors import InputError, and_list
+from mlsd_cli.errors import InputError
+from mlsd_cli.errors import and_list
 
 #: At most this many candidates or suggestions are named in one message.
 MAX_NAMED = 10

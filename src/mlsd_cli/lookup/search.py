@@ -43,14 +43,18 @@ from array import array
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import partial
-from itertools import accumulate, count
-from operator import add, attrgetter
+from itertools import accumulate
+from itertools import count
+from operator import add
+from operator import attrgetter
 from pathlib import Path
 
 from mlsd_cli.catalogue.gcpause import no_cyclic_gc
-from mlsd_cli.catalogue.model import Catalogue, Resource
+from mlsd_cli.catalogue.model import Catalogue
+from mlsd_cli.catalogue.model import Resource
 from mlsd_cli.errors import InputError
-from mlsd_cli.lookup.filters import ResourceFilter, matches
+from mlsd_cli.lookup.filters import ResourceFilter
+from mlsd_cli.lookup.filters import matches
 
 _STOP_WORDS = """a about an and are as at be by can do does for from how i in into is it its of
 on or our s so t that the their them then there these this those to was we what when where which
@@ -444,7 +448,8 @@ def _matches(word: str, index: SearchIndex, allowed: set[int] | None) -> list[_M
         or not word.isalpha()
     ):
         return found
-    from rapidfuzz import fuzz, process
+    from rapidfuzz import fuzz
+    from rapidfuzz import process
 
     cutoff = 85.0 if len(word) <= 4 else 80.0
     for term, ratio, _index in process.extract(

@@ -19,14 +19,16 @@ word, so these are not counted; neither are merely related tags (``nlp`` / ``cv`
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from mlsd_cli.catalogue.tags import normalize_tag
 
 if TYPE_CHECKING:
-    from mlsd_cli.catalogue.model import Catalogue, Resource
+    from mlsd_cli.catalogue.model import Catalogue
+    from mlsd_cli.catalogue.model import Resource
 
 #: A typing slip is only considered in tags at least this long (letters and digits only).
 TYPO_MIN_LENGTH = 5
@@ -70,7 +72,8 @@ def _one_slip(a: str, b: str) -> bool:
     """
     if min(len(a), len(b)) < TYPO_MIN_LENGTH or abs(len(a) - len(b)) > 1:
         return False
-    from rapidfuzz.distance import OSA, Levenshtein
+    from rapidfuzz.distance import OSA
+    from rapidfuzz.distance import Levenshtein
 
     if OSA.distance(a, b, score_cutoff=1) != 1:
         return False
@@ -149,7 +152,8 @@ def suggest(tag: str, existing: Iterable[str], *, limit: int = 3) -> list[str]:
     normal = normalize_tag(tag)
     if not normal:
         return []
-    from rapidfuzz import fuzz, process
+    from rapidfuzz import fuzz
+    from rapidfuzz import process
 
     choices = sorted({e for e in existing if normalize_tag(e) != normal})
     found = process.extract(

@@ -24,14 +24,20 @@ import operator
 import re
 import weakref
 from bisect import bisect_left
-from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections import Counter
+from collections import defaultdict
+from collections.abc import Callable
+from collections.abc import Sequence
+from dataclasses import dataclass
+from dataclasses import field
 from itertools import chain
 
 from mlsd_cli.catalogue.gcpause import no_cyclic_gc
-from mlsd_cli.catalogue.model import Catalogue, Resource
-from mlsd_cli.matching.titles import fold_title, normalize_title, title_numbers
+from mlsd_cli.catalogue.model import Catalogue
+from mlsd_cli.catalogue.model import Resource
+from mlsd_cli.matching.titles import fold_title
+from mlsd_cli.matching.titles import normalize_title
+from mlsd_cli.matching.titles import title_numbers
 from mlsd_cli.matching.urls import identity_key
 
 #: Title similarity (0-100, rapidfuzz ``ratio`` on normalised titles) from which two titles

@@ -29,18 +29,18 @@ The entry being edited (``exclude_id``) is left out, with the pairs a curator de
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 
-from mlsd_cli.catalogue.model import Catalogue, slugify
-from mlsd_cli.matching.duplicates import (
-    SAME_URL,
-    SIMILAR_TITLE,
-    DuplicateCandidate,
-    MatchIndex,
-    left_out,
-    positioned_duplicates_of,
-    prepare_index,
-)
+from mlsd_cli.catalogue.model import Catalogue
+from mlsd_cli.catalogue.model import slugify
+from mlsd_cli.matching.duplicates import SAME_URL
+from mlsd_cli.matching.duplicates import SIMILAR_TITLE
+from mlsd_cli.matching.duplicates import DuplicateCandidate
+from mlsd_cli.matching.duplicates import MatchIndex
+from mlsd_cli.matching.duplicates import left_out
+from mlsd_cli.matching.duplicates import positioned_duplicates_of
+from mlsd_cli.matching.duplicates import prepare_index
 from mlsd_cli.matching.kinds import without_kind_prefix
 from mlsd_cli.matching.titles import fold_title
 

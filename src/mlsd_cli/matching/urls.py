@@ -9,7 +9,11 @@ from __future__ import annotations
 import functools
 import itertools
 import re
-from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
+from urllib.parse import parse_qsl
+from urllib.parse import quote
+from urllib.parse import unquote
+from urllib.parse import urlencode
+from urllib.parse import urlsplit
 
 from mlsd_cli.catalogue.urls import ALLOWED_SCHEMES
 

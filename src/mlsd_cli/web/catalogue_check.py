@@ -11,16 +11,22 @@ fewer than ``dead_after`` runs in a row), dead, or skipped. Rewriting moved URLs
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable
+from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+from typing import Any
 
 from mlsd_cli.catalogue.urls import url_problem
 from mlsd_cli.errors import InputError
 from mlsd_cli.web import linkstate
-from mlsd_cli.web.checker import CheckOptions, check_links
+from mlsd_cli.web.checker import CheckOptions
+from mlsd_cli.web.checker import check_links
 from mlsd_cli.web.linkstate import utc_stamp
 from mlsd_cli.web.results import LinkResult
 

@@ -39,16 +39,27 @@ import contextlib
 import random
 import time
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator
+from collections.abc import Callable
+from collections.abc import Iterable
+from collections.abc import Sequence
+from dataclasses import dataclass
+from dataclasses import field
 from email.utils import parsedate_to_datetime
-from typing import TYPE_CHECKING, Any
-from urllib.parse import urljoin, urlsplit
+from typing import TYPE_CHECKING
+from typing import Any
+from urllib.parse import urljoin
+from urllib.parse import urlsplit
 
 from mlsd_cli.catalogue.urls import url_problem
 from mlsd_cli.errors import InputError
 from mlsd_cli.web import http
-from mlsd_cli.web.results import BROKEN, OK, REDIRECTED, SOFT, LinkResult, Redirect
+from mlsd_cli.web.results import BROKEN
+from mlsd_cli.web.results import OK
+from mlsd_cli.web.results import REDIRECTED
+from mlsd_cli.web.results import SOFT
+from mlsd_cli.web.results import LinkResult
+from mlsd_cli.web.results import Redirect
 
 if TYPE_CHECKING:
     import httpx

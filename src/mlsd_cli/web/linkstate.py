@@ -18,10 +18,14 @@ import hashlib
 import json
 import os
 import re
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+from typing import Any
 
 if TYPE_CHECKING:
     from mlsd_cli.catalogue.store import CatalogueLocation
@@ -210,7 +214,9 @@ def record_result(state: LinkState, result: LinkResult, now: datetime) -> LinkRe
     Working links reset the failure count; broken ones add one; soft ones (403/429) leave it
     as it was: they say nothing either way.
     """
-    from mlsd_cli.web.results import BROKEN, OK, REDIRECTED
+    from mlsd_cli.web.results import BROKEN
+    from mlsd_cli.web.results import OK
+    from mlsd_cli.web.results import REDIRECTED
 
     record = state.links.get(result.url) or LinkRecord()
     record.last_checked = now

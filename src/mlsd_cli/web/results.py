@@ -3,7 +3,8 @@ link state, so neither imports the other)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 
 OK = "ok"
 REDIRECTED = "redirected"
