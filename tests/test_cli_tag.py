@@ -153,11 +153,6 @@ def test_strict_refuses_a_near_spelling(cli: Run, cat: Path) -> None:
 
 def test_by_query_with_yes(cli: Run, cat: Path) -> None:
     result = cli("tag", "--query", "feature store", "+feature-store", "--yes", "-c", str(cat))
-    # -c is refused: this command has no one-letter options.
-    assert result.exit_code == 2 and "write --catalogue" in result.stderr
-    result = cli(
-        "tag", "--query", "feature store", "+feature-store", "--yes", "--catalogue", str(cat)
-    )
     assert result.exit_code == 0, result.stderr
     # Feast and Palette (tag feature-stores) have both words; Feast has the tag already.
     assert result.stdout == "Changed the tags of 1 entry: +feature-store\n"

@@ -7,8 +7,56 @@ Command modules import only Typer and :mod:`mlsd_cli.cli.common` at module level
 from __future__ import annotations
 
 import importlib
+from pathlib import Path
+from typing import Any
 
 import typer
+from typer.core import TyperGroup
+
+from mlsd_cli.cli import common
+
+#: The root's options that take a value (the next word, or ``--catalogue=PATH`` / ``-cPATH``).
+_VALUED = ("-c", "--catalogue")
+_COLOR = ("--color", "--no-color")
+
+
+class _Root(TyperGroup):
+    """The ``mlsd`` group: ``--color``/``--no-color`` after the command mean what they mean
+    before it. They are moved in front of the command word, after the root's own options, so the
+    root parses them and the last one given wins (``mlsd --color list --no-color``: no colour).
+    Every word after ``--`` is left alone."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:  # click.Context
+        return super().parse_args(ctx, lift_color(args))
+
+
+def lift_color(args: list[str]) -> list[str]:
+    """``args`` with the command's ``--color``/``--no-color`` moved before the command word."""
+    at = _command_index(args)
+    if at is None:
+        return args
+    rest = args[at + 1 :]
+    end = rest.index("--") if "--" in rest else len(rest)
+    lifted = [a for a in rest[:end] if a in _COLOR]
+    if not lifted:
+        return args
+    kept = [a for a in rest[:end] if a not in _COLOR] + rest[end:]
+    return [*args[:at], *lifted, args[at], *kept]
+
+
+def _command_index(args: list[str]) -> int | None:
+    """Where the command word is in ``args`` (the first word that is no root option)."""
+    i = 0
+    while i < len(args):
+        word = args[i]
+        if word in _VALUED:
+            i += 2
+        elif word.startswith("-") and word != "-":
+            i += 1
+        else:
+            return i
+    return None
+
 
 app = typer.Typer(
     name="mlsd",
@@ -17,7 +65,8 @@ app = typer.Typer(
     "commands that change it write it atomically under a lock.",
     epilog='Examples:  mlsd search "feature store"   ·   mlsd list --org Netflix   ·   '
     "mlsd add URL   ·   mlsd export --format markdown -o README.md   ·   mlsd check",
-    no_args_is_help=True,
+    cls=_Root,
+    invoke_without_command=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
     rich_markup_mode="rich",
@@ -55,6 +104,23 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
+    ctx: typer.Context,
+    catalogue: Path | None = typer.Option(
+        None,
+        "--catalogue",
+        "-c",
+        help="Catalogue file for the command (as every command's own --catalogue; the one "
+        "after the command wins).",
+        show_default=False,
+        dir_okay=False,
+    ),
+    color: bool | None = typer.Option(
+        None,
+        "--color/--no-color",
+        help="Colour on or off (default: on a terminal, unless NO_COLOR is set). Also "
+        "accepted after the command.",
+        show_default=False,
+    ),
     version: bool = typer.Option(
         False,
         "--version",
@@ -65,6 +131,37 @@ def _root(
     ),
 ) -> None:
     """Curate a catalogue of machine learning system design resources."""
+    common.GLOBALS.catalogue = catalogue
+    common.GLOBALS.color = color
+    if ctx.invoked_subcommand is None:  # plain `mlsd`: the help, and success
+        typer.echo(ctx.get_help())
+        raise typer.Exit()
+
+
+@app.command("help")
+def _help_command(
+    ctx: typer.Context,
+    words: list[str] | None = typer.Argument(None, metavar="[COMMAND]", show_default=False),
+) -> None:
+    """Show the help of mlsd, or of one command (the same as mlsd COMMAND --help).
+
+    [bold]Examples[/bold]
+
+      mlsd help
+
+      mlsd help list
+    """
+    root = ctx.find_root()
+    if not words:
+        typer.echo(root.get_help())
+        return
+    name, *_rest = words
+    command = root.command.get_command(root, name) if isinstance(root.command, _Root) else None
+    if command is None:
+        common.err(f"error: no such command: {name}; see the commands with: mlsd --help")
+        raise typer.Exit(2)
+    with typer.Context(command, info_name=name, parent=root) as sub:
+        typer.echo(command.get_help(sub))
 
 
 def main() -> None:

@@ -108,10 +108,23 @@ def build_filter(
 # ----------------------------------------------------------------- catalogue access
 
 
+class Globals:
+    """The root's options (``mlsd -c FILE --no-color CMD``), set by the root for each run."""
+
+    catalogue: Path | None = None
+    color: bool | None = None
+
+
+GLOBALS = Globals()
+
+
 def locate(catalogue: Path | None, *, must_exist: bool = True) -> CatalogueLocation:
+    """The catalogue a command works on: its own ``--catalogue``, else the root's, else the
+    default (see :func:`mlsd_cli.catalogue.store.find_catalogue`)."""
     from mlsd_cli.catalogue.store import find_catalogue
 
-    return find_catalogue(catalogue, must_exist=must_exist)
+    chosen = catalogue if catalogue is not None else GLOBALS.catalogue
+    return find_catalogue(chosen, must_exist=must_exist)
 
 
 def load_catalogue(catalogue: Path | None) -> tuple[CatalogueLocation, Catalogue]:
@@ -310,10 +323,21 @@ def stdout_is_terminal() -> bool:
 
 
 def console(*, stderr: bool = False) -> Console:
-    """A rich Console honouring NO_COLOR / TERM=dumb (rich does both)."""
+    """A rich Console honouring NO_COLOR / TERM=dumb (rich does both), and ``--color`` /
+    ``--no-color`` over both (``--color`` colours a pipe too)."""
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    color = GLOBALS.color
+    if color is None:
+        return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    return Console(
+        stderr=stderr,
+        highlight=False,
+        soft_wrap=False,
+        no_color=not color,
+        force_terminal=True if color else None,
+        color_system="auto" if color else None,
+    )
 
 
 def print_json(data: Any) -> None:

@@ -32,9 +32,9 @@ if TYPE_CHECKING:
 #: this command has no one-letter options (``-streaming`` would otherwise read as ``-s treaming``).
 CONTEXT_SETTINGS: dict[str, Any] = {"ignore_unknown_options": True, "help_option_names": ["--help"]}
 
-#: One-letter options of other commands, and the long option meant here.
+#: One-letter options of other commands, and the long option meant here (``-c PATH`` is
+#: taken: a word of its own, followed by the path; ``-cache`` stays a tag to remove).
 _SHORT_OPTIONS = {
-    "-c": "--catalogue",
     "-s": "--section",
     "-t": "--tag",
     "-k": "--kind",
@@ -71,8 +71,8 @@ CatalogueOpt = Annotated[
     str | None,
     typer.Option(
         "--catalogue",
-        help="Catalogue file. Default: $MLSD_CATALOGUE, else resources.toml here or in a "
-        "parent directory.",
+        help="Catalogue file (also -c FILE). Default: $MLSD_CATALOGUE, else resources.toml "
+        "here or in a parent directory.",
         show_default=False,
     ),
 ]
@@ -153,7 +153,7 @@ def command(
     """  # noqa: E501
     from mlsd_cli.changes.commit import commit
 
-    tokens = list(args or [])
+    tokens, catalogue = _catalogue_word(list(args or []), catalogue)
     if tokens == ["-h"]:
         echo(ctx.get_help())
         return
@@ -196,6 +196,22 @@ def _parse(tokens: list[str]) -> tuple[str | None, TagEdit]:
                 hint=f"write {_SHORT_OPTIONS[token]}",
             )
     return parse_tag_args(tokens)
+
+
+def _catalogue_word(tokens: list[str], catalogue: str | None) -> tuple[list[str], str | None]:
+    """Take ``-c PATH`` out of the words (the last one given wins, as for --catalogue)."""
+    rest: list[str] = []
+    words = iter(tokens)
+    for token in words:
+        if token == "-c":
+            catalogue = next(words, None)
+            if catalogue is None:
+                from mlsd_cli.errors import InputError
+
+                raise InputError("-c needs a catalogue file", hint="mlsd tag -c FILE ...")
+        else:
+            rest.append(token)
+    return rest, catalogue
 
 
 def _check_list(ref: str | None, edit: TagEdit, rename: tuple[str, str] | None) -> None:
