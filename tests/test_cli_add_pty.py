@@ -141,7 +141,7 @@ def test_ctrl_c_at_a_prompt_writes_nothing(
     assert "interrupted; nothing was written" in tail
     assert "Traceback" not in tail
     assert sample_catalogue.read_bytes() == before
-    assert not list(sample_catalogue.parent.glob(".resources.toml.*.tmp"))
+    assert not list(sample_catalogue.parent.glob(".resources.toml.*.mlsd-tmp"))
 
 
 def test_ctrl_d_at_a_prompt_writes_nothing(sample_catalogue: Path, sessions: list[Session]) -> None:

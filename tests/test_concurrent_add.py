@@ -93,7 +93,7 @@ def test_ten_adds_at_once_keep_every_resource(sample_catalogue: Path, tmp_path: 
     )
     assert len(catalogue.resources) == len(before) + len(TITLES)
     assert store.dumps(catalogue) == sample_catalogue.read_text(encoding="utf-8")
-    assert not list(sample_catalogue.parent.glob(".resources.toml.*.tmp"))
+    assert not list(sample_catalogue.parent.glob(".resources.toml.*.mlsd-tmp"))
 
 
 @pytest.mark.slow

@@ -259,7 +259,7 @@ def test_save_interrupted_before_rename_leaves_old_file(
     with pytest.raises(KeyboardInterrupt):
         ondisk.change(sample_catalogue, lambda catalogue: setattr(catalogue, "title", "Changed"))
     assert sample_catalogue.read_bytes() == before
-    leftovers = [p.name for p in sample_catalogue.parent.iterdir() if p.name.endswith(".tmp")]
+    leftovers = [p.name for p in sample_catalogue.parent.iterdir() if p.name.endswith(".mlsd-tmp")]
     assert leftovers == []
 
 

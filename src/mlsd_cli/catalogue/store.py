@@ -19,7 +19,6 @@ import json
 import os
 import re
 import secrets
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from dataclasses import fields as dataclass_fields
@@ -29,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from mlsd_cli.catalogue import fields
+from mlsd_cli.catalogue.filelocks import pid_alive
 from mlsd_cli.catalogue.gcpause import no_cyclic_gc
 from mlsd_cli.catalogue.model import Catalogue
 from mlsd_cli.catalogue.model import Section
@@ -42,6 +42,7 @@ ENV_VAR = "MLSD_CATALOGUE"
 #: Files at least this large are cached after parsing; smaller ones parse faster than a cache read.
 CACHE_MIN_BYTES = 256 * 1024
 LOCK_TIMEOUT_S = 60.0
+LOCK_TIMEOUT_ENV = "MLSD_LOCK_TIMEOUT"
 
 
 @dataclass(frozen=True)
@@ -247,19 +248,11 @@ def _write_cache(path: Path, digest: str, catalogue: Catalogue) -> None:
         return
     target = _cache_file(path)
     payload = _cache_payload(digest, catalogue)
-    with contextlib.suppress(OSError):
+    with contextlib.suppress(OSError, CatalogueError):
         target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".json")
-        try:
-            # json.dumps, not json.dump: only dumps uses the C encoder (10x faster at 100k).
-            text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(text)
-            os.replace(tmp, target)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        # json.dumps, not json.dump: only dumps uses the C encoder (10x faster at 100k).
+        text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+        write_atomic(target, text.encode("utf-8"), durable=False)
 
 
 def _digest(data: bytes) -> str:
@@ -335,16 +328,62 @@ def dumps(catalogue: Catalogue) -> str:
     return "".join(chunks)
 
 
+#: Temp files mlsd writes end so, one ``.gitignore`` line covers them: ``*.mlsd-tmp``.
+TEMP_SUFFIX = ".mlsd-tmp"
+#: A temp file of a process that is still running is left alone unless it is this old (its pid
+#: may belong to another program by then).
+STALE_TEMP_S = 3600.0
+
+
+def real_path(path: Path) -> Path:
+    """The file a write to ``path`` replaces: symbolic links followed, so the lock and the temp
+    file sit beside the real file and the rename replaces it, not the link.
+
+    A file with several hard links cannot be replaced without breaking the others: refused.
+    """
+    resolved = Path(os.path.realpath(path))
+    try:
+        links = os.stat(resolved).st_nlink
+    except OSError:
+        return resolved
+    if links > 1:
+        raise CatalogueError(
+            f"{path} has {links} hard links; a write would replace this one and leave the others "
+            "holding the old content",
+            hint="make the other names symbolic links (ln -s), or work on a copy",
+        )
+    return resolved
+
+
+def _remove_stale_temps(directory: Path, name: str) -> None:
+    """Delete temp files an earlier, killed mlsd left beside ``name`` (``.NAME.PID-HEX.mlsd-tmp``):
+    those whose process is gone, or that are older than :data:`STALE_TEMP_S`."""
+    import time
+
+    prefix = f".{name}."
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(directory):
+            if not (entry.name.startswith(prefix) and entry.name.endswith(TEMP_SUFFIX)):
+                continue
+            pid_text = entry.name[len(prefix) :].partition("-")[0]
+            with contextlib.suppress(OSError, ValueError):
+                old = time.time() - entry.stat(follow_symlinks=False).st_mtime > STALE_TEMP_S
+                if old or not pid_alive(int(pid_text)):
+                    os.unlink(entry.path)
+
+
 def _create_temp(directory: Path, name: str) -> tuple[int, str]:
     """Create a new temp file beside ``name``, open for writing, with the mode of a new file.
 
     ``os.open`` with 0o666 lets the umask decide the mode, as for any file a user creates
     (0644 under umask 022, 0600 under 077); ``tempfile.mkstemp`` would always give 0600.
+    The name holds the pid, so a later write can tell a dead process's leftover.
     """
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
     flags |= getattr(os, "O_BINARY", 0)
+    _remove_stale_temps(directory, name)
     for _ in range(100):
-        tmp = os.path.join(directory, f".{name}.{secrets.token_hex(6)}.tmp")
+        tmp = os.path.join(directory, f".{name}.{os.getpid()}-{secrets.token_hex(6)}{TEMP_SUFFIX}")
         try:
             return os.open(tmp, flags, 0o666), tmp
         except FileExistsError:
@@ -352,22 +391,25 @@ def _create_temp(directory: Path, name: str) -> tuple[int, str]:
     raise FileExistsError(f"no free temporary file name in {directory}")  # pragma: no cover
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
     """Replace ``path`` with ``data`` so that readers see the old or the new file, never half.
 
-    Every file mlsd writes for the user goes through here (the catalogue, ``mlsd init``, exports,
-    the README, the link state). The temp file lives in the same directory (rename is atomic
-    only within a file system) and is fsynced before the rename. A new file gets the mode the
-    umask gives; a replaced one keeps its mode.
+    Every file mlsd writes goes through here (the catalogue, ``mlsd init``, exports, the README,
+    the link state, caches). A symbolic link is followed (:func:`real_path`: the real file is
+    replaced, the link stays); a hard-linked file is refused. The temp file lives in the same
+    directory as the real file (rename is atomic only within a file system) and is fsynced
+    before the rename (unless not ``durable``: caches). A new file gets the mode the umask
+    gives; a replaced one keeps its mode. Leftover temp files of killed runs are removed.
     """
-    path = Path(path)
+    path = real_path(Path(path))
     directory = path.parent if str(path.parent) else Path()
     fd, tmp = _create_temp(directory, path.name)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
+            if durable:
+                f.flush()
+                os.fsync(f.fileno())
         with contextlib.suppress(FileNotFoundError):
             os.chmod(tmp, path.stat().st_mode & 0o7777)
         os.replace(tmp, path)
@@ -375,6 +417,8 @@ def write_atomic(path: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+    if not durable:
+        return
     with contextlib.suppress(OSError):  # make the rename itself durable
         dir_fd = os.open(directory, os.O_RDONLY)
         try:
@@ -405,27 +449,51 @@ def save(catalogue: Catalogue, path: Path) -> bool:
 
 
 def lock_path(path: Path) -> Path:
-    return path.parent / f".{path.name}.lock"
+    """The one place that decides where the write lock of the catalogue at ``path`` lives:
+    beside the real file (a symbolic link's target), so every name of the file shares it."""
+    real = real_path(path)
+    return real.parent / f".{real.name}.lock"
+
+
+def lock_timeout() -> float:
+    """How long a writer waits for the lock: ``$MLSD_LOCK_TIMEOUT`` seconds, else 60."""
+    text = os.environ.get(LOCK_TIMEOUT_ENV, "")
+    try:
+        value = float(text) if text else LOCK_TIMEOUT_S
+    except ValueError:
+        value = -1.0
+    if not value >= 0:  # also NaN
+        raise CatalogueError(
+            f"${LOCK_TIMEOUT_ENV} is {text!r}, not a number of seconds",
+            hint=f"set it to a number such as 120, or unset it for {LOCK_TIMEOUT_S:.0f}",
+        )
+    return value
 
 
 @contextlib.contextmanager
-def locked(path: Path, timeout: float = LOCK_TIMEOUT_S) -> Iterator[None]:
-    """Hold the catalogue's write lock (a lock file beside it)."""
-    from filelock import FileLock
-    from filelock import Timeout
+def locked(path: Path, timeout: float | None = None) -> Iterator[None]:
+    """Hold the catalogue's write lock (a lock file beside the real file,
+    :func:`lock_path`), waiting up to ``timeout`` seconds (default :func:`lock_timeout`)."""
+    from mlsd_cli.catalogue.filelocks import LockBusy
+    from mlsd_cli.catalogue.filelocks import hold
 
-    lock = FileLock(str(lock_path(path)), timeout=timeout)
+    wait = lock_timeout() if timeout is None else timeout
+    where = lock_path(path)
     try:
-        lock.acquire()
-    except Timeout:
+        with hold(where, wait):
+            yield
+    except LockBusy as busy:
         raise CatalogueError(
-            f"another mlsd command has held the lock on {path} for {timeout:.0f} s",
-            hint=f"wait for it to finish, or delete {lock_path(path)} if no mlsd is running",
+            f"the catalogue {path} is busy: waited {wait:.0f} s for its lock, {busy.holder}",
+            hint=f"try again, or wait longer with {LOCK_TIMEOUT_ENV}=300; the lock frees "
+            "itself when its holder exits, so never delete it",
         ) from None
-    try:
-        yield
-    finally:
-        lock.release()
+    except OSError as exc:
+        raise CatalogueError(
+            f"cannot use the lock file {where}: {exc.strerror or exc}",
+            hint="mlsd needs to create and write that file beside the catalogue; "
+            "check the folder's permissions",
+        ) from None
 
 
 def ensure_writable(location: CatalogueLocation) -> None:
