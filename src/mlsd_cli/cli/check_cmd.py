@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 from typing import Annotated
 
@@ -35,7 +36,6 @@ if TYPE_CHECKING:
     from mlsd_cli.catalogue.model import Catalogue
     from mlsd_cli.catalogue.store import CatalogueLocation
     from mlsd_cli.web.catalogue_check import CheckReport
-    from mlsd_cli.web.catalogue_check import LinkReport
     from mlsd_cli.web.results import LinkResult
 
 
@@ -104,6 +104,14 @@ def command(
             help="Rewrite permanently moved URLs (301/308) in the catalogue, after asking.",
         ),
     ] = False,
+    summary: Annotated[
+        Path | None,
+        typer.Option(
+            "--summary",
+            help="Also append the report as markdown to this file ($GITHUB_STEP_SUMMARY).",
+            metavar="FILE",
+        ),
+    ] = None,
     yes: YesOpt = False,
     json_out: JsonOpt = False,
     catalogue: CatalogueOpt = None,
@@ -125,6 +133,8 @@ def command(
       mlsd check --fix-redirects --yes
 
       mlsd check --json > links.json
+
+      mlsd check --summary "$GITHUB_STEP_SUMMARY"
     """  # noqa: E501
     import sys
 
@@ -150,6 +160,8 @@ def command(
     resources = apply(cat, build_filter(cat, section, tag, kind, org, year, since, False))
     if fix_redirects:
         _may_rewrite(location, yes=yes, json_out=json_out)
+    if summary is not None:
+        _append_summary(summary, "")  # a path that cannot be written fails before the run
     with _Progress(enabled=sys.stderr.isatty()) as progress:
         report = check_catalogue(
             location,
@@ -164,6 +176,10 @@ def command(
         )
     if report.state_warning:
         err(f"warning: {report.state_warning}")
+    if summary is not None:
+        from mlsd_cli.web.catalogue_check import markdown_summary
+
+        _append_summary(summary, markdown_summary(report))
     has_findings(report.has_dead)
     _rewrite_and_print(location, cat, report, fix=fix_redirects, yes=yes, json_out=json_out)
 
@@ -208,6 +224,19 @@ def _rewrite_and_print(
         fixed = fix_redirects(location, moves, cat)
     if fixed:
         echo(f"Rewrote {len(fixed)} URL{'s' if len(fixed) != 1 else ''} in {location.path}.")
+
+
+def _append_summary(path: Path, text: str) -> None:
+    """Append ``text`` to ``path`` (GitHub's step summary is appended to, never replaced)."""
+    from mlsd_cli.errors import InputError
+
+    try:
+        with path.open("a", encoding="utf-8") as out:
+            out.write(text)
+    except OSError as exc:
+        raise InputError(
+            f"cannot write the summary to {path}: {exc.strerror}", field="summary"
+        ) from exc
 
 
 class _Progress:
@@ -256,49 +285,19 @@ class _Progress:
             self.bar.stop()
 
 
-def _label(link: LinkReport, dead_after: int) -> str:
-    if link.verdict == "failing":
-        return f"failing ({link.failures}/{dead_after})"
-    return {"dead": "DEAD", "soft": "soft", "redirected": "moved"}[link.verdict]
-
-
-def _detail(link: LinkReport) -> str:
-    result = link.result
-    if link.verdict == "redirected" and result is not None:
-        return f"moved to {result.moved_to}"
-    if link.verdict == "dead":
-        return f"{link.reason} ({link.failures} runs in a row)"
-    return link.reason or ""
-
-
-def _status(link: LinkReport) -> str:
-    result = link.result
-    if result is None:
-        return "-"
-    if link.verdict == "redirected" and result.redirects:
-        return str(result.redirects[0].status)
-    return str(result.status) if result.status else "-"
-
-
-def _problems(report: CheckReport) -> list[LinkReport]:
-    order = {"dead": 0, "failing": 1, "soft": 2, "redirected": 3}
-    shown = [
-        link
-        for link in report.links
-        if link.verdict in ("dead", "failing", "soft")
-        or (link.verdict == "redirected" and link.result is not None and link.result.moved_to)
-    ]
-    return sorted(shown, key=lambda link: order[link.verdict])
-
-
 def _print_report(report: CheckReport, *, fix_redirects: bool) -> None:
-    problems = _problems(report)
+    from mlsd_cli.web.catalogue_check import link_detail
+    from mlsd_cli.web.catalogue_check import link_label
+    from mlsd_cli.web.catalogue_check import link_status
+    from mlsd_cli.web.catalogue_check import problems as find_problems
+
+    problems = find_problems(report)
     counts = report.counts()
     moved = sum(1 for link in problems if link.verdict == "redirected")
     if not stdout_is_terminal():
         for link in problems:
-            status = _status(link)
-            label = _label(link, report.dead_after)
+            status = link_status(link)
+            label = link_label(link, report.dead_after)
             echo(
                 "\t".join(
                     [
@@ -306,7 +305,7 @@ def _print_report(report: CheckReport, *, fix_redirects: bool) -> None:
                         status,
                         link.url,
                         ",".join(link.resources),
-                        _detail(link),
+                        link_detail(link),
                     ]
                 )
             )
@@ -330,13 +329,13 @@ def _print_report(report: CheckReport, *, fix_redirects: bool) -> None:
         table.add_column("Detail", overflow="fold", ratio=2)
         styles = {"dead": "bold red", "failing": "yellow", "soft": "magenta", "redirected": "cyan"}
         for link in problems:
-            status = _status(link)
+            status = link_status(link)
             table.add_row(
-                f"[{styles[link.verdict]}]{_label(link, report.dead_after)}[/]",
+                f"[{styles[link.verdict]}]{link_label(link, report.dead_after)}[/]",
                 status,
                 link.url,
                 ", ".join(link.resources),
-                _detail(link),
+                link_detail(link),
             )
         out.print(table)
     summary = Table(title="Summary", title_justify="left")

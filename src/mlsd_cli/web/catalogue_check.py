@@ -191,3 +191,82 @@ def check_catalogue(
         state_warning=state.warning,
         catalogue=location.path,
     )
+
+
+# ----------------------------------------------------------------- the report as text
+
+
+def link_label(link: LinkReport, dead_after: int) -> str:
+    """The verdict as reports print it: DEAD, failing (n/dead_after), soft or moved."""
+    if link.verdict == "failing":
+        return f"failing ({link.failures}/{dead_after})"
+    return {"dead": "DEAD", "soft": "soft", "redirected": "moved"}[link.verdict]
+
+
+def link_detail(link: LinkReport) -> str:
+    result = link.result
+    if link.verdict == "redirected" and result is not None:
+        return f"moved to {result.moved_to}"
+    if link.verdict == "dead":
+        return f"{link.reason} ({link.failures} runs in a row)"
+    return link.reason or ""
+
+
+def link_status(link: LinkReport) -> str:
+    result = link.result
+    if result is None:
+        return "-"
+    if link.verdict == "redirected" and result.redirects:
+        return str(result.redirects[0].status)
+    return str(result.status) if result.status else "-"
+
+
+def problems(report: CheckReport) -> list[LinkReport]:
+    """The links a report lists: dead, failing, soft, then moved (to a working address)."""
+    order = {"dead": 0, "failing": 1, "soft": 2, "redirected": 3}
+    shown = [
+        link
+        for link in report.links
+        if link.verdict in ("dead", "failing", "soft")
+        or (link.verdict == "redirected" and link.result is not None and link.result.moved_to)
+    ]
+    return sorted(shown, key=lambda link: order[link.verdict])
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#!~])")
+
+
+def _md_cell(text: str) -> str:
+    """``text`` as inert markdown in a table cell: one line, no control characters, every
+    markdown/HTML character escaped (so a URL or title can neither break the table nor
+    inject a link, an image or HTML into the posted report)."""
+    flat = "".join(c if c.isprintable() else " " for c in text)
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(flat.split())) or " "
+
+
+def markdown_summary(report: CheckReport, *, title: str = "Link check") -> str:
+    """The report as GitHub-flavoured markdown, for ``$GITHUB_STEP_SUMMARY`` or a comment:
+    a heading, the counts, and a table of the links to look at (none: says so)."""
+    counts = report.counts()
+    shown = problems(report)
+    out = [f"## {_md_cell(title)}", ""]
+    dead = counts["dead"]
+    verdict = f"**{dead} dead link{'s' if dead != 1 else ''}**" if dead else "No dead links."
+    out += [f"{verdict} {len(report.links)} checked on {utc_stamp(report.checked_at)}.", ""]
+    out += ["| " + " | ".join(counts) + " |", "|" + "---:|" * len(counts)]
+    out += ["| " + " | ".join(str(n) for n in counts.values()) + " |", ""]
+    if not shown:
+        out += ["Nothing to look at.", ""]
+        return "\n".join(out)
+    out += ["| | Status | URL | Resource | Detail |", "|---|---:|---|---|---|"]
+    for link in shown:
+        cells = [
+            link_label(link, report.dead_after),
+            link_status(link),
+            link.url,
+            ", ".join(link.resources),
+            link_detail(link),
+        ]
+        out.append("| " + " | ".join(_md_cell(c) for c in cells) + " |")
+    out.append("")
+    return "\n".join(out)
