@@ -98,12 +98,21 @@ class Catalogue:
 _SLUG_DROP = re.compile(r"[^a-z0-9]+")
 
 
+#: An id is at most this long (a 1 MiB title gives a short id, cut at a word's end).
+MAX_ID_CHARS = 80
+
+
 def slugify(text: str, *, max_words: int = 8) -> str:
     """A lower-case ASCII id: "Uber's Michelangelo" -> "ubers-michelangelo"."""
+    text = text[: MAX_ID_CHARS * 8]
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     ascii_text = ascii_text.lower().replace("'", "").replace("’", "")
     words = [w for w in _SLUG_DROP.split(ascii_text) if w]
-    return "-".join(words[:max_words]) or "item"
+    slug = "-".join(words[:max_words])
+    if len(slug) > MAX_ID_CHARS:
+        cut = slug[:MAX_ID_CHARS]
+        slug = cut.rsplit("-", 1)[0] if "-" in cut else cut
+    return slug or "item"
 
 
 def unique_id(base: str, taken: set[str]) -> str:

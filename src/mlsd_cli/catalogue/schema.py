@@ -13,6 +13,8 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from mlsd_cli.catalogue.controls import codepoint
+from mlsd_cli.catalogue.controls import first_unsafe
 from mlsd_cli.catalogue.fields import RESOURCE_FIELDS
 from mlsd_cli.catalogue.fields import RESOURCE_KEYS as RESOURCE_KEYS
 from mlsd_cli.catalogue.fields import Field
@@ -31,6 +33,8 @@ ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 CATALOGUE_KEYS = ("format", "title", "description")
 SECTION_KEYS = ("id", "title", "parent", "intro")
 TOP_KEYS = ("catalogue", "sections", "resources", "not_duplicates")
+#: Keys whose values may have several lines (and tabs): everything else is one line.
+MULTILINE_KEYS = frozenset({"description", "intro"})
 
 #: Finds the line of a problem: (table name, index of the table or None, key or None) -> line.
 Locator = Callable[[str, int | None, str | None], int | None]
@@ -108,7 +112,21 @@ class _Checker:
             )
         if required and not value.strip():
             raise self.fail(f"{what}: '{key}' is empty", table, index, key, f"give it a {key}")
+        self.printable(value, key, what, table, index)
         return value
+
+    def printable(self, value: str, key: str, what: str, table: str, index: int | None) -> None:
+        """Refuse a terminal control or bidi override (a line feed or tab only where a value
+        may have several lines): :mod:`mlsd_cli.catalogue.controls`."""
+        bad = first_unsafe(value, multiline=key in MULTILINE_KEYS)
+        if bad is not None:
+            raise self.fail(
+                f"{what}: '{key}' holds the control character {codepoint(bad)}",
+                table,
+                index,
+                key,
+                "remove it (terminals obey such characters instead of showing them)",
+            )
 
     def string_list(
         self, data: dict[str, Any], key: str, what: str, table: str, index: int | None
@@ -122,6 +140,8 @@ class _Checker:
                 key,
                 f'write {key} = ["...", "..."]',
             )
+        for item in value:
+            self.printable(item, key, what, table, index)
         return list(value)
 
 

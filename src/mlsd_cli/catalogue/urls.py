@@ -18,11 +18,12 @@ _FORBIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Zs"})
 
 
 #: The common case, checked in one step: http(s), a plain host name, no port, no user info, and
-#: nothing but printable ASCII after the host. Anything else (a non-ASCII character anywhere
-#: included) takes the careful path below, which accepts every URL this one accepts.
+#: nothing but printable ASCII (no backslash) after the host. Anything else (a non-ASCII
+#: character anywhere included) takes the careful path below, which accepts every URL this one
+#: accepts.
 _PLAIN_HTTP_URL = re.compile(
     r"https?://[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*"
-    r"(?:[/?#][!-~]*)?",
+    r"(?:[/?#][!-\[\]-~]*)?",  # printable ASCII but the backslash
     re.ASCII,
 )
 
@@ -38,6 +39,26 @@ def _has_space_or_control(url: str) -> bool:
     return any(unicodedata.category(ch) in _FORBIDDEN_CATEGORIES for ch in url if ord(ch) > 0x7F)
 
 
+def _parser_differential(url: str) -> str | None:
+    """Why browsers (the WHATWG URL standard) and Python would read ``url`` differently, if they
+    would: a backslash (a browser reads it as ``/``: ``http://evil.test\\@example.com/`` opens
+    evil.test, Python sees the host example.com), user info (``user@`` before the host: the
+    classic disguise of a host), a host with ``%`` escapes or a trailing dot trick, and a
+    scheme without ``//``. Tabs, line breaks and blank space around the URL, which browsers
+    silently drop, are refused before this."""
+    if "\\" in url:
+        return "contains a backslash (browsers read it as '/', so the URL leads elsewhere)"
+    scheme, sep, rest = url.partition(":")
+    if sep and scheme.lower() in ALLOWED_SCHEMES and not rest.startswith("//"):
+        return "must start with http:// or https://"
+    authority = rest[2:].split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+    if "@" in authority:
+        return "contains user info before the host ('...@'), which can disguise the real host"
+    if "%" in authority:
+        return "has %-escapes in its host"
+    return None
+
+
 def url_problem(url: str) -> str | None:
     """None when ``url`` is an acceptable http/https URL, else a short reason."""
     if _PLAIN_HTTP_URL.fullmatch(url):
@@ -46,6 +67,9 @@ def url_problem(url: str) -> str | None:
         return "has blank space around it" if url else "is empty"
     if _has_space_or_control(url):
         return "contains spaces or control characters"
+    differential = _parser_differential(url)
+    if differential:
+        return differential
     try:
         parts = urlsplit(url)
         port = parts.port  # raises on a bad port

@@ -149,11 +149,15 @@ def _fetch(url: str | None, no_fetch: bool) -> PageMetadata | None:
     """The page's metadata, or None (no URL, --no-fetch, or a failed fetch: one warning)."""
     if not url or no_fetch:
         return None
+    from mlsd_cli.web.http import fetch_timeout
     from mlsd_cli.web.metadata import MetadataError
     from mlsd_cli.web.metadata import fetch_metadata
 
     try:
-        return fetch_metadata(url, timeout=FETCH_TIMEOUT_S)
+        metadata = fetch_metadata(url, timeout=fetch_timeout(FETCH_TIMEOUT_S))
+        for warning in metadata.warnings:
+            err(f"warning: {warning}")
+        return metadata
     except MetadataError as exc:
         err(
             f"warning: could not read the page ({exc}); fill in the fields yourself "

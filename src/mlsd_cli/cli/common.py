@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -18,6 +19,8 @@ from typing import TypeVar
 
 import typer
 
+from mlsd_cli.catalogue.controls import UNSAFE
+from mlsd_cli.catalogue.controls import visible
 from mlsd_cli.errors import ExitCode
 from mlsd_cli.errors import MissingFieldsError
 from mlsd_cli.errors import MlsdError
@@ -206,6 +209,46 @@ def printable(text: str) -> str:
     return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
 
 
+class _VisibleStream:
+    """stdout or stderr (looked up at each write: tests swap them) for a rich Console, with
+    every control character from the data made visible (:func:`visible`) and only rich's own
+    colour codes (SGR, ``ESC[...m``) let through: rich's markup escaping does not cover
+    controls."""
+
+    def __init__(self, stderr: bool) -> None:
+        self._stderr = stderr
+
+    @property
+    def _out(self) -> Any:
+        return sys.stderr if self._stderr else sys.stdout
+
+    def write(self, text: str) -> int:
+        if not text.isprintable():
+            text = _SGR_OR_UNSAFE.sub(_keep_sgr, text)
+        return int(self._out.write(text))
+
+    def flush(self) -> None:
+        self._out.flush()
+
+    def isatty(self) -> bool:
+        return bool(self._out.isatty())
+
+    def fileno(self) -> int:
+        return int(self._out.fileno())
+
+    @property
+    def encoding(self) -> str:
+        return str(getattr(self._out, "encoding", None) or "utf-8")
+
+
+_SGR_OR_UNSAFE = re.compile(rf"\x1b\[[0-9;]*m|{UNSAFE.pattern}")
+
+
+def _keep_sgr(match: re.Match[str]) -> str:
+    text = match.group()
+    return text if len(text) > 1 else visible(text)
+
+
 def err(message: str) -> None:
     """One line on stderr, prefixed with ``mlsd:`` (control characters escaped)."""
     sys.stderr.write(f"mlsd: {printable(message)}\n")
@@ -328,10 +371,11 @@ def console(*, stderr: bool = False) -> Console:
     from rich.console import Console
 
     color = GLOBALS.color
+    file: Any = _VisibleStream(stderr)
     if color is None:
-        return Console(stderr=stderr, highlight=False, soft_wrap=False)
+        return Console(file=file, highlight=False, soft_wrap=False)
     return Console(
-        stderr=stderr,
+        file=file,
         highlight=False,
         soft_wrap=False,
         no_color=not color,
@@ -341,8 +385,14 @@ def console(*, stderr: bool = False) -> Console:
 
 
 def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    """JSON on stdout; C0 controls are escaped by json, the other unsafe characters (C1, bidi
+    overrides) are written as ``\\uXXXX`` escapes too: the same data, nothing a terminal obeys."""
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    if not text.isprintable():
+        text = UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    sys.stdout.write(text + "\n")
 
 
 def echo(text: str = "") -> None:
-    sys.stdout.write(text + "\n")
+    """One line (or several) on stdout, control characters from the data made visible."""
+    sys.stdout.write(visible(text) + "\n")

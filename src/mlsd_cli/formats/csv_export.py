@@ -1,8 +1,8 @@
 """The CSV export: one row per resource, RFC 4180 (the csv module; CRLF line ends).
 
 List fields (sections, authors, tags, aliases) are joined with "; ". Sections are given by
-id. A cell that a spreadsheet would run as a formula (it starts with ``=``, ``+``, ``-``,
-``@``, a tab or a carriage return) is prefixed with a single quote ``'``, as OWASP
+id. A cell that a spreadsheet would run as a formula (it starts, after any blanks, with ``=``,
+``+``, ``-``, ``@``, a tab or a carriage return) is prefixed with a single quote ``'``, as OWASP
 recommends; ``docs/export.md`` explains how to undo it. The JSON export is the lossless one.
 """
 
@@ -25,8 +25,9 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _risky(cell: str) -> bool:
-    # Quotes already in front are looked through, so that guard/unguard stay exact inverses.
-    return cell.lstrip("'").startswith(FORMULA_STARTS)
+    # Quotes already in front are looked through, so that guard/unguard stay exact inverses;
+    # so are blanks: spreadsheets skip leading spaces before a formula ("  =SUM(A1)").
+    return cell.lstrip("'").lstrip(" \u00a0\u3000").startswith(FORMULA_STARTS)
 
 
 def guard(cell: str) -> str:

@@ -15,6 +15,29 @@ import re
 
 #: Seconds a request (connect, read) and a whole attempt on a URL may take by default.
 DEFAULT_TIMEOUT = 10.0
+#: The variable that sets the total time budget of ``mlsd add``'s page fetch, in seconds.
+FETCH_TIMEOUT_ENV = "MLSD_FETCH_TIMEOUT"
+
+
+def fetch_timeout(default: float = DEFAULT_TIMEOUT) -> float:
+    """The page fetch's total deadline: ``$MLSD_FETCH_TIMEOUT`` seconds, else ``default``."""
+    import os
+
+    from mlsd_cli.errors import InputError
+
+    text = os.environ.get(FETCH_TIMEOUT_ENV, "")
+    try:
+        value = float(text) if text else default
+    except ValueError:
+        value = -1.0
+    if not value > 0:
+        raise InputError(
+            f"${FETCH_TIMEOUT_ENV} is {text!r}, not a number of seconds",
+            hint=f"set it to a number such as 20, or unset it for {default:g}",
+        )
+    return value
+
+
 #: Redirects followed at most.
 MAX_REDIRECTS = 10
 #: What mlsd asks for: pages first, anything else after.

@@ -25,9 +25,9 @@ imported inside :func:`fetch_metadata` only.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
-import time
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import date
@@ -58,6 +58,8 @@ class PageMetadata:
     year: int | None = None
     site_name: str | None = None
     kind: str | None = None
+    #: What was odd about the page and skipped (nested JSON-LD...): the command warns.
+    warnings: list[str] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- kind from URL
@@ -112,7 +114,7 @@ class _MetaParser(HTMLParser):
     def first(self, *keys: str) -> str | None:
         for key in keys:
             for value in self.meta.get(key, []):
-                cleaned = _clean(value)
+                cleaned = _clean(value, MAX_DESCRIPTION_CHARS)
                 if cleaned:
                     return cleaned
         return None
@@ -124,8 +126,20 @@ class _MetaParser(HTMLParser):
 _SPACE = re.compile(r"\s+")
 
 
-def _clean(text: str | None) -> str:
-    return _SPACE.sub(" ", text or "").strip()
+#: A fetched title or name is cut to this many characters, a description to the second.
+MAX_TITLE_CHARS = 300
+MAX_DESCRIPTION_CHARS = 2000
+#: JSON-LD nested deeper than this is not read (a hostile page could nest it 100k levels).
+MAX_JSON_LD_DEPTH = 20
+
+
+def _clean(text: str | None, limit: int = MAX_TITLE_CHARS) -> str:
+    """One line of plain text: white space collapsed, terminal controls and bidi overrides
+    dropped (:mod:`mlsd_cli.catalogue.controls`), at most ``limit`` characters."""
+    from mlsd_cli.catalogue.controls import drop_unsafe
+
+    text = _SPACE.sub(" ", drop_unsafe((text or "")[: limit * 4])).strip()
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 _STRONG_SEPARATORS = (" | ", " · ", " — ", " – ", " :: ", " » ", " • ")
@@ -236,24 +250,31 @@ def _split_authors(value: str) -> list[str]:
     return [p for p in (_clean(p) for p in parts) if p]
 
 
-def _json_ld_objects(scripts: list[str]) -> list[dict[str, Any]]:
+def _json_ld_objects(scripts: list[str], warnings: list[str]) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = []
 
-    def walk(node: Any) -> None:
+    def walk(node: Any, depth: int) -> None:
+        if depth > MAX_JSON_LD_DEPTH:
+            raise RecursionError
         if isinstance(node, dict):
             found.append(node)
             for key in ("@graph", "mainEntity", "mainEntityOfPage"):
                 if key in node:
-                    walk(node[key])
+                    walk(node[key], depth + 1)
         elif isinstance(node, list):
             for item in node:
-                walk(item)
+                walk(item, depth + 1)
 
     for script in scripts:
         try:
-            walk(json.loads(script))
+            walk(json.loads(script), 0)
         except ValueError:
             continue
+        except RecursionError:
+            warnings.append(
+                f"the page's JSON-LD is nested too deeply (over {MAX_JSON_LD_DEPTH} levels); "
+                "it was skipped"
+            )
     return found
 
 
@@ -278,14 +299,16 @@ def parse_html_metadata(html: str, url: str) -> PageMetadata:
         parser.close()
     except (AssertionError, ValueError):  # html.parser gives up on some broken markup
         pass
-    site_name = parser.first("og:site_name")
-    title = parser.first("og:title", "citation_title", "twitter:title", "dc.title")
+    site_name = _clean(parser.first("og:site_name")) or None
+    title = _clean(parser.first("og:title", "citation_title", "twitter:title", "dc.title")) or None
     if not title and parser.title_parts:
         title = trim_title("".join(parser.title_parts), url, site_name) or None
     description = parser.first(
         "og:description", "description", "twitter:description", "citation_abstract"
     )
-    objects = _json_ld_objects(parser.json_ld)
+    description = _clean(description, MAX_DESCRIPTION_CHARS) or None
+    warnings: list[str] = []
+    objects = _json_ld_objects(parser.json_ld, warnings)
 
     authors = _names(parser.all("citation_author"))
     if not authors:
@@ -331,12 +354,28 @@ def parse_html_metadata(html: str, url: str) -> PageMetadata:
         year=year,
         site_name=site_name,
         kind=kind,
+        warnings=warnings,
     )
 
 
 # --------------------------------------------------------------------------- fetching
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+
+
+#: Charsets a page may not choose: UTF-7 (and its kin) can hide markup and controls in plain
+#: ASCII, and browsers refuse it too (WHATWG Encoding). The page is read as UTF-8 instead.
+_REFUSED_CHARSETS = frozenset({"utf7", "utf-7", "unicode-1-1-utf-7", "csunicode11utf7", "x-utf-7"})
+
+
+def _refused_charset(charset: str) -> bool:
+    import codecs
+
+    try:
+        name = codecs.lookup(charset).name
+    except LookupError:
+        return False
+    return name in _REFUSED_CHARSETS or charset.lower() in _REFUSED_CHARSETS
 
 
 def decode_html(data: bytes, content_type: str | None) -> str:
@@ -353,6 +392,8 @@ def decode_html(data: bytes, content_type: str | None) -> str:
         candidates.append(meta.group(1).decode("ascii"))
     candidates.append("utf-8")
     for charset in candidates:
+        if _refused_charset(charset):
+            continue  # read as the next candidate says (in the end: UTF-8)
         try:
             return data.decode(charset, errors="replace")
         except LookupError:
@@ -375,14 +416,66 @@ def _is_pdf(content_type: str, url: str, head: bytes) -> bool:
     )
 
 
+async def _download(url: str, timeout: float, max_bytes: int) -> tuple[str, str, bytes]:
+    """The final URL, content type and first bytes of ``url``, within ``timeout`` seconds in
+    all: the answer's headers (redirects included) must come in time (else TimeoutError), and
+    the body is read until the deadline at the latest (what came by then is used). A read
+    timeout alone restarts with every byte: a server sending one byte a second would never
+    time out."""
+    import asyncio
+
+    import httpx
+
+    deadline = asyncio.get_running_loop().time() + timeout
+    async with httpx.AsyncClient(
+        follow_redirects=True,
+        max_redirects=http.MAX_REDIRECTS,
+        timeout=httpx.Timeout(timeout),
+        headers=http.request_headers(),
+    ) as client:
+        async with asyncio.timeout_at(deadline):
+            response = await client.send(client.build_request("GET", url), stream=True)
+        try:
+            final_url = str(response.url)
+            if response.status_code >= 400:
+                raise _fetch_error(url, http.status_text(response.status_code))
+            content_type = (response.headers.get("content-type") or "").lower()
+            if not final_url.lower().startswith(("http://", "https://")):
+                raise _fetch_error(url, "redirected to a non-http URL")
+            chunks: list[bytes] = []
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout_at(deadline):
+                    await _read_head(response, content_type, max_bytes, chunks)
+        finally:
+            await response.aclose()
+    return final_url, content_type, b"".join(chunks)[:max_bytes]
+
+
+async def _read_head(response: Any, content_type: str, max_bytes: int, chunks: list[bytes]) -> None:
+    """Read the body into ``chunks`` up to ``</head>`` (every tag we read lives there), at most
+    ``max_bytes``; of a PDF only the first chunk (the kind is all a PDF gives)."""
+    size = 0
+    tail = b""
+    async for chunk in response.aiter_bytes():
+        chunks.append(chunk)
+        size += len(chunk)
+        if size >= max_bytes or _is_pdf(content_type, str(response.url), chunks[0][:8]):
+            break
+        window = (tail + chunk).lower()
+        if b"</head>" in window:
+            break
+        tail = window[-8:]
+
+
 def fetch_metadata(
     url: str, *, timeout: float = http.DEFAULT_TIMEOUT, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> PageMetadata:
     """Fetch ``url`` and read its metadata. Raises :class:`MetadataError` (one line).
 
     Redirects are followed (``final_url`` says where they led). At most ``max_bytes`` are
-    read, reading stops at ``</head>``, and the whole download takes at most about
-    ``timeout`` seconds, so a slow-drip or endless response cannot hang. A PDF gives
+    read, reading stops at ``</head>``, and the whole fetch (connecting, redirects, headers
+    and body) ends after ``timeout`` seconds at the latest, so a slow-drip server cannot hang
+    it (:func:`mlsd_cli.web.http.fetch_timeout`: ``$MLSD_FETCH_TIMEOUT``). A PDF gives
     ``kind="paper"``; other non-HTML content gives what the URL says.
     """
     from mlsd_cli.catalogue.urls import url_problem
@@ -391,41 +484,13 @@ def fetch_metadata(
     if problem:
         raise MetadataError(f"cannot fetch '{url}': the URL {problem}", hint="give an http(s) URL")
 
+    import asyncio
+
     import httpx
 
-    deadline = time.monotonic() + timeout
     try:
-        with (
-            httpx.Client(
-                follow_redirects=True,
-                max_redirects=http.MAX_REDIRECTS,
-                timeout=httpx.Timeout(timeout),
-                headers=http.request_headers(),
-            ) as client,
-            client.stream("GET", url) as response,
-        ):
-            final_url = str(response.url)
-            if response.status_code >= 400:
-                raise _fetch_error(url, http.status_text(response.status_code))
-            content_type = (response.headers.get("content-type") or "").lower()
-            if not final_url.lower().startswith(("http://", "https://")):
-                raise _fetch_error(url, "redirected to a non-http URL")
-            chunks: list[bytes] = []
-            size = 0
-            tail = b""
-            for chunk in response.iter_bytes():
-                chunks.append(chunk)
-                size += len(chunk)
-                if size >= max_bytes or time.monotonic() > deadline:
-                    break
-                if _is_pdf(content_type, final_url, chunks[0][:8]):
-                    break  # the kind is all a PDF gives; no need to download it
-                window = (tail + chunk).lower()
-                if b"</head>" in window:
-                    break  # every tag we read lives in <head>
-                tail = window[-8:]
-            data = b"".join(chunks)[:max_bytes]
-    except httpx.TimeoutException:
+        final_url, content_type, data = asyncio.run(_download(url, timeout, max_bytes))
+    except (TimeoutError, httpx.TimeoutException):
         raise _fetch_error(url, http.timed_out(timeout)) from None
     except httpx.TooManyRedirects:
         raise _fetch_error(url, "too many redirects (a redirect loop?)") from None
