@@ -4,7 +4,8 @@
   directory or a parent > the read-only copy shipped in the package.
 - **load**: strict UTF-8, TOML errors with line and column, full validation
   (:mod:`mlsd_cli.catalogue.schema`). Large files are parsed once and then read from a JSON cache
-  keyed by the file's content hash (never pickle: the cache directory may be writable by others).
+  keyed by the file's content hash (never pickle: the cache directory may be writable by others)
+  and signed with a per-user secret key (a cache file this user did not write is not used).
 - **save**: canonical bytes, written to a temp file in the same directory, fsynced, then
   renamed over the old file. Writers are serialized by a lock file and re-read the catalogue
   under the lock (:func:`locked`; :func:`mlsd_cli.changes.commit.commit` is the one write),
@@ -118,7 +119,8 @@ def _decode(data: bytes, source: str) -> str:
             hint="restore it from version control, or start a new one with: mlsd init",
         )
     try:
-        return data.decode("utf-8")
+        # A byte order mark (some Windows editors write one) is accepted and not kept.
+        return data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
         from mlsd_cli.catalogue.textfiles import utf8_error_place
 
@@ -140,6 +142,12 @@ def parse_catalogue(data: bytes, source: str = CATALOGUE_FILENAME) -> Catalogue:
 def _parse_toml(text: str, source: str) -> dict[str, Any]:
     try:
         return _toml_loads(text)
+    except RecursionError:  # arrays or inline tables nested hundreds of levels deep
+        raise CatalogueError(
+            "invalid TOML: arrays or inline tables are nested too deeply",
+            location=source,
+            hint="a catalogue needs no nesting beyond a list of strings; fix the file",
+        ) from None
     except ValueError as exc:  # TOMLDecodeError subclasses ValueError
         message = str(exc)
         match = _TOML_POSITION.search(message)
@@ -230,12 +238,49 @@ def _catalogue_from_cache(cached: dict[str, Any]) -> Catalogue:
     )
 
 
+def _cache_key() -> bytes | None:
+    """This user's secret key for the load cache (``cache_dir()/cache.key``, mode 0600,
+    created on first use), or None when there is no private one to use. A cache file is
+    trusted only with a keyed digest made with it (:func:`_cache_mac`): someone who can write
+    the cache folder but not read the key cannot forge a cache entry."""
+    key_file = _cache_dir() / "cache.key"
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        _cache_dir().mkdir(parents=True, exist_ok=True, mode=0o700)
+        with contextlib.suppress(FileExistsError):
+            fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as f:
+                f.write(secrets.token_bytes(32))
+        fd = os.open(key_file, flags)
+        with os.fdopen(fd, "rb") as f:
+            st = os.fstat(f.fileno())
+            key = f.read(64)
+    except OSError:
+        return None
+    private = st.st_mode & 0o077 == 0 and st.st_uid == getattr(os, "getuid", lambda: st.st_uid)()
+    return key if private and len(key) == 32 else None
+
+
+def _cache_mac(key: bytes, digest: str, body: bytes) -> bytes:
+    mac = hashlib.blake2b(digest.encode() + b"\n", key=key, digest_size=32)
+    mac.update(body)
+    return mac.hexdigest().encode()
+
+
 def _read_cache(path: Path, digest: str) -> Catalogue | None:
+    import hmac
+
     if os.environ.get("MLSD_NO_CACHE"):
+        return None
+    key = _cache_key()
+    if key is None:
         return None
     try:
         with _cache_file(path).open("rb") as f:
-            cached = json.load(f)
+            mac, _, body = f.read().partition(b"\n")
+        if not hmac.compare_digest(mac, _cache_mac(key, digest, body)):
+            return None  # not written by this user for these bytes: parse the file instead
+        cached = json.loads(body)
         if cached.get("version") != _cache_version() or cached.get("digest") != digest:
             return None
         return _catalogue_from_cache(cached)
@@ -246,13 +291,15 @@ def _read_cache(path: Path, digest: str) -> Catalogue | None:
 def _write_cache(path: Path, digest: str, catalogue: Catalogue) -> None:
     if os.environ.get("MLSD_NO_CACHE"):
         return
+    key = _cache_key()
+    if key is None:
+        return
     target = _cache_file(path)
     payload = _cache_payload(digest, catalogue)
     with contextlib.suppress(OSError, CatalogueError):
-        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         # json.dumps, not json.dump: only dumps uses the C encoder (10x faster at 100k).
-        text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
-        write_atomic(target, text.encode("utf-8"), durable=False)
+        body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        write_atomic(target, _cache_mac(key, digest, body) + b"\n" + body, durable=False)
 
 
 def _digest(data: bytes) -> str:

@@ -109,19 +109,38 @@ class _Progress:
 
     saving = False
     saved = False
+    #: The file being saved, and its identity (inode, size, mtime) before the save.
+    path: Path | None = None
+    before: tuple[int, ...] | None = None
+
+
+def _identity(path: Path) -> tuple[int, ...] | None:
+    """Which file ``path`` is now: the atomic rename gives it a new inode."""
+    import os
+
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_ino, st.st_dev, st.st_size, st.st_mtime_ns)
 
 
 def reset() -> None:
     """Forget earlier writes (a new command starts; the CLI calls it)."""
     _Progress.saving = _Progress.saved = False
+    _Progress.path = _Progress.before = None
 
 
 def interrupted_note() -> str:
-    """What to say when the user interrupts the command: was anything written?"""
+    """What to say when the user interrupts the command: was anything written? During the
+    save the file itself answers: replaced (a new inode) or not."""
+    if _Progress.saving and _Progress.path is not None:
+        if _identity(_Progress.path) != _Progress.before:
+            _Progress.saved = True
+        else:
+            return "interrupted while saving; nothing was written"
     if _Progress.saved:
         return "interrupted; the changes made before were saved"
-    if _Progress.saving:
-        return "interrupted while saving; the catalogue is either as it was or fully saved"
     return "interrupted; nothing was written"
 
 
@@ -141,10 +160,14 @@ def commit(location: CatalogueLocation | Path, plan: Plan[T]) -> T:
         fresh = store.load(location.path)
         plan.stale(fresh)
         result = plan.apply(fresh)
+        _Progress.path, _Progress.before = location.path, _identity(location.path)
         _Progress.saving = True
         try:
             store.save(fresh, location.path)
             _Progress.saved = True
+        except BaseException:  # Ctrl-C or an error: did the rename happen before it?
+            _Progress.saved = _Progress.saved or _identity(location.path) != _Progress.before
+            raise
         finally:
             _Progress.saving = False
     return result

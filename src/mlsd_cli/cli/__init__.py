@@ -6,7 +6,10 @@ Command modules import only Typer and :mod:`mlsd_cli.cli.common` at module level
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +30,28 @@ class _Root(TyperGroup):
     Every word after ``--`` is left alone."""
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:  # click.Context
-        return super().parse_args(ctx, lift_color(args))
+        with _one_line_usage_errors(ctx):
+            return super().parse_args(ctx, lift_color(args))
+
+    def invoke(self, ctx: Any) -> Any:  # the command's own options are parsed here
+        with _one_line_usage_errors(ctx):
+            return super().invoke(ctx)
+
+
+@contextlib.contextmanager
+def _one_line_usage_errors(ctx: Any) -> Iterator[None]:
+    """A usage error (``--limit x``, ``--year abc``, ``-c DIR``, an unknown option) as one line
+    with the hint, exit 2, like every other error, instead of Click's framed box."""
+    from typer._click.exceptions import ClickException
+    from typer._click.exceptions import UsageError
+
+    try:
+        yield
+    except ClickException as exc:
+        where = exc.ctx if isinstance(exc, UsageError) and exc.ctx is not None else ctx
+        message = exc.format_message().rstrip(".")
+        common.err(f"error: {message[:1].lower()}{message[1:]}; see: {where.command_path} --help")
+        raise typer.Exit(2) from None
 
 
 def lift_color(args: list[str]) -> list[str]:
@@ -165,5 +189,9 @@ def _help_command(
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app(prog_name="mlsd")
+    """Console-script entry point (:func:`mlsd_cli.__main__.run` guards the imports)."""
+    try:
+        app(prog_name="mlsd")
+    except KeyboardInterrupt:  # outside a command (while parsing): nothing was written
+        sys.stderr.write("mlsd: interrupted; nothing was written\n")
+        raise SystemExit(130) from None

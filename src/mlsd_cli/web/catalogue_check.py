@@ -24,6 +24,7 @@ from typing import Any
 
 from mlsd_cli.catalogue.urls import url_problem
 from mlsd_cli.errors import InputError
+from mlsd_cli.errors import MlsdError
 from mlsd_cli.web import linkstate
 from mlsd_cli.web.checker import CheckOptions
 from mlsd_cli.web.checker import check_links
@@ -180,9 +181,14 @@ def check_catalogue(
     keep = set(all_urls) if all_urls is not None else None
     if keep is not None:
         keep.update(by_url)
-    linkstate.save_state(
-        state, updated={r.url for r in results}, keep=keep, catalogue=location.path
-    )
+    try:
+        linkstate.save_state(
+            state, updated={r.url for r in results}, keep=keep, catalogue=location.path
+        )
+    except (OSError, MlsdError) as exc:  # a folder in its place, a read-only folder...
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        state.warning = f"could not save the link state to {state.path} ({reason}); this run's "
+        state.warning += "results are reported below but not remembered"
     return CheckReport(
         links=list(reports.values()),
         state_file=state.path,

@@ -140,8 +140,14 @@ def _read(path: Path) -> tuple[dict[str, LinkRecord], str | None]:
         data = json.loads(path.read_bytes())
     except FileNotFoundError:
         return {}, None
-    except (OSError, ValueError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) else "not valid JSON"
+    except (OSError, ValueError, RecursionError) as exc:
+        reason = (
+            exc.strerror
+            if isinstance(exc, OSError)
+            else "nested too deeply"
+            if isinstance(exc, RecursionError)
+            else "not valid JSON"
+        )
         return {}, f"ignoring the link state in {path} ({reason}); it will be rewritten"
     if (
         not isinstance(data, dict)
