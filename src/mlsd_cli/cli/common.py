@@ -8,7 +8,6 @@ from __future__ import annotations
 import functools
 import json
 import os
-import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -209,46 +208,6 @@ def printable(text: str) -> str:
     return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
 
 
-class _VisibleStream:
-    """stdout or stderr (looked up at each write: tests swap them) for a rich Console, with
-    every control character from the data made visible (:func:`visible`) and only rich's own
-    colour codes (SGR, ``ESC[...m``) let through: rich's markup escaping does not cover
-    controls."""
-
-    def __init__(self, stderr: bool) -> None:
-        self._stderr = stderr
-
-    @property
-    def _out(self) -> Any:
-        return sys.stderr if self._stderr else sys.stdout
-
-    def write(self, text: str) -> int:
-        if not text.isprintable():
-            text = _SGR_OR_UNSAFE.sub(_keep_sgr, text)
-        return int(self._out.write(text))
-
-    def flush(self) -> None:
-        self._out.flush()
-
-    def isatty(self) -> bool:
-        return bool(self._out.isatty())
-
-    def fileno(self) -> int:
-        return int(self._out.fileno())
-
-    @property
-    def encoding(self) -> str:
-        return str(getattr(self._out, "encoding", None) or "utf-8")
-
-
-_SGR_OR_UNSAFE = re.compile(rf"\x1b\[[0-9;]*m|{UNSAFE.pattern}")
-
-
-def _keep_sgr(match: re.Match[str]) -> str:
-    text = match.group()
-    return text if len(text) > 1 else visible(text)
-
-
 def err(message: str) -> None:
     """One line on stderr, prefixed with ``mlsd:`` (control characters escaped)."""
     sys.stderr.write(f"mlsd: {printable(message)}\n")
@@ -365,17 +324,35 @@ def stdout_is_terminal() -> bool:
     return sys.stdout.isatty()
 
 
+@functools.cache
+def _visible_console() -> type[Console]:
+    """A rich Console that writes every control character of the text it prints as a visible
+    escape (:func:`visible`): rich's markup escaping does not cover controls. Rich's own
+    codes (colours, the progress bar's cursor moves) are control segments or styles, and
+    pass."""
+    from rich.console import Console
+    from rich.segment import Segment
+
+    class VisibleConsole(Console):
+        def _render_buffer(self, buffer: Iterable[Segment]) -> str:
+            return super()._render_buffer(
+                s if s.control or s.text.isprintable() else Segment(visible(s.text), *s[1:])
+                for s in buffer
+            )
+
+    return VisibleConsole
+
+
 def console(*, stderr: bool = False) -> Console:
     """A rich Console honouring NO_COLOR / TERM=dumb (rich does both), and ``--color`` /
-    ``--no-color`` over both (``--color`` colours a pipe too)."""
-    from rich.console import Console
-
+    ``--no-color`` over both (``--color`` colours a pipe too). Control characters in what it
+    prints are made visible (:func:`_visible_console`)."""
+    visible_console = _visible_console()
     color = GLOBALS.color
-    file: Any = _VisibleStream(stderr)
     if color is None:
-        return Console(file=file, highlight=False, soft_wrap=False)
-    return Console(
-        file=file,
+        return visible_console(stderr=stderr, highlight=False, soft_wrap=False)
+    return visible_console(
+        stderr=stderr,
         highlight=False,
         soft_wrap=False,
         no_color=not color,
