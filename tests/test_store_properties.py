@@ -17,8 +17,15 @@ from mlsd_cli.catalogue.model import Catalogue
 from mlsd_cli.catalogue.model import Resource
 from mlsd_cli.catalogue.model import Section
 
-# Any Unicode text TOML can hold (no surrogates), nasty characters included.
-text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
+# Any Unicode text a catalogue may hold (no surrogates; no terminal controls or bidi overrides,
+# which the schema refuses: tests/test_reliability_hostile.py), nasty characters included.
+text = st.text(
+    st.characters(
+        blacklist_categories=("Cs", "Cc"),
+        blacklist_characters="\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u2028\u2029",
+    ),
+    max_size=40,
+)
 nonblank = text.filter(lambda s: s.strip() != "")
 ident = st.from_regex(r"[a-z0-9][a-z0-9._-]{0,15}", fullmatch=True)
 tag = st.from_regex(r"[a-z0-9]{1,6}(-[a-z0-9]{1,6}){0,2}", fullmatch=True)

@@ -387,7 +387,10 @@ def parse_markdown(text: str, *, name: str = "Imported list") -> ParsedList:
     heading. Never raises on odd markdown: what is not understood is kept as free text."""
     from markdown_it.tree import SyntaxTreeNode
 
+    from mlsd_cli.catalogue.controls import UNSAFE
+
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    text = UNSAFE.sub("", text)  # terminal controls and bidi overrides: never imported
     md = markdown_parser()
     tokens = md.parse(text, {})
     return _Walker(text, name).walk(SyntaxTreeNode(tokens))
