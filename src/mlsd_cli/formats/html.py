@@ -1,18 +1,26 @@
-"""The HTML export: one self-contained page, the catalogue by section, with a filter box.
+"""The HTML export: one self-contained page to browse the catalogue.
+
+The page: a header (title, description, a link to the feed when there is one), a sticky bar
+with the filter box, the facets (kind, year, organisation, tag, each option with its count of
+resources) and the count of resources shown, then the section tree as a side navigation (a
+collapsible block on a phone) beside the entries. Each entry shows its title (linked), kind,
+byline (authors, venue, year, organisation), tags and description. Light and dark follow
+``prefers-color-scheme``. Section anchors are stable slugs of the section ids (``#chapter-6``),
+so links into the page survive sections moving. Filtering is
+:mod:`mlsd_cli.formats.html_assets`' script.
 
 Safety: every text is escaped with :func:`html.escape`; descriptions and intros (markdown)
 are rendered by markdown-it with raw HTML off (it is escaped too), images off (the page loads
 nothing from elsewhere) and only http/https links kept. The page carries a Content Security
 Policy that allows no network access and only its own inline script (by hash), so even a
-mistake here could not run injected code. No external assets: the style and the small
-filter script are inline.
+mistake here could not run injected code. No external assets: the style and script are inline.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import re
+from collections import Counter
+from collections.abc import Sequence
 from functools import lru_cache
 from html import escape
 from typing import TYPE_CHECKING
@@ -21,58 +29,27 @@ from typing import Any
 from mlsd_cli.catalogue.model import Catalogue
 from mlsd_cli.catalogue.model import Resource
 from mlsd_cli.formats.export import ExportOptions
+from mlsd_cli.formats.export import Group
 from mlsd_cli.formats.export import groups
 from mlsd_cli.formats.export import linkable
+from mlsd_cli.formats.html_assets import CSP
+from mlsd_cli.formats.html_assets import SCRIPT
+from mlsd_cli.formats.html_assets import STYLE
+from mlsd_cli.formats.html_assets import fold
+from mlsd_cli.formats.html_assets import script_hash
+from mlsd_cli.formats.html_assets import unique_slugs
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
 
-STYLE = """\
-body{font:16px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;max-width:52rem;\
-margin:2rem auto;padding:0 1rem;color:#1f2328;background:#fff}
-h1{font-size:1.8rem}h2,h3,h4,h5,h6{margin-top:1.6em}
-input[type=search]{width:100%;font-size:1rem;padding:.5rem;box-sizing:border-box}
-.count{color:#59636e;font-size:.9rem}
-li{margin:.4em 0}.byline{color:#59636e}.tags{color:#59636e;font-size:.85rem}
-.desc p{margin:.3em 0}nav ul{padding-left:1.2rem}
-@media (prefers-color-scheme:dark){body{background:#0d1117;color:#e6edf3}a{color:#4493f8}}
-"""
+__all__ = ["CSP", "markdown_html", "render", "resource_item", "script_hash"]
 
-SCRIPT = """\
-(function () {
-  var box = document.getElementById("filter");
-  var count = document.getElementById("count");
-  var items = Array.prototype.slice.call(document.querySelectorAll("li[data-q]"));
-  var sections = Array.prototype.slice.call(document.querySelectorAll("section"));
-  function run() {
-    var words = box.value.toLowerCase().split(/\\s+/).filter(Boolean);
-    var shown = 0;
-    items.forEach(function (li) {
-      var text = li.getAttribute("data-q");
-      var ok = words.every(function (w) { return text.indexOf(w) !== -1; });
-      li.hidden = !ok;
-      if (ok) { shown += 1; }
-    });
-    sections.forEach(function (s) {
-      s.hidden = words.length > 0 && !s.querySelector("li[data-q]:not([hidden])");
-    });
-    count.textContent = shown + " of " + items.length + " resources";
-  }
-  box.addEventListener("input", run);
-  run();
-})();
-"""
-
-
-def script_hash() -> str:
-    """The CSP hash of the page's one script (exactly the text between the script tags)."""
-    digest = hashlib.sha256(("\n" + SCRIPT).encode("utf-8")).digest()
-    return "sha256-" + base64.b64encode(digest).decode("ascii")
-
-
-CSP = (
-    "default-src 'none'; style-src 'unsafe-inline'; script-src '{hash}'; "
-    "img-src 'none'; base-uri 'none'; form-action 'none'"
+#: The facets: the entry attribute (data-NAME), the label, and the values of a resource.
+FACETS: tuple[tuple[str, str], ...] = (
+    ("kind", "Kind"),
+    ("year", "Year"),
+    ("org", "Organisation"),
+    ("tag", "Tag"),
 )
 
 
@@ -128,95 +105,198 @@ def _byline(r: Resource) -> str:
     if r.year is not None:
         parts.append(str(r.year))
     text = ", ".join(p for p in parts if p)
-    return f"({text})" if text else ""
+    if r.org and r.org not in (r.venue or ""):
+        text = f"{text} · {r.org}" if text else r.org
+    return text
 
 
-def _search_text(r: Resource) -> str:
+def facet_values(r: Resource, facet: str) -> list[str]:
+    """The values ``r`` has for ``facet`` (a key of :data:`FACETS`)."""
+    if facet == "tag":
+        return list(dict.fromkeys(r.tags))
+    value = {"kind": r.kind, "year": "" if r.year is None else str(r.year), "org": r.org}[facet]
+    return [value] if value else []
+
+
+def search_text(r: Resource) -> str:
+    """What the filter box searches, folded (:func:`mlsd_cli.formats.html_assets.fold`)."""
     fields = [r.title, *r.authors, r.venue or "", r.org or "", str(r.year or ""), r.kind]
     fields.extend(r.tags)
-    return " ".join(" ".join(fields).lower().split())
+    return fold(" ".join(fields))
+
+
+def _attr(text: str) -> str:
+    return escape(" ".join(text.split()), quote=True)
 
 
 def resource_item(r: Resource) -> str:
-    title = escape(" ".join(r.title.split()))
+    """One entry: ``<li class="entry">`` with its facet values as data attributes."""
+    title = escape(" ".join(r.title.split()), quote=False)
     if r.url and _safe_link(r.url):
         head = (
             f'<a href="{escape(r.url, quote=True)}" rel="nofollow noopener noreferrer">{title}</a>'
         )
     else:
         head = f"<strong>{title}</strong>"
-    parts = [f'<li data-q="{escape(_search_text(r), quote=True)}">{head}']
+    data = "".join(
+        f' data-{facet}="{_attr(" ".join(facet_values(r, facet)))}"' for facet, _ in FACETS
+    )
+    parts = [
+        f'<li class="entry" data-id="{_attr(r.id)}" data-q="{_attr(search_text(r))}"{data}>',
+        head,
+    ]
+    if r.kind:
+        parts.append(f' <span class="kind">{escape(r.kind, quote=False)}</span>')
     byline = _byline(r)
     if byline:
-        parts.append(f' <span class="byline">{escape(byline, quote=False)}</span>')
-    if r.tags:
-        tags = " ".join("#" + t for t in r.tags)
-        parts.append(f' <span class="tags">{escape(tags, quote=False)}</span>')
+        parts.append(f'\n<span class="byline">{escape(byline, quote=False)}</span>')
     if r.description.strip():
         parts.append(f'\n<div class="desc">{markdown_html(r.description)}</div>')
+    if r.tags:
+        chips = "".join(f'<span class="tag">#{escape(t, quote=False)}</span>' for t in r.tags)
+        parts.append(f'\n<span class="tags">{chips}</span>')
     parts.append("</li>\n")
     return "".join(parts)
 
 
-def render(catalogue: Catalogue, options: ExportOptions) -> str:
-    title = " ".join(catalogue.title.split()) or "Resources"
-    heads = groups(catalogue, options)
-    total = len(options.resources(catalogue))
-    out = [
-        "<!DOCTYPE html>\n",
-        '<html lang="en">\n<head>\n<meta charset="utf-8">\n',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n',
-        '<meta name="generator" content="mlsd">\n',
-        f'<meta http-equiv="Content-Security-Policy" '
-        f'content="{escape(CSP.format(hash=script_hash()), quote=True)}">\n',
-        f"<title>{escape(title, quote=False)}</title>\n",
-        f"<style>\n{STYLE}</style>\n</head>\n<body>\n",
-        f"<header>\n<h1>{escape(title, quote=False)}</h1>\n",
-    ]
-    if catalogue.description.strip():
-        out.append(markdown_html(catalogue.description))
-    out.append(
-        '<input type="search" id="filter" placeholder="Filter: words in titles, authors, '
-        'venues, years, tags" aria-label="Filter resources" autocomplete="off">\n'
-        f'<p class="count" id="count">{total} resources</p>\n</header>\n'
-    )
-    if heads:
-        out.append('<nav aria-label="Contents">\n')
-        out.extend(_toc(heads))
-        out.append("</nav>\n<main>\n")
-    depth_open: list[int] = []
-    for i, g in enumerate(heads):
-        while depth_open and depth_open[-1] >= g.depth:
-            depth_open.pop()
-            out.append("</section>\n")
-        depth_open.append(g.depth)
-        level = min(2 + g.depth, 6)
-        out.append(
-            f'<section id="g{i + 1}">\n<h{level}>{escape(g.title, quote=False)}</h{level}>\n'
+def facets_html(resources: Sequence[Resource]) -> str:
+    """One ``<select>`` a facet, each value with its count of resources, most common first
+    (years newest first); a facet with fewer than two values is left out."""
+    out = ['<div class="facets">']
+    for facet, label in FACETS:
+        counts = Counter(v for r in resources for v in facet_values(r, facet))
+        if len(counts) < 2:
+            continue
+        if facet == "year":
+            ordered = sorted(counts.items(), key=lambda kv: -int(kv[0]))
+        else:
+            ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].lower()))
+        options = "".join(
+            f'<option value="{_attr(value)}">{escape(value, quote=False)} ({n})</option>'
+            for value, n in ordered
         )
-        if g.intro.strip():
-            out.append(f'<div class="intro">{markdown_html(g.intro)}</div>\n')
-        if g.resources:
-            out.append("<ul>\n")
-            out.extend(resource_item(r) for r in g.resources)
-            out.append("</ul>\n")
-    out.extend("</section>\n" for _ in depth_open)
-    if heads:
-        out.append("</main>\n")
-    out.append(f"<script>\n{SCRIPT}</script>\n</body>\n</html>\n")
+        out.append(
+            f'<select data-facet="{facet}" aria-label="{label}">'
+            f'<option value="">{label}: any</option>{options}</select>'
+        )
+    out.append('<button type="button" id="reset" hidden>Clear</button></div>')
     return "".join(out)
 
 
-def _toc(heads: list[Any]) -> list[str]:
-    """Nested lists of in-page links (a sub-list sits inside its parent's item)."""
-    out: list[str] = ["<ul>\n"]
+def page_head(title: str, script: str = SCRIPT, feed: str | None = None) -> str:
+    """``<!DOCTYPE html>`` to ``<body>``: meta, the CSP pinning ``script``, the style."""
+    feed_link = (
+        f'<link rel="alternate" type="application/atom+xml" href="{escape(feed, quote=True)}">\n'
+        if feed
+        else ""
+    )
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        '<meta name="generator" content="mlsd">\n'
+        '<meta name="color-scheme" content="light dark">\n'
+        f'<meta http-equiv="Content-Security-Policy" '
+        f'content="{escape(CSP.format(hash=script_hash(script)), quote=True)}">\n'
+        f"<title>{escape(title, quote=False)}</title>\n{feed_link}"
+        f"<style>\n{STYLE}</style>\n</head>\n<body>\n"
+    )
+
+
+def header_html(catalogue: Catalogue, title: str, feed: str | None = None) -> str:
+    out = [f'<header class="top">\n<h1>{escape(title, quote=False)}</h1>\n']
+    if catalogue.description.strip():
+        out.append(markdown_html(catalogue.description))
+    if feed:
+        out.append(
+            f'<p class="feed"><a href="{escape(feed, quote=True)}">Feed of new entries</a></p>\n'
+        )
+    out.append("</header>\n")
+    return "".join(out)
+
+
+def controls_html(resources: Sequence[Resource]) -> str:
+    total = len({r.id for r in resources})
+    return (
+        '<div class="controls"><div class="controls-in">\n'
+        '<input type="search" id="filter" placeholder="Search titles, authors, venues, tags" '
+        'aria-label="Filter resources" autocomplete="off">\n'
+        f"{facets_html(resources)}\n"
+        f'<p class="count" id="count" role="status">{total} resources</p>\n'
+        "</div></div>\n"
+    )
+
+
+def toc_html(heads: Sequence[Group], anchors: Sequence[str], counts: Sequence[int]) -> str:
+    """The section tree as nested lists of in-page links, each with its count of resources."""
+    out = [
+        '<nav class="toc" aria-label="Sections">\n<details>\n<summary>Sections</summary>\n<ul>\n'
+    ]
     for i, g in enumerate(heads):
-        out.append(f'<li><a href="#g{i + 1}">{escape(g.title, quote=False)}</a>')
+        out.append(
+            f'<li><a href="#{anchors[i]}">{escape(g.title, quote=False)}'
+            f'<span class="n">{counts[i]}</span></a>'
+        )
         following = heads[i + 1].depth if i + 1 < len(heads) else 0
         if following > g.depth:
             out.append("\n<ul>\n")
         else:
             out.append("</li>\n")
             out.extend("</ul>\n</li>\n" for _ in range(g.depth - following))
-    out.append("</ul>\n")
+    out.append("</ul>\n</details>\n</nav>\n")
+    return "".join(out)
+
+
+def subtree_counts(heads: Sequence[Group]) -> list[int]:
+    """For each heading, the resources in it and below it (each resource once)."""
+    out = []
+    for i, g in enumerate(heads):
+        ids = {r.id for r in g.resources}
+        j = i + 1
+        while j < len(heads) and heads[j].depth > g.depth:
+            ids.update(r.id for r in heads[j].resources)
+            j += 1
+        out.append(len(ids))
     return out
+
+
+def sections_html(heads: Sequence[Group], anchors: Sequence[str]) -> str:
+    out: list[str] = []
+    depth_open: list[int] = []
+    for g, anchor in zip(heads, anchors, strict=True):
+        while depth_open and depth_open[-1] >= g.depth:
+            depth_open.pop()
+            out.append("</section>\n")
+        depth_open.append(g.depth)
+        level = min(2 + g.depth, 6)
+        out.append(
+            f'<section id="{anchor}">\n<h{level}>{escape(g.title, quote=False)}</h{level}>\n'
+        )
+        if g.intro.strip():
+            out.append(f'<div class="intro">{markdown_html(g.intro)}</div>\n')
+        if g.resources:
+            out.append('<ul class="entries">\n')
+            out.extend(resource_item(r) for r in g.resources)
+            out.append("</ul>\n")
+    out.extend("</section>\n" for _ in depth_open)
+    return "".join(out)
+
+
+def render(catalogue: Catalogue, options: ExportOptions) -> str:
+    title = " ".join(catalogue.title.split()) or "Resources"
+    heads = groups(catalogue, options)
+    anchors = unique_slugs([g.key for g in heads])
+    resources = options.resources(catalogue)
+    return "".join(
+        [
+            page_head(title),
+            header_html(catalogue, title),
+            controls_html(resources),
+            '<div class="layout">\n',
+            toc_html(heads, anchors, subtree_counts(heads)),
+            "<main>\n",
+            sections_html(heads, anchors),
+            '<p class="none" id="none" hidden>No resource matches. Try fewer words.</p>\n',
+            "</main>\n</div>\n",
+            f"<script>\n{SCRIPT}</script>\n</body>\n</html>\n",
+        ]
+    )
