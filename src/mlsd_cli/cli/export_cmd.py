@@ -1,4 +1,4 @@
-"""``mlsd export``: the catalogue as markdown (the README), JSON, CSV, BibTeX or HTML."""
+"""``mlsd export``: the catalogue as markdown (the README), JSON, CSV, BibTeX, HTML or Atom."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 def command(
     fmt: Annotated[
         str,
-        typer.Option("--format", "-f", help="markdown, json, csv, bibtex or html."),
+        typer.Option("--format", "-f", help="markdown, json, csv, bibtex, html or atom."),
     ] = "markdown",
     output: Annotated[
         Path | None,
@@ -66,6 +66,23 @@ def command(
             "--group-by", "-g", help="Markdown and html: section, org, kind, year or tag."
         ),
     ] = "section",
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            "--limit",
+            "-n",
+            min=1,
+            help="Atom: at most N entries, the newest added first (default 50).",
+        ),
+    ] = None,
+    feed: Annotated[
+        str | None,
+        typer.Option(
+            "--feed",
+            help="HTML: link the page to the list's Atom feed at this URL or relative path.",
+            metavar="URL",
+        ),
+    ] = None,
     section: SectionOpt = None,
     tag: TagOpt = None,
     kind: KindOpt = None,
@@ -81,7 +98,7 @@ def command(
 
     With --output README.md, only the part between the lines <!-- mlsd:start --> and <!-- mlsd:end --> is replaced, so the hand-written top stays. --check writes nothing and exits 1 with a short diff when that part is out of date (CI runs it).
 
-    The filters of `mlsd list` choose what is exported. JSON is the whole catalogue in a stable schema (docs/export.md); CSV one row per resource; BibTeX one entry per resource; HTML one self-contained page with a filter box.
+    The filters of `mlsd list` choose what is exported. JSON is the whole catalogue in a stable schema (docs/export.md); CSV one row per resource; BibTeX one entry per resource; HTML one self-contained page to browse (filter box, facets, section navigation); Atom a feed of the newest entries by added date.
 
     [bold]Examples[/bold]
 
@@ -96,14 +113,22 @@ def command(
       mlsd export --format json | jq '.resources | length'
 
       mlsd export --format html --tag streaming -o streaming.html
+
+      mlsd export --format atom --since 2026-01-01 -o feed.xml
     """  # noqa: E501
     from mlsd_cli.errors import InputError
     from mlsd_cli.formats.export import ExportOptions
+    from mlsd_cli.formats.html_assets import check_feed_url
     from mlsd_cli.lookup.filters import apply
 
     fmt_name = _format_name(fmt, style, group_by)  # bad options fail before the catalogue is read
     if check and output is None:
         raise InputError("--check needs --output FILE", hint="the file to compare with")
+    if limit is not None and fmt_name != "atom":
+        raise InputError("--limit applies to --format atom only")
+    if feed is not None and fmt_name != "html":
+        raise InputError("--feed applies to --format html only")
+    feed_url = check_feed_url(feed) if feed is not None else None
     location, cat = load_catalogue(catalogue)
     if output is not None and output.resolve() == location.path.resolve():
         raise InputError(
@@ -114,6 +139,8 @@ def command(
         selection=None if selection.empty else apply(cat, selection),
         group_by=group_by,
         style=style,
+        limit=limit,
+        feed_url=feed_url,
     )
     if output is None:
         _print(cat, fmt_name, options)

@@ -1,4 +1,4 @@
-"""Exporters: the catalogue rendered as markdown, JSON, CSV, BibTeX or HTML.
+"""Exporters: the catalogue rendered as markdown, JSON, CSV, BibTeX, HTML or an Atom feed.
 
 :data:`FORMATS` maps a format name to its render function. Every renderer takes the catalogue
 and an :class:`ExportOptions` and returns the whole document as one string; nothing here
@@ -47,6 +47,10 @@ class ExportOptions:
     #: Markdown only: texts of the headings above the generated part, so that in-page anchors
     #: get the same "-1", "-2" suffixes GitHub gives them.
     headings_above: tuple[str, ...] = ()
+    #: Atom only: at most this many entries, newest ``added`` first (None: the format's default).
+    limit: int | None = None
+    #: HTML only: the URL (or a relative path) of the list's Atom feed, linked from the page.
+    feed_url: str | None = None
 
     def resources(self, catalogue: Catalogue) -> Sequence[Resource]:
         return catalogue.resources if self.selection is None else self.selection
@@ -162,6 +166,7 @@ FORMATS: dict[str, Renderer] = {
     "csv": _lazy("csv_export"),
     "bibtex": _lazy("bibtex"),
     "html": _lazy("html"),
+    "atom": _lazy("atom"),
 }
 #: Formats that honour ``group_by``.
 GROUPED_FORMATS: tuple[str, ...] = ("markdown", "html")
@@ -172,6 +177,7 @@ EXTENSIONS: dict[str, str] = {
     "csv": ".csv",
     "bibtex": ".bib",
     "html": ".html",
+    "atom": ".xml",
 }
 
 

@@ -288,8 +288,8 @@ def render(catalogue: Catalogue, options: ExportOptions) -> str:
     resources = options.resources(catalogue)
     return "".join(
         [
-            page_head(title),
-            header_html(catalogue, title),
+            page_head(title, feed=options.feed_url),
+            header_html(catalogue, title, options.feed_url),
             controls_html(resources),
             '<div class="layout">\n',
             toc_html(heads, anchors, subtree_counts(heads)),

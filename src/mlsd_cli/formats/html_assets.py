@@ -46,6 +46,21 @@ def unique_slugs(keys: list[str]) -> list[str]:
     return out
 
 
+def check_feed_url(url: str) -> str:
+    """``url`` if a page may link to it as its feed: http(s), or a relative path such as
+    ``feed.xml``; InputError (field ``feed``) otherwise."""
+    from mlsd_cli.catalogue.urls import is_http_url
+    from mlsd_cli.errors import InputError
+
+    if is_http_url(url) or re.fullmatch(r"[A-Za-z0-9_~.-]+(?:/[A-Za-z0-9_~.-]+)*", url):
+        return url
+    raise InputError(
+        f"not a feed address: {url!r}",
+        field="feed",
+        hint="give an http(s) URL or a relative path such as feed.xml",
+    )
+
+
 STYLE = """\
 :root{--bg:#fff;--fg:#1f2328;--muted:#59636e;--line:#d1d9e0;--accent:#0969da;--chip:#eef1f4;\
 --card:#f6f8fa;color-scheme:light dark}

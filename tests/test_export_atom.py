@@ -1,0 +1,123 @@
+"""``mlsd export --format atom``: a valid Atom feed of the newest entries, read back with
+feedparser (a real feed library: it reports a malformed feed through ``bozo``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import feedparser
+from typer.testing import Result
+
+from mlsd_cli.catalogue import store
+from mlsd_cli.catalogue.model import Catalogue
+from mlsd_cli.catalogue.model import Resource
+from mlsd_cli.catalogue.model import Section
+from mlsd_cli.formats.export import ExportOptions
+from mlsd_cli.formats.export import export
+
+from . import ondisk
+
+Run = Callable[..., Result]
+
+
+def catalogue() -> Catalogue:
+    return Catalogue(
+        title="Test list",
+        description="New & notable.",
+        sections=[Section("s", "S")],
+        resources=[
+            Resource(
+                "old",
+                "Old one",
+                "paper",
+                ["s"],
+                url="https://example.com/old",
+                added=date(2025, 1, 5),
+                authors=["A. Author", "B. Author"],
+                year=2017,
+            ),
+            Resource("undated", "No date", "blog", ["s"], url="https://example.com/u"),
+            Resource(
+                "new",
+                "New <one> & “quoted”",
+                "blog",
+                ["s"],
+                url="https://example.com/new",
+                added=date(2026, 3, 1),
+                tags=["feature-store", "mlops"],
+                org="Netflix",
+                description="A *fine* post with [a link](https://example.org/x).",
+            ),
+            Resource(
+                "mid",
+                "Middle\x01 one",
+                "talk",
+                ["s"],
+                url="javascript:alert(1)",
+                added=date(2026, 2, 1),
+            ),
+        ],
+    )
+
+
+def parse(text: str) -> feedparser.FeedParserDict:
+    feed = feedparser.parse(text.encode("utf-8"))
+    assert not feed.bozo, feed.get("bozo_exception")
+    assert feed.version == "atom10"
+    return feed
+
+
+def test_the_feed_lists_dated_entries_newest_first() -> None:
+    feed = parse(export(catalogue(), "atom"))
+    assert feed.feed.title == "Test list — new entries"
+    assert feed.feed.updated == "2026-03-01T00:00:00Z"
+    assert [e.title for e in feed.entries] == ["New <one> & “quoted”", "Middle one", "Old one"]
+    new, mid, old = feed.entries
+    assert new.id == "urn:mlsd:test-list:new" and new.link == "https://example.com/new"
+    assert new.published == "2026-03-01T00:00:00Z"
+    assert [t.term for t in new.tags] == ["feature-store", "mlops"]
+    assert "<em>fine</em>" in new.content[0].value
+    assert 'href="https://example.org/x"' in new.content[0].value
+    assert [a.name for a in old.authors] == ["A. Author", "B. Author"]
+    assert "links" not in mid or all(link.href.startswith("http") for link in mid.links)
+
+
+def test_limit_keeps_the_newest() -> None:
+    feed = parse(export(catalogue(), "atom", ExportOptions(limit=1)))
+    assert [e.id for e in feed.entries] == ["urn:mlsd:test-list:new"]
+
+
+def test_an_empty_feed_is_still_valid() -> None:
+    feed = parse(export(Catalogue(title="Empty"), "atom"))
+    assert feed.entries == [] and feed.feed.updated == "1970-01-01T00:00:00Z"
+
+
+def test_cli_since_and_limit(cli: Run, tmp_path: Path) -> None:
+    path = tmp_path / "resources.toml"
+    store.init_catalogue(path, title="Test list")
+    with ondisk.editing(path) as cat:
+        cat.sections, cat.resources = catalogue().sections, catalogue().resources[:3]
+    out = tmp_path / "feed.xml"
+    result = cli("export", "-f", "atom", "--since", "2026-01-01", "-o", str(out), "-c", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert [e.id for e in parse(out.read_text(encoding="utf-8")).entries] == [
+        "urn:mlsd:test-list:new"
+    ]
+    result = cli("export", "-f", "atom", "-n", "1", "-c", str(path))
+    assert [e.title for e in parse(result.stdout).entries] == ["New <one> & “quoted”"]
+    bad = cli("export", "-f", "json", "-n", "1", "-c", str(path))
+    assert bad.exit_code == 2 and "--limit applies to --format atom only" in bad.stderr
+
+
+def test_the_html_page_links_the_feed(cli: Run, tmp_path: Path) -> None:
+    path = tmp_path / "resources.toml"
+    store.init_catalogue(path, title="Test list")
+    page = cli("export", "-f", "html", "--feed", "feed.xml", "-c", str(path))
+    assert page.exit_code == 0, page.stderr
+    assert '<link rel="alternate" type="application/atom+xml" href="feed.xml">' in page.stdout
+    assert '<a href="feed.xml">' in page.stdout
+    bad = cli("export", "-f", "html", "--feed", "javascript:alert(1)", "-c", str(path))
+    assert bad.exit_code == 2
+    assert bad.stderr.startswith("mlsd: error: --feed: not a feed address")
