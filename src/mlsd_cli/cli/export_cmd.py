@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 def command(
     fmt: Annotated[
         str,
-        typer.Option("--format", "-f", help="markdown, json, csv, bibtex, html or atom."),
+        typer.Option("--format", "-f", help="markdown, json, csv, bibtex, html, atom or site."),
     ] = "markdown",
     output: Annotated[
         Path | None,
@@ -40,8 +40,8 @@ def command(
             "--output",
             "-o",
             help="Write to this file instead of stdout. A markdown file holding the lines "
-            "<!-- mlsd:start --> and <!-- mlsd:end --> keeps everything outside them.",
-            dir_okay=False,
+            "<!-- mlsd:start --> and <!-- mlsd:end --> keeps everything outside them. "
+            "For --format site, the directory to write the site into.",
             show_default=False,
         ),
     ] = None,
@@ -98,7 +98,7 @@ def command(
 
     With --output README.md, only the part between the lines <!-- mlsd:start --> and <!-- mlsd:end --> is replaced, so the hand-written top stays. --check writes nothing and exits 1 with a short diff when that part is out of date (CI runs it).
 
-    The filters of `mlsd list` choose what is exported. JSON is the whole catalogue in a stable schema (docs/export.md); CSV one row per resource; BibTeX one entry per resource; HTML one self-contained page to browse (filter box, facets, section navigation); Atom a feed of the newest entries by added date.
+    The filters of `mlsd list` choose what is exported. JSON is the whole catalogue in a stable schema (docs/export.md); CSV one row per resource; BibTeX one entry per resource; HTML one self-contained page to browse (filter box, facets, section navigation); Atom a feed of the newest entries by added date; site a directory: an index page, one page a top-level section, one search.
 
     [bold]Examples[/bold]
 
@@ -115,6 +115,8 @@ def command(
       mlsd export --format html --tag streaming -o streaming.html
 
       mlsd export --format atom --since 2026-01-01 -o feed.xml
+
+      mlsd export --format site -o site/
     """  # noqa: E501
     from mlsd_cli.errors import InputError
     from mlsd_cli.formats.export import ExportOptions
@@ -126,6 +128,10 @@ def command(
         raise InputError("--check needs --output FILE", hint="the file to compare with")
     if limit is not None and fmt_name != "atom":
         raise InputError("--limit applies to --format atom only")
+    if output is not None and output.is_dir() and fmt_name != "site":
+        raise InputError(f"--output {output} is a directory", hint="give a file name")
+    if fmt_name == "site" and (output is None or check):
+        raise InputError("--format site needs --output DIR (and no --check)")
     if feed is not None and fmt_name != "html":
         raise InputError("--feed applies to --format html only")
     feed_url = check_feed_url(feed) if feed is not None else None
@@ -142,7 +148,10 @@ def command(
         limit=limit,
         feed_url=feed_url,
     )
-    if output is None:
+    if fmt_name == "site":
+        assert output is not None
+        _write_site(output, cat, options)
+    elif output is None:
         _print(cat, fmt_name, options)
     elif check:
         _check_file(output, cat, fmt_name, options)
@@ -213,6 +222,25 @@ def _check_file(output: Path, cat: Catalogue, fmt_name: str, options: ExportOpti
     for line in short_diff(current, expected, str(output)):
         sys.stderr.write(line + "\n")
     exit_findings()
+
+
+def _write_site(directory: Path, cat: Catalogue, options: ExportOptions) -> None:
+    """Write the static site's files into ``directory`` (each only when it changed)."""
+    from mlsd_cli.catalogue.store import write_atomic
+    from mlsd_cli.errors import InputError
+    from mlsd_cli.formats.readme import read_text
+    from mlsd_cli.formats.site import render_site
+
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"cannot create {directory}: {exc.strerror}", field="output") from exc
+    files = render_site(cat, options)
+    changed = [n for n, text in files.items() if read_text(directory / n) != text]
+    for name in changed:
+        write_atomic(directory / name, files[name].encode("utf-8"))
+    count = len(options.resources(cat))
+    echo(f"Wrote {len(changed)} of {len(files)} files to {directory} ({count} resources).")
 
 
 def _write_file(output: Path, cat: Catalogue, fmt_name: str, options: ExportOptions) -> None:

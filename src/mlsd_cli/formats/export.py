@@ -168,6 +168,8 @@ FORMATS: dict[str, Renderer] = {
     "html": _lazy("html"),
     "atom": _lazy("atom"),
 }
+#: Formats written as a directory of files (``mlsd_cli.formats.site.render_site``), not one text.
+DIRECTORY_FORMATS: tuple[str, ...] = ("site",)
 #: Formats that honour ``group_by``.
 GROUPED_FORMATS: tuple[str, ...] = ("markdown", "html")
 #: Usual file extension of each format.
@@ -182,19 +184,24 @@ EXTENSIONS: dict[str, str] = {
 
 
 def renderer(name: str) -> Renderer:
-    """The render function of format ``name``. Raises InputError for an unknown format."""
-    return FORMATS[format_name(name)]
+    """The render function of format ``name``. Raises InputError for an unknown format (or
+    one of :data:`DIRECTORY_FORMATS`, which have no single text)."""
+    key = format_name(name)
+    if key in DIRECTORY_FORMATS:
+        raise InputError(f"format '{key}' writes a directory", field="format")
+    return FORMATS[key]
 
 
 def format_name(name: str) -> str:
     """The key of :data:`FORMATS` that ``name`` means (any case; md, bib, htm too)."""
     key = name.strip().lower()
     key = {"md": "markdown", "bib": "bibtex", "htm": "html"}.get(key, key)
-    if key not in FORMATS:
+    if key not in FORMATS and key not in DIRECTORY_FORMATS:
         import difflib
 
-        close = difflib.get_close_matches(key, list(FORMATS), n=1)
-        hint = f"did you mean '{close[0]}'?" if close else f"use one of {', '.join(FORMATS)}"
+        known = [*FORMATS, *DIRECTORY_FORMATS]
+        close = difflib.get_close_matches(key, known, n=1)
+        hint = f"did you mean '{close[0]}'?" if close else f"use one of {', '.join(known)}"
         raise InputError(f"unknown format '{name}'", hint=hint, field="format")
     return key
 

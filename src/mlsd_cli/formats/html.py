@@ -183,8 +183,12 @@ def facets_html(resources: Sequence[Resource]) -> str:
     return "".join(out)
 
 
-def page_head(title: str, script: str = SCRIPT, feed: str | None = None) -> str:
-    """``<!DOCTYPE html>`` to ``<body>``: meta, the CSP pinning ``script``, the style."""
+def page_head(
+    title: str, script: str = SCRIPT, feed: str | None = None, *, connect: bool = False
+) -> str:
+    """``<!DOCTYPE html>`` to ``<body>``: meta, the CSP pinning ``script`` (``connect``: it
+    may fetch from its own origin, the site's search index), the style."""
+    csp = CSP.format(hash=script_hash(script)) + ("; connect-src 'self'" if connect else "")
     feed_link = (
         f'<link rel="alternate" type="application/atom+xml" href="{escape(feed, quote=True)}">\n'
         if feed
@@ -196,7 +200,7 @@ def page_head(title: str, script: str = SCRIPT, feed: str | None = None) -> str:
         '<meta name="generator" content="mlsd">\n'
         '<meta name="color-scheme" content="light dark">\n'
         f'<meta http-equiv="Content-Security-Policy" '
-        f'content="{escape(CSP.format(hash=script_hash(script)), quote=True)}">\n'
+        f'content="{escape(csp, quote=True)}">\n'
         f"<title>{escape(title, quote=False)}</title>\n{feed_link}"
         f"<style>\n{STYLE}</style>\n</head>\n<body>\n"
     )
@@ -226,8 +230,11 @@ def controls_html(resources: Sequence[Resource]) -> str:
     )
 
 
-def toc_html(heads: Sequence[Group], anchors: Sequence[str], counts: Sequence[int]) -> str:
-    """The section tree as nested lists of in-page links, each with its count of resources."""
+def toc_html(
+    heads: Sequence[Group], anchors: Sequence[str], counts: Sequence[int], before: str = ""
+) -> str:
+    """The section tree as nested lists of in-page links, each with its count of resources
+    (``before``: more of the navigation, above the tree: the site's list of pages)."""
     out = [
         '<nav class="toc" aria-label="Sections">\n<details>\n<summary>Sections</summary>\n<ul>\n'
     ]

@@ -90,6 +90,8 @@ grid-template-columns:16rem minmax(0,1fr);gap:2.5rem}
 .toc{position:sticky;top:3.6rem;align-self:start;max-height:calc(100vh - 4rem);overflow:auto;\
 padding:1rem 0;font-size:.92rem}
 .toc summary{font-weight:600;cursor:pointer;margin-bottom:.3rem}
+.toc details+details{margin-top:1rem}
+.toc a[aria-current]{font-weight:600;color:var(--accent)}.top h1 a{color:inherit}
 .toc ul{list-style:none;margin:0;padding-left:.8rem}.toc>details>ul{padding-left:0}
 .toc li{margin:.15rem 0}.toc a{color:var(--fg);display:flex;justify-content:space-between;gap:.5rem}
 .toc a:hover{color:var(--accent)}.toc .n{color:var(--muted);font-variant-numeric:tabular-nums}
