@@ -104,6 +104,13 @@ def command(
             help="Rewrite permanently moved URLs (301/308) in the catalogue, after asking.",
         ),
     ] = False,
+    suggest_archive: Annotated[
+        bool,
+        typer.Option(
+            "--suggest-archive",
+            help="For each dead link, ask the Wayback Machine for an archived copy.",
+        ),
+    ] = False,
     summary: Annotated[
         Path | None,
         typer.Option(
@@ -135,6 +142,8 @@ def command(
       mlsd check --json > links.json
 
       mlsd check --summary "$GITHUB_STEP_SUMMARY"
+
+      mlsd check --suggest-archive
     """  # noqa: E501
     import sys
 
@@ -176,6 +185,8 @@ def command(
         )
     if report.state_warning:
         err(f"warning: {report.state_warning}")
+    if suggest_archive:
+        _ask_archive(report, timeout)
     if summary is not None:
         from mlsd_cli.web.catalogue_check import markdown_summary
 
@@ -217,6 +228,7 @@ def _rewrite_and_print(
         print_json(report.to_json(fixed))
         return
     _print_report(report, fix_redirects=fix)
+    _print_archives(report)
     if moves and not yes:
         plural = "s" if len(moves) != 1 else ""
         if not yes_no(f"Rewrite {len(moves)} moved URL{plural} in {location.path}?", default=False):
@@ -224,6 +236,34 @@ def _rewrite_and_print(
         fixed = fix_redirects(location, moves, cat)
     if fixed:
         echo(f"Rewrote {len(fixed)} URL{'s' if len(fixed) != 1 else ''} in {location.path}.")
+
+
+def _ask_archive(report: CheckReport, timeout: float) -> None:
+    """Ask the Wayback Machine about the dead links; keep the answers on the report."""
+    from mlsd_cli.web.archive import find_snapshots
+
+    dead = [link.url for link in report.links if link.verdict == "dead"]
+    answers = find_snapshots(dead, timeout=timeout)
+    for url, why in answers.errors.items():
+        err(f"warning: could not ask the archive about {url}: {why}")
+    report.archives = answers.snapshots
+
+
+def _print_archives(report: CheckReport) -> None:
+    """The archived copies found for dead links (plain: one tab-separated line each)."""
+    if report.archives is None:
+        return
+    for url, snapshot in report.archives.items():
+        if stdout_is_terminal():
+            found = f"archived {snapshot.date}: {snapshot.url}" if snapshot else "no archived copy"
+            console().print(f"{url}\n  {found}", markup=False, highlight=False)
+        else:
+            fields = (
+                ["archive", snapshot.date, url, snapshot.url]
+                if snapshot
+                else ["archive", "-", url, "-"]
+            )
+            echo("\t".join(fields))
 
 
 def _append_summary(path: Path, text: str) -> None:

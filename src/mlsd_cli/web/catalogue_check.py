@@ -34,6 +34,7 @@ from mlsd_cli.web.results import LinkResult
 if TYPE_CHECKING:
     from mlsd_cli.catalogue.model import Resource
     from mlsd_cli.catalogue.store import CatalogueLocation
+    from mlsd_cli.web.archive import Snapshot
 
 #: The verdicts of a run, in the order reports list them.
 VERDICTS = ("ok", "redirected", "soft", "failing", "dead", "skipped")
@@ -86,6 +87,8 @@ class CheckReport:
     dead_after: int
     state_warning: str | None = None
     catalogue: Path | None = None
+    #: With ``--suggest-archive``: dead URL -> its archived copy (None: the archive has none).
+    archives: dict[str, Snapshot | None] | None = None
 
     def counts(self) -> dict[str, int]:
         counts = dict.fromkeys(VERDICTS, 0)
@@ -108,6 +111,13 @@ class CheckReport:
             "summary": {"total": len(self.links), **counts},
             "links": [link.to_json() for link in self.links],
             "fixed": [{"resource": rid, "old": old, "new": new} for rid, old, new in fixed],
+            **({} if self.archives is None else {"archive": self._archives_json()}),
+        }
+
+    def _archives_json(self) -> dict[str, Any]:
+        return {
+            url: None if s is None else {"url": s.url, "timestamp": s.timestamp}
+            for url, s in (self.archives or {}).items()
         }
 
     def moves(self) -> dict[str, str]:
