@@ -124,3 +124,88 @@ def test_without_the_flag_the_archive_is_never_asked(
 )
 def test_unusable_snapshots_are_no_snapshot(closest_: object) -> None:
     assert closest({"archived_snapshots": {"closest": closest_}}) is None
+
+
+# ----------------------------------------------------------------- --fix-dead
+
+
+def dead_pair(tmp_path: Path, http_server: TestServer, wayback: dict[str, str | None]) -> Path:
+    """'gone' (archived) and 'lost' (not archived), both dead; 'fine' works."""
+    for name in ("gone", "lost"):
+        http_server.route(f"/{name}", Reply(404))
+    http_server.route("/ok", Reply(200))
+    http_server.route("/web/20190101123456/gone", Reply(200))
+    gone = http_server.url("/gone")
+    wayback[gone] = http_server.url("/web/20190101123456/gone")  # the copy, served here too
+    return make_catalogue(
+        tmp_path,
+        {
+            "gone": (gone, ["a"]),
+            "lost": (http_server.url("/lost"), ["b"]),
+            "fine": (http_server.url("/ok"), []),
+        },
+    )
+
+
+def entries(path: Path) -> dict[str, tuple[str | None, list[str]]]:
+    from mlsd_cli.catalogue import store
+
+    return {r.id: (r.url, r.tags) for r in store.load(path).resources}
+
+
+def test_fix_dead_with_yes_takes_the_copy_or_the_tag(
+    cli: Cli, tmp_path: Path, http_server: TestServer, wayback: dict[str, str | None]
+) -> None:
+    path = dead_pair(tmp_path, http_server, wayback)
+    result = cli("check", "-c", str(path), "--dead-after", "1", "--fix-dead", "--yes", *FAST)
+    assert result.exit_code == 1, result.stderr  # the links were dead: still a finding
+    assert "Replaced 1 dead URL(s) with archived copies; tagged 1 dead." in result.stdout
+    got = entries(path)
+    assert got["gone"] == (wayback[http_server.url("/gone")], ["a"])
+    assert got["lost"] == (http_server.url("/lost"), ["b", "dead"])
+    assert got["fine"] == (http_server.url("/ok"), [])
+    again = cli("check", "-c", str(path), "--dead-after", "1", "--fix-dead", "--yes", *FAST)
+    assert again.exit_code == 1 and "Replaced" not in again.stdout  # nothing more to write
+    assert entries(path)["lost"][1] == ["b", "dead"]
+
+
+def test_fix_dead_without_a_terminal_refuses_up_front(
+    cli: Cli, tmp_path: Path, http_server: TestServer, wayback: dict[str, str | None]
+) -> None:
+    path = dead_pair(tmp_path, http_server, wayback)
+    before = path.read_bytes()
+    result = cli("check", "-c", str(path), "--fix-dead", *FAST)
+    assert result.exit_code == 2 and "--fix-dead" in result.stderr and "add --yes" in result.stderr
+    assert http_server.requests == [] and path.read_bytes() == before
+
+
+def test_fix_dead_asks_for_each_link_then_once_more(
+    tmp_path: Path, http_server: TestServer, wayback: dict[str, str | None]
+) -> None:
+    import os
+    import sys
+
+    import pexpect
+
+    path = dead_pair(tmp_path, http_server, wayback)
+    env = {**os.environ, "NO_COLOR": "1", "TERM": "xterm", "COLUMNS": "140"}
+    env.pop("MLSD_INTERACTIVE", None)
+    args = ["-m", "mlsd_cli", "check", "-c", str(path), "--dead-after", "1", "--fix-dead", *FAST]
+    child = pexpect.spawn(sys.executable, args, env=env, encoding="utf-8", timeout=30)
+    try:
+        child.expect(
+            r"/gone: replace with the copy of 2019-01-01 \(r\), tag dead \(d\), skip \(s\)\?"
+        )
+        child.sendline("s")
+        child.expect(r"/lost: no archived copy; tag dead \(d\) or skip \(s\)\?")
+        child.sendline("")  # Enter: the default, tag dead
+        child.expect(r"Write 1 change\(s\) to .*\? \[y/N\]")
+        child.sendline("y")
+        child.expect("tagged 1 dead")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+    assert child.exitstatus == 1
+    got = entries(path)
+    assert got["gone"] == (http_server.url("/gone"), ["a"])  # skipped
+    assert got["lost"] == (http_server.url("/lost"), ["b", "dead"])

@@ -111,6 +111,14 @@ def command(
             help="For each dead link, ask the Wayback Machine for an archived copy.",
         ),
     ] = False,
+    fix_dead: Annotated[
+        bool,
+        typer.Option(
+            "--fix-dead",
+            help="For each dead link, replace it with its archived copy or tag it 'dead', "
+            "after asking (--yes: the copy where there is one, else the tag).",
+        ),
+    ] = False,
     summary: Annotated[
         Path | None,
         typer.Option(
@@ -167,8 +175,9 @@ def command(
     age = parse_duration(max_age) if max_age else None
     location, cat = load_catalogue(catalogue)
     resources = apply(cat, build_filter(cat, section, tag, kind, org, year, since, False))
-    if fix_redirects:
-        _may_rewrite(location, yes=yes, json_out=json_out)
+    if fix_redirects or fix_dead:
+        flag = "--fix-redirects" if fix_redirects else "--fix-dead"
+        _may_rewrite(location, flag, yes=yes, json_out=json_out)
     if summary is not None:
         _append_summary(summary, "")  # a path that cannot be written fails before the run
     with _Progress(enabled=sys.stderr.isatty()) as progress:
@@ -185,7 +194,7 @@ def command(
         )
     if report.state_warning:
         err(f"warning: {report.state_warning}")
-    if suggest_archive:
+    if suggest_archive or fix_dead:
         _ask_archive(report, timeout)
     if summary is not None:
         from mlsd_cli.web.catalogue_check import markdown_summary
@@ -193,20 +202,21 @@ def command(
         _append_summary(summary, markdown_summary(report))
     has_findings(report.has_dead)
     _rewrite_and_print(location, cat, report, fix=fix_redirects, yes=yes, json_out=json_out)
+    if fix_dead:
+        _fix_dead(location, cat, report, yes=yes, json_out=json_out)
 
 
-def _may_rewrite(location: CatalogueLocation, *, yes: bool, json_out: bool) -> None:
-    """Refuse --fix-redirects up front when it could not write or could not ask."""
+def _may_rewrite(location: CatalogueLocation, flag: str, *, yes: bool, json_out: bool) -> None:
+    """Refuse --fix-redirects or --fix-dead (``flag``) up front when it could not write or
+    could not ask."""
     from mlsd_cli.catalogue import store
     from mlsd_cli.errors import InputError
 
     store.ensure_writable(location)
     if not yes and json_out:
-        raise InputError(
-            "--fix-redirects with --json cannot ask for confirmation", hint="add --yes"
-        )
+        raise InputError(f"{flag} with --json cannot ask for confirmation", hint="add --yes")
     if not yes:
-        require_terminal("--fix-redirects", hint="add --yes")
+        require_terminal(flag, hint="add --yes")
 
 
 def _rewrite_and_print(
@@ -247,6 +257,42 @@ def _ask_archive(report: CheckReport, timeout: float) -> None:
     for url, why in answers.errors.items():
         err(f"warning: could not ask the archive about {url}: {why}")
     report.archives = answers.snapshots
+
+
+def _fix_dead(
+    location: CatalogueLocation, cat: Catalogue, report: CheckReport, *, yes: bool, json_out: bool
+) -> None:
+    """--fix-dead: per dead link, the archived copy (r), the 'dead' tag (d) or nothing (s),
+    then one confirmation and one write (--yes: no questions)."""
+    from mlsd_cli.changes.deadlinks import fix_dead
+    from mlsd_cli.cli.prompts import choose
+    from mlsd_cli.errors import AbortedError
+
+    chosen: dict[str, str | None] = {}
+    for url, snapshot in (report.archives or {}).items():
+        if yes:
+            chosen[url] = snapshot.url if snapshot else None
+            continue
+        if snapshot:
+            question = (
+                f"{url}: replace with the copy of {snapshot.date} (r), tag dead (d), skip (s)?"
+            )
+            answer = choose(question, "rds", default="r")
+        else:
+            answer = choose(
+                f"{url}: no archived copy; tag dead (d) or skip (s)?", "ds", default="d"
+            )
+        if answer != "s":
+            chosen[url] = snapshot.url if answer == "r" and snapshot else None
+    if not chosen:
+        return
+    if not yes and not yes_no(f"Write {len(chosen)} change(s) to {location.path}?", default=False):
+        raise AbortedError("declined: no dead link was changed")
+    done = fix_dead(location, chosen, cat)
+    if done and not json_out:
+        replaced = sum(1 for _rid, _url, copy in done if copy)
+        tagged = len(done) - replaced
+        echo(f"Replaced {replaced} dead URL(s) with archived copies; tagged {tagged} dead.")
 
 
 def _print_archives(report: CheckReport) -> None:
