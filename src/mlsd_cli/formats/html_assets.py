@@ -118,7 +118,8 @@ padding:.6rem 0;border-bottom:1px solid var(--line)}.controls{position:static}\
 .facets select{max-width:none;flex:1 1 8rem}.facets{flex:1 1 100%}}
 """
 
-SCRIPT = """\
+#: The start every page script shares: the fold (the twin of :func:`fold`), the box, the count.
+SCRIPT_START = """\
 (function () {
   "use strict";
   function fold(s) {
@@ -127,6 +128,11 @@ SCRIPT = """\
   }
   var box = document.getElementById("filter");
   var count = document.getElementById("count");
+"""
+
+SCRIPT = (
+    SCRIPT_START
+    + """\
   var none = document.getElementById("none");
   var reset = document.getElementById("reset");
   var toc = document.querySelector(".toc details");
@@ -184,6 +190,7 @@ SCRIPT = """\
   run();
 })();
 """
+)
 
 
 def script_hash(script: str = SCRIPT) -> str:

@@ -29,17 +29,12 @@ from mlsd_cli.formats.html import search_text
 from mlsd_cli.formats.html import sections_html
 from mlsd_cli.formats.html import subtree_counts
 from mlsd_cli.formats.html import toc_html
+from mlsd_cli.formats.html_assets import SCRIPT_START
 from mlsd_cli.formats.html_assets import unique_slugs
 
-SITE_SCRIPT = """\
-(function () {
-  "use strict";
-  function fold(s) {
-    return s.normalize("NFD").replace(/[\\u0300-\\u036f]/g, "").toLowerCase()
-      .replace(/['\\u2018\\u2019\\u02bc\\u0060\\u00b4]/g, "").split(/\\s+/).filter(Boolean);
-  }
-  var box = document.getElementById("filter");
-  var count = document.getElementById("count");
+SITE_SCRIPT = (
+    SCRIPT_START
+    + """\
   var list = document.getElementById("results");
   var panel = document.getElementById("search");
   var body = document.getElementById("content");
@@ -92,6 +87,7 @@ SITE_SCRIPT = """\
     });
 })();
 """
+)
 
 
 def _pages(heads: list[Group]) -> list[tuple[int, int]]:
