@@ -351,6 +351,10 @@ class _Progress:
             TextColumn("{task.fields[failing]}"),
             console=console(stderr=True),
             transient=True,
+            # the console writes through a stream that looks up sys.stderr at each write: a
+            # Live that redirected sys.stderr into itself would write into itself forever
+            redirect_stdout=False,
+            redirect_stderr=False,
         )
         self.task = self.bar.add_task("check", total=total, failing="")
         self.bar.start()
