@@ -115,7 +115,12 @@ COMMANDS: tuple[tuple[str, str], ...] = (
 for _module, _name in COMMANDS:
     _loaded = importlib.import_module(f"mlsd_cli.cli.{_module}")
     # A command module may set CONTEXT_SETTINGS (e.g. `tag`, whose `-kafka` is not an option).
-    app.command(_name, context_settings=getattr(_loaded, "CONTEXT_SETTINGS", None))(_loaded.command)
+    # ...or COMMAND_CLASS (e.g. `search`, whose `-word` excludes a word).
+    app.command(
+        _name,
+        cls=getattr(_loaded, "COMMAND_CLASS", None),
+        context_settings=getattr(_loaded, "CONTEXT_SETTINGS", None),
+    )(_loaded.command)
 
 
 def _version(value: bool) -> None:

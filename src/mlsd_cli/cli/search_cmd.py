@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from typing import TYPE_CHECKING
 from typing import Annotated
 from typing import Any
 
 import typer
+from typer.core import TyperCommand
 
 from mlsd_cli.cli.common import CatalogueOpt
 from mlsd_cli.cli.common import JsonOpt
@@ -34,6 +36,28 @@ if TYPE_CHECKING:
 #: Style of the matched words on a terminal.
 HIGHLIGHT = "bold underline"
 
+#: A dash and two letters or more that name no option: a word to leave out (``-store``).
+_EXCLUDED = re.compile(r"-[^\W\d_]{2}")
+
+
+class SearchCommand(TyperCommand):
+    """``mlsd search``: ``-word`` (a word to leave out) is a query word, not an unknown option.
+
+    Such words move behind ``--`` before parsing (their place in the query does not matter).
+    """
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        names = {n for p in self.params for n in (*p.opts, *p.secondary_opts)}
+        end = args.index("--") if "--" in args else len(args)
+        excluded = [a for a in args[:end] if _EXCLUDED.match(a) and a.split("=")[0] not in names]
+        if excluded:
+            kept = [a for a in args[:end] if a not in excluded]
+            args = [*kept, "--", *args[end + 1 :], *excluded]
+        return super().parse_args(ctx, args)
+
+
+COMMAND_CLASS = SearchCommand
+
 
 @handle_errors
 def command(
@@ -51,16 +75,19 @@ def command(
     since: SinceOpt = None,
     no_url: NoUrlOpt = False,
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="At most N results.")] = 20,
+    every: Annotated[bool, typer.Option("--all", help="Every result (no --limit).")] = False,
     json_out: JsonOpt = False,
     catalogue: CatalogueOpt = None,
 ) -> None:
-    """Search titles, tags, authors, organisations, venues, sections and descriptions.
+    """Search titles, tags, authors, organisations, venues, sections, descriptions and URLs.
 
-    Results are ranked, best first: entries that contain every word (or another form of it: system/systems, recommender/recommendation, or a longer word it begins) come before entries that miss a word; titles weigh most, then tags, organisations and authors, then venues and sections, then descriptions. A word the catalogue does not contain is taken for a typo and matched to the closest words it does contain. Common words (the, of, how...) are ignored. The filters select the entries searched, as in mlsd list.
+    Results are ranked, best first: entries that contain every word (or another form or spelling of it: system/systems, recommender/recommendation, personalisation/personalization, or a longer word it begins) come before entries that miss a word. Evidence adds up across fields: titles weigh most, then tags, organisations and authors, then venues and sections, then descriptions, then the words of the URL's path. The field's vocabulary counts a little under the word itself: recsys finds "recommender systems", CTR "click-through rate", LLM "large language model" (see docs/search.md; a catalogue adds its own in NAME.vocabulary.toml beside it). A word the catalogue does not contain is taken for a typo and matched to the closest words it does contain. Common words (the, of, how...) are ignored. Han, kana and hangul are matched by pairs of characters.
 
-    A table on a terminal, with the matched words highlighted; one tab-separated line per result (score, id, title, url) when piped; --json for scripts (an array of resource objects, best first, each with its score from 0 to 100 and the catalogue words it matched).
+    Query syntax: "a phrase" (quoted inside the shell's quotes: '"feature store"'); -word or -"a phrase" leaves out the entries containing it; a OR b; author:huyen, org:netflix, tag:feature-store, section:ranking, title:kafka, venue:kdd (the word in that field); kind:paper; year:2019, year:2019..2021, year:2019.., year:..2021. A dash and two letters or more that name no option are a word to leave out, so write a short option's value apart (-k blog). The filters select the entries searched, as in mlsd list.
 
-    Finding nothing is not an error: mlsd says so on stderr and exits 0 (with --json it prints []). An empty query exits 2.
+    A table on a terminal, with the matched words highlighted; one tab-separated line per result (score, id, title, url) when piped; --json for scripts (an array of resource objects, best first, each with its score from 0 to 100 and the catalogue words it matched). When more results than --limit match, stderr says so; --all shows every one.
+
+    Finding nothing is not an error: mlsd says so on stderr and exits 0 (with --json it prints []); so does a query of common words only. An empty query exits 2.
 
     [bold]Examples[/bold]
 
@@ -70,41 +97,53 @@ def command(
 
       mlsd search fraud --org Lyft --kind blog
 
-      mlsd search grbovic --json --limit 5
+      mlsd search ranking -airbnb year:2018..
+
+      mlsd search author:grbovic --json --all
     """  # noqa: E501
     from mlsd_cli.catalogue import store
+    from mlsd_cli.lookup.query import parse
     from mlsd_cli.lookup.search import cached_index
-    from mlsd_cli.lookup.search import checked_query_words
-    from mlsd_cli.lookup.search import query_words
     from mlsd_cli.lookup.search import search
+    from mlsd_cli.lookup.vocabulary import load
 
     text = " ".join(query)
     location, cat, digest = load_catalogue_with_digest(catalogue)
     selection = build_filter(cat, section, tag, kind, org, year, since, no_url)
-    checked_query_words(text)  # an empty query is an error before any indexing work
+    vocabulary = load(location.path)
+    parsed = parse(text, vocabulary)  # an empty query is an error before any indexing work
     index = cached_index(cat, location.path, digest, store.cache_dir())
-    # One more than asked, to tell whether there are more.
-    hits = search(cat, text, selection=selection, limit=limit + 1, index=index)
-    more = len(hits) > limit
-    hits = hits[:limit]
+    wanted = None if every else limit + 1  # one more than asked, to tell whether there are more
+    hits = search(cat, text, selection=selection, limit=wanted, index=index, vocabulary=vocabulary)
+    more = not every and len(hits) > limit
+    hits = hits if every else hits[:limit]
+    if more:
+        sys.stderr.write(
+            f"Showing the best {limit} results; more with --limit {limit * 2} or --all.\n"
+        )
     if json_out:
         print_json([_hit_json(hit) for hit in hits])
-        return
-    if not hits:
-        hint = "try fewer or other words" + (", or fewer filters" if not selection.empty else "")
-        sys.stderr.write(f"No resources match '{' '.join(query_words(text))}'; {hint}.\n")
-        return
-    if not stdout_is_terminal():
+    elif not hits:
+        sys.stderr.write(_nothing_found(parsed.plain, parsed.ignored, not selection.empty) + "\n")
+    elif not stdout_is_terminal():
         for hit in hits:
             r = hit.resource
             echo(f"{hit.score:.1f}\t{r.id}\t{r.title}\t{r.url or ''}")
-        return
-    out = console()
-    out.print(_table(hits))
-    shown = f"{len(hits)} result{'s' if len(hits) != 1 else ''}"
-    if more:
-        shown += f"; more with --limit {limit * 2}"
-    out.print(shown, style="dim")
+    else:
+        out = console()
+        out.print(_table(hits))
+        out.print(f"{len(hits)} result{'s' if len(hits) != 1 else ''}", style="dim")
+
+
+def _nothing_found(words: list[str], ignored: list[str], filtered: bool) -> str:
+    if not words and ignored:
+        common = ", ".join(dict.fromkeys(ignored))
+        return (
+            f"Nothing searched: {common} are common words, which search ignores; "
+            "give a more specific word."
+        )
+    hint = "try fewer or other words" + (", or fewer filters" if filtered else "")
+    return f"No resources match '{' '.join(words)}'; {hint}."
 
 
 def _hit_json(hit: SearchHit) -> dict[str, Any]:
