@@ -205,3 +205,40 @@ def test_cli_common_words_only_say_so(cli: Run, cat_file: Path) -> None:
     result = cli("search", "the", "of", "-c", str(cat_file))
     assert result.exit_code == 0 and result.stdout == ""
     assert "the, of are common words" in result.stderr
+
+
+# ----------------------------------------------------------------- ranking
+
+
+def test_evidence_adds_up_across_fields() -> None:
+    cat = Catalogue(
+        sections=[Section("s", "Ranking"), Section("t", "Other")],
+        resources=[
+            Resource(id="title-only", title="Ranking at scale", sections=["t"]),
+            Resource(id="title-and-section", title="Ranking at scale", sections=["s"]),
+        ],
+    )
+    ranked = [h.resource.id for h in search(cat, "ranking")]
+    assert ranked == ["title-and-section", "title-only"]
+
+
+def test_the_word_as_typed_outranks_another_form() -> None:
+    cat = Catalogue(
+        sections=[Section("s", "S")],
+        resources=[
+            Resource(id="form", title="Fraud detection", sections=["s"]),
+            Resource(id="typed", title="Detecting fraud", sections=["s"]),
+        ],
+    )
+    hits = search(cat, "detecting fraud")
+    assert [h.resource.id for h in hits] == ["typed", "form"]
+    assert all(h.score >= 50 for h in hits)
+
+
+def test_forms_ending_in_e_are_one_word() -> None:
+    cat = Catalogue(
+        sections=[Section("s", "S")],
+        resources=[Resource(id="n", title="It normalizes profiles", sections=["s"])],
+    )
+    assert [h.resource.id for h in search(cat, "normalization")] == ["n"]
+    assert [h.score >= 50 for h in search(cat, "normalisation")] == [True]
