@@ -76,7 +76,9 @@ def phrase_pattern(words: list[str]) -> re.Pattern[str]:
             parts.append(re.escape(word[: max(4, len(word) - 3)]) + r"[^\W_]*")
         else:
             parts.append(re.escape(word) + "s?")
-    return re.compile(r"(?<![^\W_])" + r"[^\w\x00]{1,3}".join(parts) + r"(?![^\W_])")
+    # No look-behind in front: a pattern starting with a literal is searched for fast (the
+    # start of a word is checked on each match, in Field.pattern).
+    return re.compile(r"[^\w\x00]{1,3}".join(parts) + r"(?![^\W_])")
 
 
 def stem(word: str) -> str:
@@ -186,8 +188,12 @@ class Field:
     def pattern(self, pattern: re.Pattern[str]) -> dict[str, set[int]]:
         """The words ``pattern`` (see :func:`phrase_pattern`) matched -> the resources."""
         found: dict[str, list[int]] = {}
-        for m in pattern.finditer(self.blob):
-            found.setdefault(" ".join(WORD.findall(m.group())), []).append(m.start())
+        blob = self.blob
+        for m in pattern.finditer(blob):
+            start = m.start()
+            if start and blob[start - 1].isalnum():
+                continue  # inside a word
+            found.setdefault(" ".join(WORD.findall(m.group())), []).append(start)
         to_doc = partial(bisect_right, self.bounds)
         return {text: set(map(to_doc, starts)) for text, starts in found.items()}
 
