@@ -198,3 +198,48 @@ def test_a_live_writers_temp_file_is_left_alone(tmp_path: Path) -> None:
 def test_one_gitignore_line_covers_every_file_mlsd_leaves() -> None:
     ignore = (Path(__file__).resolve().parents[1] / ".gitignore").read_text(encoding="utf-8")
     assert f"*{store.TEMP_SUFFIX}" in ignore.splitlines()
+
+
+# ----------------------------------------------------------------- concurrent writers
+
+
+@pytest.mark.slow
+def test_twenty_mixed_writers_half_through_a_symlink_lose_nothing(
+    sample_catalogue: Path, tmp_path: Path
+) -> None:
+    """14 adds and 6 tag edits at once, every other one through a symbolic link: every add
+    and every tag that exited 0 is in the file; a writer refused (a stale plan: the entry it
+    tags changed meanwhile) said so on stderr and exited 2; nothing is lost silently."""
+    from .test_concurrent_add import run_together
+
+    link_dir = tmp_path / "other"
+    link_dir.mkdir()
+    link = link_dir / "link.toml"
+    link.symlink_to(sample_catalogue)
+    paths = [str(sample_catalogue), str(link)]
+    adds = [
+        ["add", f"https://example.org/w/{n}", "--title", f"Writer {n} post", "--kind", "blog",
+         "--section", "platforms", "--yes", "--no-fetch", "--catalogue", paths[n % 2]]
+        for n in range(14)
+    ]  # fmt: skip
+    tags = [
+        ["tag", ["the-log", "ubers-michelangelo", "facebook-ads-clicks"][n % 3], f"+w-{n}",
+         "--catalogue", paths[n % 2]]
+        for n in range(6)
+    ]  # fmt: skip
+    results = run_together(tmp_path, adds + tags, timeout=180)
+    catalogue = store.load(sample_catalogue)
+    titles = {r.title for r in catalogue.resources}
+    for n, result in enumerate(results[:14]):
+        assert result.returncode == 0, result.stderr
+        assert f"Writer {n} post" in titles
+    tags_now = {t for r in catalogue.resources for t in r.tags}
+    for n, result in enumerate(results[14:]):
+        if result.returncode == 0:
+            assert f"w-{n}" in tags_now
+        else:  # refused, and said so
+            assert result.returncode == 2 and "mlsd: error:" in result.stderr
+            assert f"w-{n}" not in tags_now
+    assert link.is_symlink()
+    assert store.dumps(catalogue) == sample_catalogue.read_text(encoding="utf-8")
+    assert not [p for p in tmp_path.rglob(f"*{store.TEMP_SUFFIX}")]
