@@ -42,6 +42,7 @@ class Item(NamedTuple):
     year: int | None = None
     #: The whole description, or fragments it must contain (in order), or "" for none.
     description: str | tuple[str, ...] = ""
+    org: str | None = None
 
 
 CH1 = "Chapter 1. Overview of Machine Learning Systems"
@@ -366,7 +367,7 @@ BOOK: list[Item] = [
         "https://developers.google.com/machine-learning/testing-debugging",
         "Testing and Debugging in Machine Learning course",
         TRAIN,
-        ["Google"],
+        org="Google",
     ),
     Item(
         "https://twitter.com/chipro/status/1348265019012743169",
@@ -378,9 +379,8 @@ BOOK: list[Item] = [
         "https://openai.com/blog/techniques-for-training-large-neural-networks/",
         "Techniques for Training Large Neural Networks",
         TRAIN,
-        ["OpenAI"],
-        None,
-        2022,
+        year=2022,
+        org="OpenAI",
     ),
     Item(
         "https://arxiv.org/abs/1710.09282",
@@ -544,13 +544,13 @@ BOOK: list[Item] = [
         "https://cloud.google.com/solutions/application-deployment-and-testing-strategies",
         "Application deployment and testing strategies",
         CH9,
-        ["Google"],
+        org="Google",
     ),
     Item(
         "https://cloud.google.com/architecture/mlops-continuous-delivery-and-automation-pipelines-in-machine-learning",
         "MLOps: Continuous delivery and automation pipelines in machine learning",
         CH9,
-        ["Google"],
+        org="Google",
     ),
     Item(
         "https://netflixtechblog.com/automated-canary-analysis-at-netflix-with-kayenta-3260bc7acc69",
@@ -817,6 +817,7 @@ def _check_items(parsed: ParsedList, expected: list[Item]) -> None:
         assert r.title == item.title
         assert [titles[s] for s in r.sections] == [item.section], item.title
         assert (r.authors, r.venue, r.year) == (item.authors, item.venue, item.year), item.title
+        assert r.org == item.org, item.title
         _check_text(r.description, item.description)
     # and nothing else: no table-of-contents anchor, no link from inside a description
     assert len(parsed.resources) == len(expected)

@@ -195,6 +195,7 @@ def import_into(
             authors=list(pr.authors),
             venue=pr.venue,
             year=pr.year,
+            org=pr.org,
             description=pr.description,
             added=when,
         )

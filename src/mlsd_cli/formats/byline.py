@@ -197,6 +197,8 @@ def _parse_explicit(parts: list[str]) -> Byline:
 def _parse_heuristic(parts: list[str]) -> Byline:
     parts = [p for p in parts if p]
     year: int | None = None
+    #: "(Cathy O'Neil, Crown Books 2016)": the part the year ends is the venue's.
+    glued = False
     if parts and _YEAR.match(parts[-1]):
         year = int(parts.pop())
     elif parts:
@@ -204,6 +206,7 @@ def _parse_heuristic(parts: list[str]) -> Byline:
         if m:
             parts[-1] = m.group(1)
             year = int(m.group(2))
+            glued = True
     merged: list[str] = []
     for part in parts:
         if merged and _SUFFIX.match(unescape(part)):
@@ -218,7 +221,8 @@ def _parse_heuristic(parts: list[str]) -> Byline:
     for k in range(1, len(merged)):
         if not _names(merged[k]):
             break
-        if _LIST_END.search(unescape(merged[k])):
+        person = last == k - 1 and _person(merged[k]) and not (glued and k == len(merged) - 1)
+        if _LIST_END.search(unescape(merged[k])) or person:
             last = k
     authors: list[str] = []
     for part in merged[: last + 1]:
@@ -248,6 +252,41 @@ def _names(part: str) -> bool:
     return True
 
 
+#: Words that make a byline part a venue or an organisation, not a person's name.
+_NOT_PERSON = frozenset(
+    {
+        "blog", "engineering", "technology", "tech", "science", "research", "conference",
+        "journal", "review", "magazine", "news", "ai", "labs", "lab", "team", "data", "press",
+        "proceedings", "workshop", "symposium", "university", "inc", "inc.", "medium", "the",
+        "of", "on", "for", "books", "book", "institute", "school", "college", "group",
+        "systems", "cloud",
+    }
+)  # fmt: skip
+
+#: Organisations a byline names often enough to be read as the org, not an author
+#: ("(LinkedIn, 2022)"); a name that is a section of the list counts too (the reader's rule).
+KNOWN_ORGS = frozenset(
+    {
+        "airbnb", "alibaba", "amazon", "apple", "baidu", "booking.com", "bytedance", "doordash",
+        "dropbox", "ebay", "etsy", "facebook", "google", "deepmind", "instacart", "linkedin",
+        "lyft", "meta", "microsoft", "netflix", "nvidia", "openai", "pinterest", "reddit",
+        "salesforce", "shopify", "snap", "spotify", "stripe", "tencent", "twitter", "uber",
+        "walmart", "yelp", "zalando", "zillow", "mercari", "grab", "gojek", "swiggy", "zomato",
+        "yandex", "ibm", "intel", "oracle", "adobe", "paypal", "x", "anthropic", "huggingface",
+        "hugging face", "databricks", "snowflake", "cloudflare", "github", "gitlab", "atlassian",
+        "slack", "twitch", "wayfair", "coupang", "rakuten", "line", "naver", "kakao",
+    }
+)  # fmt: skip
+
+
+def _person(part: str) -> bool:
+    """Two to four capitalised words, none a venue's or an organisation's: "Mike Del Balso"."""
+    words = unescape(part).split()
+    if not 2 <= len(words) <= 4:
+        return False
+    return not any(w.casefold().strip(".,&") in _NOT_PERSON for w in words)
+
+
 def looks_like_byline(text: str) -> bool:
     """Is this parenthetical an author/venue/year byline (not a remark such as
     "(a short checklist for ML systems design)" or "(Search Online)")?"""
@@ -258,7 +297,9 @@ def looks_like_byline(text: str) -> bool:
     if _has_italic(parts) or len(split_unescaped(inner, ";")) > 1:
         return True
     plain = unescape(inner)
-    if not (plain[0].isupper() or plain[0].isdigit()):
+    first = plain[0]
+    caseless = first.isalpha() and not first.islower() and not first.isupper()  # メルカリ
+    if not (first.isupper() or first.isdigit() or caseless):
         return False
     if plain.casefold() == "search online":
         return False

@@ -7,6 +7,7 @@ document is :mod:`mlsd_cli.formats.markdown_reader`.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from dataclasses import field
@@ -18,6 +19,10 @@ from mlsd_cli.formats.byline import looks_like_byline
 from mlsd_cli.formats.byline import matching_paren
 from mlsd_cli.formats.byline import parse_byline
 from mlsd_cli.formats.byline import strip_parens
+from mlsd_cli.formats.item_tail import SEPARATOR
+from mlsd_cli.formats.item_tail import Tail
+from mlsd_cli.formats.item_tail import read_tail
+from mlsd_cli.formats.item_tail import strip_decoration
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -90,7 +95,6 @@ def plain_text(markdown: str) -> str:
 # ----------------------------------------------------------------- item heads
 
 _SEARCH_ONLINE = re.compile(r"\(\s*search\s+online\s*\)", re.IGNORECASE)
-_SEPARATOR = re.compile(r"^\s*(?:-{1,2}|–|—|:|\.|\|)(?:\s+|$)")
 _BARE_URL = re.compile(r"https?://[^\s<>()\[\]\"'`]+(?:\([^\s()]*\)[^\s<>()\[\]\"'`]*)*")
 _QUOTES = ('"', "“", "”", "'")
 
@@ -118,6 +122,9 @@ class Head:
     venue: str | None = None
     year: int | None = None
     description: str = ""
+    org: str | None = None
+    #: Further entries of the same line ("Stream processing: [ksql](u1), [faust](u2)").
+    more: list[Head] = field(default_factory=list)
 
 
 _HTML_A = re.compile(r"""^<a\s[^>]*?href\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
@@ -207,7 +214,7 @@ def _byline_then_description(text: str) -> tuple[int, str, str] | None:
         if end is None:
             continue
         after = text[end + 1 :]
-        separator = _SEPARATOR.match(after)
+        separator = SEPARATOR.match(after)
         rest = after[separator.end() :].strip() if separator else ""
         if rest and looks_like_byline(text[i : end + 1]):
             return i, text[i : end + 1], rest
@@ -235,73 +242,112 @@ def read_head(inline: Token) -> Head:
     start, end = link.span or (0, 0)
     if link.span is None:  # an HTML <a href>: the visible text only
         return Head("resource", title=_spaces(link.label), url=link.href)
-    before = plain_text(raw[:start]) if start else ""
-    if before:
-        return _read_mid_link_head(raw, link)
+    if strip_decoration(raw[:start]):
+        return _read_mid_link_head(raw, link, web, children)
     head = Head("resource", title=link.label, url=link.href)
     rest = _without_decorations(raw, end, children)
-    note = ""
-    stripped = rest.lstrip()
-    if stripped.startswith("("):
-        close = matching_paren(stripped, 0)
-        if close is not None:
-            group = stripped[: close + 1]
-            if _SEARCH_ONLINE.fullmatch(group):
-                pass
-            elif looks_like_byline(group):
-                _apply_byline(head, group)
-            else:
-                note = strip_parens(group)
-            rest = stripped[close + 1 :]
-    description = ""
-    separator = _SEPARATOR.match(rest)
-    if separator:
-        description = rest[separator.end() :].strip()
-    elif rest.strip():
-        middle = rest
-        if not head.authors and head.venue is None and head.year is None and not note:
-            trailing = _trailing_group(rest)
-            if trailing and looks_like_byline(trailing[1]):
-                _apply_byline(head, trailing[1])
-                middle = rest[: trailing[0]]
-        words = plain_text(middle)
-        if len(words.split()) <= 3 and not re.search(r"[.!?:;]", words):
-            joiner = " " if middle[:1].isspace() else ""
-            head.title = f"{link.label}{joiner}{words}"
-        else:
-            label_raw = raw[link.label_span[0] : link.label_span[1]] if link.label_span else ""
-            description = (label_raw + middle.rstrip()).strip()
+    tail = read_tail(rest)
+    _take_tail(head, tail)
+    label_raw = raw[link.label_span[0] : link.label_span[1]] if link.label_span else ""
+    description = tail.description
+    if tail.loose:
+        glued = rest[:1].isalnum() or rest[:1] in "’'"
+        description = _loose(head, link, tail, label_raw, glued)
     head.title = _spaces(head.title)
-    head.description = "\n\n".join(p for p in (note, description) if p)
+    head.description = "\n\n".join(p for p in (tail.note, description) if p)
     return head
+
+
+def _take_tail(head: Head, tail: Tail) -> None:
+    head.authors, head.venue, head.year = tail.authors, tail.venue, tail.year
+    head.org = tail.org
+
+
+def _loose(head: Head, link: _Link, tail: Tail, label_raw: str, glued: bool) -> str:
+    """Text after the link with no separator: a trailing byline, a short word glued to the
+    title ("[Designing ML](u) book"), or a sentence (its own words, or, when it goes on from
+    the title, "[X](u) is a ...", the title's words and it)."""
+    middle = tail.loose
+    if not head.authors and head.venue is None and head.year is None and not tail.note:
+        trailing = _trailing_group(middle)
+        if trailing and looks_like_byline(trailing[1]):
+            _apply_byline(head, trailing[1])
+            middle = middle[: trailing[0]].strip()
+    words = plain_text(middle)
+    if not words:
+        return ""
+    if len(words.split()) <= 3 and not re.search(r"[.!?:;\[\]]", words) and not tail.org:
+        head.title = f"{link.label}{'' if glued else ' '}{words}"
+        return ""
+    if glued:
+        return f"{label_raw}{middle}"
+    if middle[:1].islower():
+        return f"{label_raw} {middle}"
+    return middle
 
 
 def _without_decorations(raw: str, start: int, children: list[Token]) -> str:
     """``raw[start:]`` without images (badges) and inline HTML tags."""
-    cuts = [
-        t.meta["span"]
-        for t in children
-        if t.type == "image" and t.meta.get("span") and t.meta["span"][0] >= start
-    ]
-    out = []
-    position = start
-    for a, b in sorted(cuts):
-        out.append(raw[position:a])
-        position = b
-    out.append(raw[position:])
-    text = "".join(out)
+    return _blank_decorations(raw, children)[start:]
+
+
+def _blank_decorations(raw: str, children: list[Token]) -> str:
+    """``raw`` with images (badges) and inline HTML tags blanked out (offsets kept)."""
+    text = raw
     for t in children:
-        if t.type == "html_inline" and t.content in text:
-            text = text.replace(t.content, "", 1)
+        span = t.meta.get("span") if t.type == "image" else None
+        if span:
+            text = text[: span[0]] + " " * (span[1] - span[0]) + text[span[1] :]
+    for t in children:
+        if t.type == "html_inline" and t.content and t.content in text:
+            text = text.replace(t.content, " " * len(t.content), 1)
     return text
 
 
-def _read_mid_link_head(raw: str, link: _Link) -> Head:
-    """``Sara Hooker's slide deck on [ML Beyond Accuracy](u) (2022)``: the link is inside a
-    sentence. A link text that is a title by itself stays the title and the sentence becomes
-    the description; a bare "[tutorials](u)" makes the whole sentence the title."""
-    head = Head("resource", url=link.href)
+_GENERIC = re.compile(
+    r"(?:pdf|paper|code|video|slides?|link|here|part \d+|blog|post|article|docs?|github|"
+    r"website|site|pypi|talk|repo|demo|notebook|arxiv|html|web)",
+    re.IGNORECASE,
+)
+_EMPHASIZED = re.compile(r"^\s*(\*\*|__|\*|_)(?!\s)(.+?)(?<!\s)\1(?![*_])")
+_LABEL_END = re.compile(r"(?:\s[-–—]|:)\s*$")
+_BETWEEN_LINKS = re.compile(r"^\s*(?:,|and|&|\||/|·)?\s*(?:,|and|&|\||/|·)?\s*$")
+
+
+def _read_mid_link_head(raw: str, link: _Link, web: list[_Link], children: list[Token]) -> Head:
+    """The link is not the first thing of the line (rules in docs/import.md):
+
+    - ``**Fast things** (2019), A. Author [[pdf]](u) [[code]](u2)``, ``Ranking. [Part 1](u)``:
+      a bold/italic lead, or a lead before a generic label ("pdf", "Part 1"), is the title;
+      the rest is read as what follows a link (byline, separator, description, links);
+    - ``Stream processing: [ksql](u1), [faust](u2)``: a label, then links with nothing but
+      commas between them: each link is an entry, the label its description;
+    - ``Sara Hooker's slide deck on [ML Beyond Accuracy](u) (2022)``: a link text that is a
+      title by itself stays the title and the sentence becomes the description; a bare
+      "[tutorials](u)" makes the whole sentence the title."""
     start, end = link.span or (0, 0)
+    lead = raw[:start]
+    emphasized = _EMPHASIZED.match(lead)
+    if emphasized or _GENERIC.fullmatch(link.label.strip("[] ")):
+        clean = _blank_decorations(raw, children)
+        if emphasized:
+            title = plain_text(emphasized.group(2))
+            after = clean[emphasized.end() : start] + clean[end:]
+        else:
+            title, after = plain_text(lead).rstrip(" .:-–—,"), clean[end:]
+        head = Head("resource", title=_spaces(title), url=link.href)
+        tail = read_tail(after)
+        _take_tail(head, tail)
+        head.description = "\n\n".join(p for p in (tail.note, tail.description, tail.loose) if p)
+        return head
+    if _LABEL_END.search(lead) and _only_links_after(raw, web):
+        label = plain_text(lead).rstrip(" :-–—")
+        heads = [
+            Head("resource", title=_spaces(lk.label), url=lk.href, description=label) for lk in web
+        ]
+        heads[0].more = heads[1:]
+        return heads[0]
+    head = Head("resource", url=link.href)
     body = raw
     trailing = _trailing_group(raw, not_before=end)
     if trailing and looks_like_byline(trailing[1]):
@@ -314,6 +360,16 @@ def _read_mid_link_head(raw: str, link: _Link) -> Head:
     else:
         head.title = _spaces(plain_text(body))
     return head
+
+
+def _only_links_after(raw: str, web: list[_Link]) -> bool:
+    """After the first link, only further links joined by commas, "and", "|" or "/"?"""
+    spans = [lk.span for lk in web if lk.span is not None]
+    if len(spans) < len(web):
+        return False
+    gaps = [raw[a[1] : b[0]] for a, b in itertools.pairwise(spans)]
+    gaps.append(raw[spans[-1][1] :])
+    return all(_BETWEEN_LINKS.match(g) for g in gaps)
 
 
 def _read_linkless_head(raw: str, links: list[_Link]) -> Head:

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 
 from mlsd_cli.catalogue.model import slugify
 from mlsd_cli.catalogue.model import unique_id
+from mlsd_cli.formats.byline import KNOWN_ORGS
 from mlsd_cli.formats.markdown_heads import Head
 from mlsd_cli.formats.markdown_heads import markdown_parser
 from mlsd_cli.formats.markdown_heads import plain_inline
@@ -68,6 +69,7 @@ class ParsedResource:
     authors: list[str] = field(default_factory=list)
     venue: str | None = None
     year: int | None = None
+    org: str | None = None
     #: Markdown; may be several paragraphs.
     description: str = ""
     #: 1-based line of the item in the source.
@@ -198,7 +200,20 @@ class _Walker:
         if self.preamble:  # free text and no heading, no item at all
             self.section_id()
         self.prune()
+        self.orgs_not_authors()
         return self.out
+
+    def orgs_not_authors(self) -> None:
+        """A sole "author" that is a known organisation, a section of the list or another
+        item's org is the org ("(LinkedIn, 2022)", "(Zalando, 2023)" in a list with a
+        "Zalando" section)."""
+        names = {s.title.casefold() for s in self.out.sections}
+        names |= {r.org.casefold() for r in self.out.resources if r.org}
+        for r in self.out.resources:
+            if len(r.authors) == 1 and r.org is None:
+                name = r.authors[0].casefold()
+                if name in names or name in KNOWN_ORGS:
+                    r.org, r.authors = r.authors[0], []
 
     def top_list(self, node: SyntaxTreeNode, colon: bool) -> None:
         items = list(node.children)
@@ -253,17 +268,14 @@ class _Walker:
                     text = self.source(block, indent)
                     section.intro = f"{section.intro}\n\n{text}" if section.intro else text
             return created
-        resource = ParsedResource(
-            title=head.title or (head.url or ""),
-            url=head.url,
-            sections=[sid],
-            authors=head.authors,
-            venue=head.venue,
-            year=head.year,
-            line=_line(item),
-        )
+        resource = _from_head(head, sid, _line(item))
+        resource.description = ""
         self.out.resources.append(resource)
         created.append(resource)
+        for other in head.more:  # "Stream processing: [ksql](u1), [faust](u2)"
+            sibling = _from_head(other, sid, resource.line)
+            self.out.resources.append(sibling)
+            created.append(sibling)
         chunks = [head.description] if head.description else []
         for block in rest:
             if block in linked_lists:
@@ -301,24 +313,23 @@ class _Walker:
             if link_cell is None:
                 continue
             index, head = link_cell
-            others = []
+            others: list[tuple[str, str]] = []
             for k, inline in enumerate(inlines):
-                if k == index or inline is None or not inline.content.strip():
-                    continue
+                if k == index or inline is None or not plain_inline(inline.children):
+                    continue  # the link, an empty cell, a cell of badges only
                 name = header[k] if k < len(header) and header[k] else ""
-                value = inline.content.strip()
-                others.append(f"{name}: {value}" if name else value)
-            description = "\n\n".join(p for p in (head.description, " · ".join(others)) if p)
-            resource = ParsedResource(
-                title=head.title,
-                url=head.url,
-                sections=[self.section_id()],
-                authors=head.authors,
-                venue=head.venue,
-                year=head.year,
-                description=description,
-                line=(row.map[0] + 1) if row.map else 0,
+                if name.casefold() in _ORG_COLUMNS and head.org is None:
+                    _org_cell(head, plain_inline(inline.children))
+                    continue
+                others.append((name, inline.content.strip()))
+            # One describing cell is the description; several are named by their headings.
+            cells_text = (
+                others[0][1]
+                if len(others) == 1
+                else " · ".join(f"{n}: {v}" if n else v for n, v in others)
             )
+            resource = _from_head(head, self.section_id(), (row.map[0] + 1) if row.map else 0)
+            resource.description = "\n\n".join(p for p in (head.description, cells_text) if p)
             resource.kind = guess_kind(resource.title, resource.url)
             self.out.resources.append(resource)
             found = True
@@ -337,6 +348,28 @@ class _Walker:
                     keep.add(node.id)
                     node = by_id.get(node.parent) if node.parent else None
         self.out.sections = [s for s in self.out.sections if s.id in keep]
+
+
+_ORG_COLUMNS = frozenset({"company", "organisation", "organization", "org", "who"})
+
+
+def _org_cell(head: Head, text: str) -> None:
+    """A table's "Company" cell: the org; "Cheng et al." people; "Stanford / Hamilton et al."
+    both."""
+    parts = [p.strip() for p in text.split(" / ") if p.strip()]
+    people = [p for p in parts if re.search(r"\bet al\.?$", p)]
+    orgs = [p for p in parts if p not in people]
+    if people and not head.authors:
+        head.authors = people
+    head.org = orgs[0] if orgs else None
+
+
+def _from_head(head: Head, sid: str, line: int) -> ParsedResource:
+    resource = ParsedResource(head.title or (head.url or ""), head.url, sections=[sid], line=line)
+    resource.authors, resource.venue, resource.year = list(head.authors), head.venue, head.year
+    resource.org, resource.description = head.org, head.description
+    resource.kind = guess_kind(resource.title, resource.url)
+    return resource
 
 
 _MARKER = re.compile(r"^(\s*(?:[-*+]|\d{1,9}[.)]))([ \t]*)")
