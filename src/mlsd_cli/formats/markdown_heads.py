@@ -19,6 +19,8 @@ from mlsd_cli.formats.byline import looks_like_byline
 from mlsd_cli.formats.byline import matching_paren
 from mlsd_cli.formats.byline import parse_byline
 from mlsd_cli.formats.byline import strip_parens
+from mlsd_cli.formats.html_items import has_html_anchor
+from mlsd_cli.formats.html_items import html_to_markdown_lines
 from mlsd_cli.formats.item_tail import SEPARATOR
 from mlsd_cli.formats.item_tail import Tail
 from mlsd_cli.formats.item_tail import read_tail
@@ -231,9 +233,19 @@ def _good_label(label: str) -> bool:
     return len(label.split()) >= 2 or label[:1].isupper() or label[:1].isdigit()
 
 
+def inline_token(text: str) -> Token:
+    """One line of markdown as an inline token (link spans recorded)."""
+    return markdown_parser().parseInline(text)[0]
+
+
 def read_head(inline: Token) -> Head:
     raw = inline.content
     children = inline.children or []
+    if any(t.type == "html_inline" and _HTML_A.match(t.content) for t in children):
+        # "<b><a href=u>Gizmo</a></b> (score 5) - Does things.": read as its markdown twin
+        converted = " ".join(html_to_markdown_lines(raw))
+        if not has_html_anchor(converted):
+            return read_head(inline_token(converted))
     links = _links(children)
     web = [lk for lk in links if lk.is_web and lk.label]
     if not web:

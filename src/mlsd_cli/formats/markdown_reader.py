@@ -32,7 +32,10 @@ from typing import TYPE_CHECKING
 from mlsd_cli.catalogue.model import slugify
 from mlsd_cli.catalogue.model import unique_id
 from mlsd_cli.formats.byline import KNOWN_ORGS
+from mlsd_cli.formats.html_items import has_html_anchor
+from mlsd_cli.formats.html_items import html_to_markdown_lines
 from mlsd_cli.formats.markdown_heads import Head
+from mlsd_cli.formats.markdown_heads import inline_token
 from mlsd_cli.formats.markdown_heads import markdown_parser
 from mlsd_cli.formats.markdown_heads import plain_inline
 from mlsd_cli.formats.markdown_heads import read_head
@@ -191,7 +194,9 @@ class _Walker:
                 colon = False
             elif node.type == "html_block":
                 text = self.source(node)
-                if not re.fullmatch(r"\s*<!--.*-->\s*", text, re.DOTALL):
+                if re.fullmatch(r"\s*<!--.*-->\s*", text, re.DOTALL):
+                    pass
+                elif not (has_html_anchor(text) and self.html_entries(text)):
                     self.add_intro(text)
                 colon = False
             elif node.type in ("fence", "code_block", "blockquote"):
@@ -214,6 +219,26 @@ class _Walker:
                 name = r.authors[0].casefold()
                 if name in names or name in KNOWN_ORGS:
                     r.org, r.authors = r.authors[0], []
+
+    def html_entries(self, html: str) -> bool:
+        """An HTML block of entries (``<ul><li>``, ``<details>``, a ``<table>``): each entry read
+        as its markdown twin; its link-less lines stay section text. False when none is an
+        entry (the block is then free text as written)."""
+        lines = html_to_markdown_lines(html)
+        heads = [(line, read_head(inline_token(line))) for line in lines]
+        if not any(h.what == "resource" and h.url for _, h in heads):
+            return False
+        sid = self.section_id()
+        line = 0  # HTML entries have no line of their own
+        for text, head in heads:
+            if not (head.what == "resource" and head.url):
+                self.target = self.out.section(sid)
+                self.add_free_text(text)
+                continue
+            for h in [head, *head.more]:
+                self.out.resources.append(_from_head(h, sid, line))
+        self.target = self.out.section(sid)
+        return True
 
     def top_list(self, node: SyntaxTreeNode, colon: bool) -> None:
         items = list(node.children)
