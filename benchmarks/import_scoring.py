@@ -220,13 +220,16 @@ def non_item_resources(
     """(imported resources that are non-items, resources matched by nothing in a sample).
 
     A resource is a non-item when its URL is a non-item row's and no item's, when it has no URL
-    and no url-less item has its title, or (``exhaustive``: every item of the source is
-    labelled) when it matches no item at all.
+    and no url-less item (its url, or an alt url, null) has its title, or (``exhaustive``:
+    every item of the source is labelled) when it matches no item at all.
     """
     item_urls = {canonical_url(r.get("url")) for r in items if r.get("url")}
     item_urls.update(canonical_url(u) for r in items for u in link_urls(r))
     item_titles = {
-        spaces(t).casefold() for r in items for t in _alts(r, "title") if t and not r.get("url")
+        spaces(t).casefold()
+        for r in items
+        for t in _alts(r, "title")
+        if t and (not r.get("url") or None in r.get("alt", {}).get("url", []))
     }
     non_urls = {canonical_url(u) for r in non_items for u in r.get("urls", [])}
     non_texts = {spaces(plain(r.get("raw", ""))).casefold() for r in non_items}

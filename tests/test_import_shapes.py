@@ -40,6 +40,7 @@ FIXED = [
     "08-raw-html-entries",
     "09-prose-bullets",
     "10-not-links",
+    "11-nesting-relative-links-headings",
 ]
 
 

@@ -179,6 +179,13 @@ def _links(children: list[Token]) -> list[_Link]:
     return found
 
 
+def heading_links(inline: Token) -> str:
+    """The links a heading holds (``### [Queues](u)``), as markdown, for its section's intro:
+    a heading's link is never dropped."""
+    links = [lk for lk in _links(inline.children or []) if lk.label and not lk.is_anchor]
+    return " · ".join(f"[{lk.label}]({lk.href})" for lk in links)
+
+
 def _trailing_group(raw: str, not_before: int = 0) -> tuple[int, str] | None:
     """The parenthetical that ends ``raw`` (start index, text with parens), if any."""
     text = raw.rstrip()
@@ -249,6 +256,9 @@ def read_head(inline: Token) -> Head:
     links = _links(children)
     web = [lk for lk in links if lk.is_web and lk.label]
     if not web:
+        relative = [lk for lk in links if _is_relative(lk)]
+        if relative and not strip_decoration(raw[: relative[0].span[0]]):  # type: ignore[index]
+            return _read_relative_head(raw, relative[0], children)
         return _read_linkless_head(raw, links)
     link = web[0]
     start, end = link.span or (0, 0)
@@ -267,6 +277,25 @@ def read_head(inline: Token) -> Head:
         description = _loose(head, link, tail, label_raw, glued)
     head.title = _spaces(head.title)
     head.description = "\n\n".join(p for p in (tail.note, description) if p)
+    return head
+
+
+def _is_relative(link: _Link) -> bool:
+    """``[Cache pattern](./cache/README.md)``: a link to a file beside the list."""
+    href = link.href
+    return bool(
+        link.span and link.label and href and not link.is_web and not link.is_anchor
+    ) and not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", href)
+
+
+def _read_relative_head(raw: str, link: _Link, children: list[Token]) -> Head:
+    """An item whose link is relative: a url-less entry titled by the link text (the
+    catalogue holds only web URLs); the target is kept in its description as a link."""
+    head = Head("resource", title=_spaces(link.label))
+    tail = read_tail(_without_decorations(raw, link.span[1] if link.span else 0, children))
+    _take_tail(head, tail)
+    target = f"[{link.href}]({link.href})"
+    head.description = "\n\n".join(p for p in (tail.note, tail.description, target) if p)
     return head
 
 

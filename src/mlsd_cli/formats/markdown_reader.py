@@ -35,6 +35,7 @@ from mlsd_cli.formats.byline import KNOWN_ORGS
 from mlsd_cli.formats.html_items import has_html_anchor
 from mlsd_cli.formats.html_items import html_to_markdown_lines
 from mlsd_cli.formats.markdown_heads import Head
+from mlsd_cli.formats.markdown_heads import heading_links
 from mlsd_cli.formats.markdown_heads import inline_token
 from mlsd_cli.formats.markdown_heads import markdown_parser
 from mlsd_cli.formats.markdown_heads import plain_inline
@@ -177,6 +178,9 @@ class _Walker:
                     self.stack.pop()
                 parent = self.stack[-1][1] if self.stack else None
                 section = self.new_section(title, level, parent)
+                links = heading_links(inline) if inline is not None else ""
+                if links:  # "### [Queues](u)": the heading's link is kept, in its intro
+                    section.intro = f"{section.intro}\n\n{links}" if section.intro else links
                 self.stack.append((level, section.id))
                 self.current = section.id
                 self.target = section
@@ -263,9 +267,10 @@ class _Walker:
 
     def item_has_link(self, item: SyntaxTreeNode) -> bool:
         head = _head_inline(item)
-        if head is None:
-            return False
-        return read_head(head).url is not None
+        if head is not None and read_head(head).url is not None:
+            return True
+        # "- Caching" over "- Read-through" over links: a label of labels of links
+        return any(b.type in _LISTS and self.list_has_links(b) for b in item.children[1:])
 
     def item(self, item: SyntaxTreeNode, sid: str) -> list[ParsedResource]:
         inline = _head_inline(item)
