@@ -150,3 +150,26 @@ def test_table_org_column_and_badge_cells() -> None:
     )
     got = [(r.title, r.org, r.authors, r.description) for r in parse_markdown(text).resources]
     assert got == [("BST", "Alibaba", [], "Ranking"), ("W&D", None, ["Cheng et al."], "Ads")]
+
+
+@pytest.mark.parametrize(
+    ("label", "title", "authors", "org"),
+    [
+        ("Scaling Slack - Bing Wei, Software Engineer (Infrastructure) at Slack", "Scaling Slack",
+         ["Bing Wei"], "Slack"),
+        ("Giant-Scale Services - Eric Brewer, UC Berkeley & Google", "Giant-Scale Services",
+         ["Eric Brewer"], "UC Berkeley & Google"),
+        ("Build at Facebook - Jeff Barber and Shie Erlich, Software Engineer at Facebook",
+         "Build at Facebook", ["Jeff Barber", "Shie Erlich"], "Facebook"),
+        ("Notes - Marty Weiner, Pinterest’s founding engineer", "Notes", ["Marty Weiner"], None),
+        # " - " then no person and comma: all of it is the title
+        ("Kafka - Message Broker", "Kafka - Message Broker", [], None),
+        ("SQL vs NoSQL - Lesson Learned at Salesforce", "SQL vs NoSQL - Lesson Learned at Salesforce",
+         [], None),
+    ],
+)  # fmt: skip
+def test_speaker_in_the_link_text(
+    label: str, title: str, authors: list[str], org: str | None
+) -> None:
+    (r,) = parse_markdown(f"## Talks\n\n* [{label}](https://e.com/t)\n").resources
+    assert (r.title, r.authors, r.org) == (title, authors, org)

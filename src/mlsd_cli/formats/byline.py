@@ -287,6 +287,36 @@ def _person(part: str) -> bool:
     return not any(w.casefold().strip(".,&") in _NOT_PERSON for w in words)
 
 
+_ROLE_WORDS = frozenset(
+    {
+        "engineer", "engineers", "director", "manager", "lead", "vp", "cto", "ceo", "founder",
+        "architect", "developer", "fellow", "sde", "ses", "sre", "head", "scientist",
+        "researcher", "principal", "senior", "staff", "chief", "president", "officer",
+    }
+)  # fmt: skip
+
+
+def speaker_in_title(text: str) -> tuple[str, list[str], str | None] | None:
+    """``Scaling Slack - Bing Wei, Software Engineer (Infrastructure) at Slack`` (a talk's link
+    text): (title, authors, org). Only when the part after the last " - " is names then a
+    comma: ``Kafka - Message Broker`` is a title. The org is what follows the role's last
+    " at ", or the part itself when it is no role (``Eric Brewer, UC Berkeley & Google``)."""
+    title, dash, byline = text.rpartition(" - ")
+    if not dash or not title.strip() or "," not in byline:
+        return None
+    names, _, role = byline.partition(",")
+    if not _names(names) or re.search(r"[()!?]", names):
+        return None
+    authors = [a.strip() for a in _AUTHOR_SPLIT.split(names) if a.strip()]
+    role = role.strip()
+    org: str | None = None
+    if " at " in role:
+        org = role.rpartition(" at ")[2].strip() or None
+    elif role and not any(w.casefold().strip(".,()") in _ROLE_WORDS for w in role.split()):
+        org = role if all(w[:1].isupper() or w == "&" for w in role.split()) else None
+    return title.strip(), authors, org
+
+
 def looks_like_byline(text: str) -> bool:
     """Is this parenthetical an author/venue/year byline (not a remark such as
     "(a short checklist for ML systems design)" or "(Search Online)")?"""

@@ -18,6 +18,7 @@ from mlsd_cli.catalogue.urls import url_problem
 from mlsd_cli.formats.byline import looks_like_byline
 from mlsd_cli.formats.byline import matching_paren
 from mlsd_cli.formats.byline import parse_byline
+from mlsd_cli.formats.byline import speaker_in_title
 from mlsd_cli.formats.byline import strip_parens
 from mlsd_cli.formats.html_items import has_html_anchor
 from mlsd_cli.formats.html_items import html_to_markdown_lines
@@ -270,6 +271,9 @@ def read_head(inline: Token) -> Head:
     rest = _without_decorations(raw, end, children)
     tail = read_tail(rest)
     _take_tail(head, tail)
+    speaker = None if tail.has_byline or tail.org else speaker_in_title(_spaces(link.label))
+    if speaker:  # "[Scaling Slack - Bing Wei, Engineer at Slack](u)"
+        head.title, head.authors, head.org = speaker
     label_raw = raw[link.label_span[0] : link.label_span[1]] if link.label_span else ""
     description = tail.description
     if tail.loose:
