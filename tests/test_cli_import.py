@@ -157,6 +157,9 @@ def test_json_output(cli: Cli, empty: Path) -> None:
             "reason": "same-url",
             "within_list": False,
             "message": "already in the catalogue as 'feast' (same URL): Feast",
+            # a second occurrence's own words (issue 9 shape 12); none here
+            "own_title": None,
+            "own_description": None,
         },
         {
             "title": "Hopsworks",
@@ -165,6 +168,9 @@ def test_json_output(cli: Cli, empty: Path) -> None:
             "reason": "same-title",
             "within_list": False,
             "message": "already in the catalogue as 'hopsworks' (same title, no URL): Hopsworks",
+            # a second occurrence's own words (issue 9 shape 12); none here
+            "own_title": None,
+            "own_description": None,
         },
     ]
 

@@ -173,3 +173,26 @@ def test_speaker_in_the_link_text(
 ) -> None:
     (r,) = parse_markdown(f"## Talks\n\n* [{label}](https://e.com/t)\n").resources
     assert (r.title, r.authors, r.org) == (title, authors, org)
+
+
+def test_the_same_url_twice_reports_both_texts(tmp_path: Path, cli: Any) -> None:
+    """Shape 12: one entry (the first occurrence's words, both sections); the second
+    occurrence's own title and description are reported, not silently lost."""
+    md = SHAPES / "12-duplicate-urls.md"
+    catalogue = Catalogue()
+    report = import_into(catalogue, parse_markdown(md.read_text("utf-8")))
+    twice = {s.url: (s.own_title, s.own_description) for s in report.skipped if s.within_list}
+    assert twice == {
+        "https://developers.google.com/machine-learning/guides/rules-of-ml/": (
+            "Rules of Machine Learning",
+            "Rules 30 to 33, on skew.",
+        ),
+        "http://example.com/drift": (None, "The same post, linked over http."),
+    }
+    rules = next(r for r in catalogue.resources if r.title == "Rules of ML")
+    assert rules.description == "Rule 1: start simple." and len(rules.sections) == 2
+    target = tmp_path / "resources.toml"
+    assert cli("init", str(target)).exit_code == 0
+    out = cli("import", str(md), "-c", str(target)).stdout
+    assert "its own title there: Rules of Machine Learning" in out
+    assert "its own description there: The same post, linked over http." in out

@@ -44,6 +44,10 @@ class SkippedItem:
     within_list: bool = False
     #: The line every command prints about the match (:func:`~changes.duplicates.describe`).
     message: str = ""
+    #: Listed twice with its own words: this occurrence's title and description where they
+    #: differ from the entry's (issue 9 shape 12: both are reported, the entry keeps the first).
+    own_title: str | None = None
+    own_description: str | None = None
 
 
 @dataclass
@@ -181,6 +185,10 @@ def import_into(
                 within_list=within,
                 message=describe(match),
             )
+            if within and verdict.same:
+                item.own_title = pr.title if pr.title != first.title else None
+                differs = pr.description and pr.description != first.description
+                item.own_description = pr.description if differs else None
             (report.skipped if verdict.same else report.possible_duplicates).append(item)
             continue
         rid = unique_id(slugify(without_kind_prefix(pr.title)), taken_ids)

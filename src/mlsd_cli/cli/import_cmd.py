@@ -128,6 +128,9 @@ def _print(report: ImportReport, path: str, name: str) -> None:
         echo(f"Listed twice in {name} (one entry, both sections): {len(within)}")
     for s in within:
         echo(printable(f"  {s.url or s.title}  (= {s.existing_id})"))
+        for label, own in (("title", s.own_title), ("description", s.own_description)):
+            if own:  # the second occurrence's own words, reported beside the kept entry's
+                echo(printable(f"    its own {label} there: {own}"))
     if dry_run:
         echo("Dry run: nothing was written.")
 
