@@ -111,6 +111,8 @@ class _Walker:
         self.target: ParsedSection | ParsedResource | None = None
         #: Free text before the first heading: the intro of the first section made.
         self.preamble: list[str] = []
+        #: read_head's answer per inline token (by id: the tree holds every token alive).
+        self.heads: dict[int, Head] = {}
 
     # -- helpers
 
@@ -265,9 +267,16 @@ class _Walker:
         else:
             self.target = self.out.section(self.section_id())
 
+    def head(self, inline: Token) -> Head:
+        """:func:`read_head`, once per item (nested lists ask about their items again)."""
+        key = id(inline)
+        if key not in self.heads:
+            self.heads[key] = read_head(inline)
+        return self.heads[key]
+
     def item_has_link(self, item: SyntaxTreeNode) -> bool:
         head = _head_inline(item)
-        if head is not None and read_head(head).url is not None:
+        if head is not None and self.head(head).url is not None:
             return True
         # "- Caching" over "- Read-through" over links: a label of labels of links
         return any(b.type in _LISTS and self.list_has_links(b) for b in item.children[1:])
@@ -275,7 +284,7 @@ class _Walker:
     def item(self, item: SyntaxTreeNode, sid: str) -> list[ParsedResource]:
         inline = _head_inline(item)
         rest = list(item.children[1:] if inline is not None else item.children)
-        head = read_head(inline) if inline is not None else Head("empty")
+        head = self.head(inline) if inline is not None else Head("empty")
         indent = _content_indent(self.lines[item.map[0]]) if item.map else 0
         created: list[ParsedResource] = []
         if head.what in ("empty", "nav"):
