@@ -12,9 +12,9 @@ Parts:
 2. **Dedupe** (``docs/benchmarks.md``): ``find_duplicate_groups`` on generated catalogues of
    1k, 10k and 100k entries with planted duplicates (``benchmarks/generate.py``), timed after
    the load, index build included; CPU time beside wall time (the machines are shared). Recall
-   of the planted pairs everywhere, and at 10k recall against brute force: rapidfuzz ``cdist``
-   over all pairs of normalised titles with the same scorer, threshold and number rule, plus
-   equal identity keys, then connected components.
+   of the planted pairs everywhere, and at 10k recall against brute force: every pair
+   through the same rules (``benchmarks/dedupe_reference.py``: rapidfuzz over all pairs of
+   core titles, identity keys, slugs, tool evidence), then connected components.
 3. **Whole process**: ``mlsd dedupe --json`` on the 10k and 100k files beside ``python -c
    pass`` in the same run (ratios).
 4. **add's check**: ``find_duplicates_of`` against the 100k catalogue, the index built once.
@@ -156,52 +156,18 @@ def _planted_recall(groups: list[Any], planted: list[tuple[str, str]]) -> float:
 
 
 def _brute_force_components(catalogue: Any) -> tuple[set[tuple[str, ...]], int, float]:
-    """Connected components of all pairs matched by comparing every pair (numpy + cdist)."""
-    import numpy as np
-    from rapidfuzz import fuzz
-    from rapidfuzz import process
+    """Connected components of all pairs matched by comparing every pair against the rules
+    (``benchmarks/dedupe_reference.py``: rapidfuzz's loop over all titles, no blocking)."""
+    import dedupe_reference
 
     start = time.perf_counter()
-    index = MatchIndex(catalogue.resources)
-    titles = index.titles
-    numbers = [title_numbers(t) for t in titles]
-    n = len(titles)
-    parent = list(range(n))
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    pairs = 0
-    for row in range(0, n, 1000):
-        block = process.cdist(
-            titles[row : row + 1000],
-            titles,
-            scorer=fuzz.ratio,
-            score_cutoff=DEFAULT_THRESHOLD,
-            dtype=np.float32,
-            workers=2,
-        )
-        for r, c in zip(*np.nonzero(block), strict=True):
-            i, j = row + int(r), int(c)
-            if i < j and titles[i] and numbers[i] == numbers[j]:
-                pairs += 1
-                parent[find(j)] = find(i)
-    by_key: dict[str, list[int]] = {}
-    for i, key in enumerate(index.keys):
-        if key:
-            by_key.setdefault(key, []).append(i)
-    for members in by_key.values():
-        for m in members[1:]:
-            pairs += 1
-            parent[find(m)] = find(members[0])
-    components: dict[int, list[str]] = {}
+    pairs = dedupe_reference.all_pairs(catalogue)
+    roots = dedupe_reference.components(len(catalogue.resources), pairs)
+    members: dict[int, list[str]] = {}
     for i, r in enumerate(catalogue.resources):
-        components.setdefault(find(i), []).append(r.id)
-    found = {tuple(c) for c in components.values() if len(c) > 1}
-    return found, pairs, time.perf_counter() - start
+        members.setdefault(roots[i], []).append(r.id)
+    found = {tuple(m) for m in members.values() if len(m) > 1}
+    return found, len(pairs), time.perf_counter() - start
 
 
 def _pairs_inside(groups: set[tuple[str, ...]]) -> set[tuple[str, str]]:

@@ -3,6 +3,7 @@
     python benchmarks/bench_dedupe_labels.py                 # markdown report, default threshold
     python benchmarks/bench_dedupe_labels.py --threshold 90
     python benchmarks/bench_dedupe_labels.py --misses        # ...and list every miss
+    python benchmarks/bench_dedupe_labels.py --min-tier same # identity evidence only
     python benchmarks/bench_dedupe_labels.py --json          # the figures as JSON
     python benchmarks/bench_dedupe_labels.py --sweep 85,90,95,98   # one run per threshold
 
@@ -100,7 +101,31 @@ def catalogue_text(pairs: list[Pair]) -> tuple[str, dict[str, str]]:
     return "\n".join(lines) + "\n", ids
 
 
-def predicted_pairs(pairs: list[Pair], threshold: float | None) -> set[frozenset[str]]:
+def predicted_in_process(
+    pairs: list[Pair], threshold: float | None = None, min_tier: str | None = None
+) -> set[frozenset[str]]:
+    """What :func:`predicted_pairs` gives, through the library (no subprocess): the catalogue
+    of :func:`catalogue_text`, parsed, and ``find_duplicate_groups`` on it."""
+    import tomllib
+
+    from mlsd_cli.catalogue.schema import catalogue_from_dict
+    from mlsd_cli.matching.duplicates import POSSIBLE_TIER
+    from mlsd_cli.matching.duplicates import find_duplicate_groups
+
+    text, ids = catalogue_text(pairs)
+    name_of = {i: name for name, i in ids.items()}
+    cat = catalogue_from_dict(tomllib.loads(text))
+    groups = find_duplicate_groups(cat, threshold=threshold, min_tier=min_tier or POSSIBLE_TIER)
+    found: set[frozenset[str]] = set()
+    for group in groups:
+        names = [name_of[i] for i in group.ids]
+        found.update(frozenset((x, y)) for n, x in enumerate(names) for y in names[n + 1 :])
+    return found
+
+
+def predicted_pairs(
+    pairs: list[Pair], threshold: float | None, min_tier: str | None = None
+) -> set[frozenset[str]]:
     """Entry-name pairs that ``mlsd dedupe`` puts in one group."""
     text, ids = catalogue_text(pairs)
     name_of = {i: name for name, i in ids.items()}
@@ -110,6 +135,8 @@ def predicted_pairs(pairs: list[Pair], threshold: float | None) -> set[frozenset
         args = [sys.executable, "-m", "mlsd_cli", "dedupe", "--json", "-c", str(cat)]
         if threshold is not None:
             args += ["--threshold", str(threshold)]
+        if min_tier is not None:
+            args += ["--min-tier", min_tier]
         proc = subprocess.run(args, capture_output=True, text=True, check=False)
     if proc.returncode not in (0, 1):
         raise SystemExit(f"mlsd dedupe failed ({proc.returncode}): {proc.stderr}")
@@ -215,6 +242,7 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--threshold", type=float, default=None, help="passed to mlsd dedupe")
+    parser.add_argument("--min-tier", default=None, help="passed to mlsd dedupe")
     parser.add_argument("--misses", action="store_true", help="list every miss")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument(
@@ -225,12 +253,14 @@ def main() -> None:
     if args.sweep:
         print("\n".join(sweep(pairs, [float(t) for t in args.sweep.split(",")])))
         return
-    found = predicted_pairs(pairs, args.threshold)
+    found = predicted_pairs(pairs, args.threshold, args.min_tier)
     if args.json:
         report = {split: figures(pairs, found, split) for split in SPLITS}
         print(json.dumps({"threshold": args.threshold, **report}, indent=2))
         return
     setting = f"--threshold {args.threshold:g}" if args.threshold is not None else "its default"
+    if args.min_tier:
+        setting += f", --min-tier {args.min_tier}"
     sources = Counter(p.source for p in pairs)
     out = [
         f"Current matcher (`mlsd dedupe --json`, {setting}) on {len(pairs)} labelled pairs "

@@ -71,11 +71,12 @@ def _write(path: Path) -> Path:
                 url="https://www.youtube.com/watch?v=8jTo3bVni3E",
             ),
             Resource(
+                # url-less: a docs page with a video's title on another site would be a
+                # related page (docs/matching.md), not a possible duplicate.
                 id="metaflow-docs",
                 title="Internals of Metaflow.",
                 kind="other",
                 sections=["ch9"],
-                url="https://docs.metaflow.org/internals-of-metaflow/technical-overview",
             ),
             Resource(id="part-1", title="Stream Processing Hard Problems Part 1", sections=["ch1"]),
             Resource(
@@ -139,6 +140,29 @@ def test_json_lists_groups(cli: Cli, dupes: Path) -> None:
     ]
     assert groups[0]["titles"][1] == "Predicting the value of homes"
     assert groups[1]["urls"][0] is None
+    assert [g["tier"] for g in groups] == [
+        "same-resource",
+        "possible-duplicate",
+        "possible-duplicate",
+    ]
+
+
+def test_min_tier_keeps_the_same_resource_groups(cli: Cli, dupes: Path) -> None:
+    for tier in ("same-resource", "same"):
+        result = cli("dedupe", "-c", str(dupes), "--json", "--min-tier", tier)
+        assert result.exit_code == 1
+        groups = json.loads(result.stdout)
+        assert [(g["ids"], g["tier"]) for g in groups] == [
+            (["airbnb-homes", "airbnb-homes-2"], "same-resource")
+        ]
+    text = cli("dedupe", "-c", str(dupes), "--min-tier", "possible")
+    assert "Group 1/3: same URL, score 100 (same resource)" in text.stdout
+    assert "Group 2/3: similar title, score 100 (possible duplicate)" in text.stdout
+    bad = cli("dedupe", "-c", str(dupes), "--min-tier", "maybe")
+    assert bad.exit_code == 2 and bad.stdout == ""
+    assert "--min-tier: unknown tier 'maybe'; use one of same-resource, possible-duplicate" in (
+        bad.stderr
+    )
 
 
 def test_threshold_option(cli: Cli, dupes: Path) -> None:

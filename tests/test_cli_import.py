@@ -97,7 +97,7 @@ def test_section_option_nests_the_list(cli: Cli, empty: Path) -> None:
 def test_exact_url_duplicates_are_skipped_and_reported(cli: Cli, sample_catalogue: Path) -> None:
     result = cli("import", str(seed_path(BOOK_SEED)), "-c", str(sample_catalogue))
     assert result.exit_code == 1, result.stderr  # some items were left out
-    assert "Added 79 resources" in result.stdout
+    assert "Added 78 resources" in result.stdout
     assert "Skipped 2 already in the catalogue:" in result.stdout
     assert (
         "  https://engineering.linkedin.com/distributed-systems/log-what-every-software-engineer-"
@@ -110,7 +110,14 @@ def test_exact_url_duplicates_are_skipped_and_reported(cli: Cli, sample_catalogu
         "as 'ubers-michelangelo' (same URL): Uber's Michelangelo"
     ) in result.stdout
     # The book's misspelt "Predictiong" is the sample's url-less Facebook paper.
-    assert "Not added, 2 possible duplicates (similar title; --force adds them):" in result.stdout
+    assert "Not added, 3 possible duplicates (similar title; --force adds them):" in result.stdout
+    # The seed's url-less "Rules of Machine Learning: Best Practises..." is its linked entry
+    # less the subtitle (docs/matching.md).
+    assert (
+        "  Rules of Machine Learning: Best Practises for ML Engineering  looks like "
+        "'rules-of-machine-learning' (same title less a subtitle, score 90): Rules of Machine "
+        "Learning"
+    ) in result.stdout
     assert (
         "  Practical Lessons from Predictiong Clicks on Ads at Facebook  looks like "
         "'facebook-ads-clicks' (similar title, score 99): Practical Lessons from Predicting "
@@ -125,9 +132,10 @@ def test_exact_url_duplicates_are_skipped_and_reported(cli: Cli, sample_catalogu
     data = json.loads(again.stdout)
     assert data["added"] == []
     assert {s["reason"] for s in data["skipped"]} == {"same-url", "same-title"}
-    assert len(data["skipped"]) == 81
+    assert len(data["skipped"]) == 80
     assert [s["existing_id"] for s in data["possible_duplicates"]] == [
         "facebook-ads-clicks",
+        "rules-of-machine-learning",
         "a-b-testing-is-there-a-better-way",
     ]
 

@@ -3,16 +3,17 @@
 :func:`find_duplicates` asks :func:`mlsd_cli.matching.known.check_candidate`; what a command
 does with the :class:`~mlsd_cli.matching.known.Verdict`:
 
-- **the same resource** (same URL identity, an id merged into an entry, or the same title with
-  no URL on either side) is never added twice: ``add`` and ``edit`` refuse with
+- **the same resource** (same URL identity, a post moved on its site, a tool's site and its
+  repository, a renamed repository, an id merged into an entry, or the same title with no URL
+  on either side) is never added twice: ``add`` and ``edit`` refuse with
   :class:`DuplicateError` (exit 1, nothing written, even with ``--force``); ``import`` skips
   the item and reports it. All three say it in the same words (:func:`describe`):
   ``already in the catalogue as 'ID' (same URL): Title``.
-- **a possible duplicate** (a similar title only) is never added without a decision: ``add``
-  asks on a terminal and refuses without one (exit 1) unless ``--force``; ``import`` holds the
-  item back and reports it (``looks like 'ID' (similar title, score 97): Title``) unless
-  ``--force``. ``edit`` does not ask: an entry's title is the curator's to change, and
-  ``mlsd dedupe`` reports entries that came to look alike.
+- **a possible duplicate** (a similar title, or the same title less a subtitle) is never
+  added without a decision: ``add`` asks on a terminal and refuses without one (exit 1)
+  unless ``--force``; ``import`` holds the item back and reports it (``looks like 'ID'
+  (similar title, score 97): Title``) unless ``--force``. ``edit`` does not ask: an entry's
+  title is the curator's to change, and ``mlsd dedupe`` reports entries that came to look alike.
 - a command that leaves something out because the catalogue has it exits 1 (findings), so
   ``import`` of a list that is already in exits 1 like ``add`` of a URL that is.
 """
@@ -27,9 +28,12 @@ from mlsd_cli.catalogue.model import Catalogue
 from mlsd_cli.catalogue.model import Resource
 from mlsd_cli.errors import ExitCode
 from mlsd_cli.errors import MlsdError
+from mlsd_cli.matching.duplicates import IDENTITY
+from mlsd_cli.matching.duplicates import REASON_TEXT
 from mlsd_cli.matching.duplicates import SAME_URL
 from mlsd_cli.matching.duplicates import DuplicateCandidate
 from mlsd_cli.matching.known import MERGED
+from mlsd_cli.matching.known import SAME_RESOURCE
 from mlsd_cli.matching.known import SAME_TITLE
 from mlsd_cli.matching.known import Candidate
 from mlsd_cli.matching.known import Verdict
@@ -60,9 +64,10 @@ def describe(match: DuplicateCandidate) -> str:
     if reason == MERGED:
         merged = f"merged into it as '{match.alias}'"
         return f"already in the catalogue as '{r.id}' ({merged}): {r.title}"
-    if reason == SAME_TITLE:
-        return f"already in the catalogue as '{r.id}' (same title, no URL): {r.title}"
-    return f"looks like '{r.id}' (similar title, score {match.score:.0f}): {r.title}"
+    if reason in IDENTITY:  # same title (no URL), a moved post, a tool's site and repository...
+        return f"already in the catalogue as '{r.id}' ({REASON_TEXT[reason]}): {r.title}"
+    text = REASON_TEXT.get(reason, reason)
+    return f"looks like '{r.id}' ({text}, score {match.score:.0f}): {r.title}"
 
 
 class DuplicateError(MlsdError):
@@ -145,7 +150,7 @@ def edit_refusal(catalogue: Catalogue, original: Resource, new: Resource) -> Dup
     if not (url_changed or title_changed):
         return None
     report = find_duplicates(catalogue, urls=[new.url], titles=[new.title], exclude_id=original.id)
-    wanted = {SAME_URL} if url_changed else set()
+    wanted = set(SAME_RESOURCE - {MERGED, SAME_TITLE}) if url_changed else set()
     if title_changed:
         wanted |= {MERGED, SAME_TITLE}
     same = [m for m in report.same if wanted.intersection(m.reasons)]

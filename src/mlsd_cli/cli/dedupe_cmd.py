@@ -24,11 +24,8 @@ if TYPE_CHECKING:
     from mlsd_cli.changes.merge import MergePlan
     from mlsd_cli.matching.duplicates import DuplicateGroup
 
-REASONS = {
-    "same-url": "same URL",
-    "similar-title": "similar title",
-    "both": "same URL and similar title",
-}
+#: How a tier reads after a group's reason.
+TIER_TEXT = {"same-resource": "same resource", "possible-duplicate": "possible duplicate"}
 
 
 @handle_errors
@@ -45,6 +42,15 @@ def command(
             show_default=False,
         ),
     ] = None,
+    min_tier: Annotated[
+        str,
+        typer.Option(
+            "--min-tier",
+            help="Which groups to report: 'same-resource' (identity evidence only: same URL, "
+            "moved post, a tool's site and repository...) or 'possible-duplicate' (also "
+            "similar titles). Short forms: same, possible.",
+        ),
+    ] = "possible-duplicate",
     merge: Annotated[
         bool,
         typer.Option(
@@ -56,9 +62,9 @@ def command(
     json_out: JsonOpt = False,
     catalogue: CatalogueOpt = None,
 ) -> None:
-    """Find likely duplicates: the same URL in another shape, or a re-typed title.
+    """Find likely duplicates: the same resource under another URL, or a re-typed title.
 
-    Prints each group of entries that look like one resource, with the reason (same URL, similar title, or both) and the score (100 for the same URL; for titles, the lowest similarity that holds the group together). Exits 1 when there are duplicates, 0 when the catalogue is clean, so CI can run it. Pairs marked "not duplicates" are never reported again.
+    Prints each group of entries that look like one resource, with its tier (same resource: identity evidence such as the same URL, a moved post, a tool's site and repository; possible duplicate: similar titles), the reason and the score (100 for identity; for titles, the lowest similarity that holds the group together). Exits 1 when there are duplicates, 0 when the catalogue is clean, so CI can run it. Pairs marked "not duplicates" are never reported again.
 
     With --merge it asks, group by group, which entry survives (the others are merged into it: sections, tags and authors combined, the richer value of every other field, their ids kept as aliases), whether the entries are in fact different ("not duplicates", never reported again), or to skip. The answers are written together after the last group (q stops early and keeps the answers given); Ctrl-C writes nothing.
 
@@ -68,20 +74,24 @@ def command(
 
       mlsd dedupe --threshold 90 --json
 
+      mlsd dedupe --min-tier same
+
       mlsd dedupe --merge
     """  # noqa: E501
     from mlsd_cli.catalogue import store
     from mlsd_cli.errors import InputError
     from mlsd_cli.matching.duplicates import find_duplicate_groups
+    from mlsd_cli.matching.duplicates import tier_named
 
     if merge and json_out:
         raise InputError("--merge asks questions; it does not go with --json")
+    tier = tier_named(min_tier)
     location, cat = load_catalogue(catalogue)
     if merge:
         store.ensure_writable(location)
         hint = "run it in a terminal; `mlsd dedupe --json` lists the groups for scripts"
         require_terminal("--merge", hint=hint)
-    groups = find_duplicate_groups(cat, threshold=threshold)
+    groups = find_duplicate_groups(cat, threshold=threshold, min_tier=tier)
     if merge:
         has_findings(bool(_merge(location, cat, groups)))  # the groups left open
         return
@@ -104,6 +114,7 @@ def _group_json(by_id: dict[str, Resource], group: DuplicateGroup) -> dict[str, 
     members = [by_id[rid] for rid in group.ids]
     return {
         "ids": list(group.ids),
+        "tier": group.tier,
         "reason": group.reason,
         "score": group.score,
         "titles": [r.title for r in members],
@@ -112,9 +123,11 @@ def _group_json(by_id: dict[str, Resource], group: DuplicateGroup) -> dict[str, 
 
 
 def _describe_group(number: int, total: int, group: DuplicateGroup) -> str:
-    return (
-        f"Group {number}/{total}: {REASONS.get(group.reason, group.reason)}, score {group.score:g}"
-    )
+    from mlsd_cli.matching.duplicates import REASON_TEXT
+
+    reason = ", ".join(REASON_TEXT.get(r, r) for r in group.reason.split("+"))
+    tier = TIER_TEXT.get(group.tier, group.tier)
+    return f"Group {number}/{total}: {reason}, score {group.score:g} ({tier})"
 
 
 def _member_lines(resource: Resource, label: str) -> list[str]:

@@ -1,71 +1,116 @@
 """Finding duplicates: one resource listed twice, under another URL shape or a re-typed title.
 
-Two resources are duplicates when
+Two tiers (``docs/matching.md`` gives the rules and the figures they were chosen by):
 
-- their URLs have the same identity key (:func:`mlsd_cli.matching.urls.identity_key`: the same arXiv
-  id, YouTube video, DOI, Medium post... or the same canonical URL), or
-- their normalised titles (:func:`mlsd_cli.matching.titles.normalize_title`) score at least the
-  threshold with :func:`rapidfuzz.fuzz.ratio` AND contain the same numbers ("Part 1" is not
-  "Part 2", "2019" is not "2020").
+**the same resource** (identity; :data:`IDENTITY`): the same identity key
+(:func:`mlsd_cli.matching.urls.identity_key`: arXiv id, YouTube video, DOI, Medium post,
+O'Reilly ISBN, an archive copy's page, the canonical URL...), a post moved on its site (the
+same slug, :func:`~mlsd_cli.matching.evidence.slug_key`), a tool's site and its repository, a
+renamed repository (:mod:`mlsd_cli.matching.evidence`), two url-less entries of one title;
 
-The scorer and :data:`DEFAULT_THRESHOLD` were chosen by measurement on the labelled pairs in
-``tests/data/title_pairs.tsv``; ``docs/matching.md`` gives the figures.
+**a possible duplicate**: the titles without what lists add around them
+(:func:`~mlsd_cli.matching.titles.core_title`) score at least the threshold with
+:func:`rapidfuzz.fuzz.ratio` and contain the same numbers ("Part 1" is not "Part 2"), or one
+is the other less its subtitle (:func:`~mlsd_cli.matching.titles.main_title`). A title match
+between two entries that both have a URL counts only on one site, or for papers, talks, books
+and courses on two sites; never for tools (the same name is often two projects) nor for blog
+posts on two sites (two companies use one title): :func:`may_share_title`.
 
-Catalogue-wide search (:func:`find_duplicate_groups`) never compares all pairs: titles are
-split into blocks by their numbers, identical titles are grouped by a dict, and distinct
-titles go through an exact q-gram prefix filter (:func:`similar_title_pairs`): it finds every
-pair that comparing all pairs finds, and rapidfuzz scores only the candidates.
+Catalogue-wide search (:func:`find_duplicate_groups`) never compares all pairs: every rule is
+a dictionary look-up, except similar titles, which go through an exact q-gram prefix filter
+(:func:`mlsd_cli.matching.blocking.similar_title_pairs`) per block of titles with the same
+numbers: it finds every pair that comparing all pairs finds.
 """
 
 from __future__ import annotations
 
-import math
 import operator
 import re
 import weakref
-from bisect import bisect_left
-from collections import Counter
 from collections import defaultdict
-from collections.abc import Callable
 from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
-from itertools import chain
 
 from mlsd_cli.catalogue.gcpause import no_cyclic_gc
 from mlsd_cli.catalogue.model import Catalogue
 from mlsd_cli.catalogue.model import Resource
+from mlsd_cli.errors import InputError
+from mlsd_cli.matching.blocking import scorer
+from mlsd_cli.matching.blocking import similar_title_pairs
+from mlsd_cli.matching.evidence import Side
+from mlsd_cli.matching.evidence import may_share_title
+from mlsd_cli.matching.evidence import renamed_repo
+from mlsd_cli.matching.evidence import repo_of
+from mlsd_cli.matching.evidence import site_and_repo
+from mlsd_cli.matching.evidence import site_names
+from mlsd_cli.matching.evidence import slug_key
+from mlsd_cli.matching.titles import core_title
+from mlsd_cli.matching.titles import extra_numbers
 from mlsd_cli.matching.titles import fold_title
-from mlsd_cli.matching.titles import normalize_title
+from mlsd_cli.matching.titles import main_title
 from mlsd_cli.matching.titles import title_numbers
 from mlsd_cli.matching.urls import identity_key
 
-#: Title similarity (0-100, rapidfuzz ``ratio`` on normalised titles) from which two titles
-#: name the same resource. Chosen on tests/data/title_pairs.tsv (see docs/matching.md).
+__all__ = ["similar_title_pairs"]
+
+#: Title similarity (0-100, rapidfuzz ``ratio`` on core titles) from which two titles
+#: name the same resource. Chosen on the dev part of tests/data/dedupe_labels.tsv.
 DEFAULT_THRESHOLD: float = 95.0
+#: The score of a match by a dropped subtitle.
+SUBTITLE_SCORE = 90.0
 
-#: Reasons, per pair and per group.
+#: Reasons, strongest first. The first five make the same resource.
 SAME_URL = "same-url"
+SAME_SLUG = "same-slug"
+SITE_AND_REPO = "site-and-repo"
+RENAMED_REPO = "renamed-repo"
+SAME_TITLE = "same-title"
 SIMILAR_TITLE = "similar-title"
+SUBTITLE = "subtitle"
+REASON_ORDER: tuple[str, ...] = (SAME_URL, SAME_SLUG, SITE_AND_REPO, RENAMED_REPO, SAME_TITLE)
+REASON_ORDER += (SIMILAR_TITLE, SUBTITLE)
+IDENTITY = frozenset({SAME_URL, SAME_SLUG, SITE_AND_REPO, RENAMED_REPO, SAME_TITLE})
+#: A group's reason when it has URL and title evidence only.
 BOTH = "both"
+#: How each reason reads in a sentence.
+REASON_TEXT = {
+    SAME_URL: "same URL",
+    SAME_SLUG: "moved post: same URL slug on the same site",
+    SITE_AND_REPO: "a tool's site and its repository",
+    RENAMED_REPO: "renamed repository",
+    SAME_TITLE: "same title, no URL",
+    SIMILAR_TITLE: "similar title",
+    SUBTITLE: "same title less a subtitle",
+    BOTH: "same URL and similar title",
+}
+#: The tiers, strongest first.
+SAME_RESOURCE_TIER = "same-resource"
+POSSIBLE_TIER = "possible-duplicate"
+TIERS = (SAME_RESOURCE_TIER, POSSIBLE_TIER)
+_TIER_NAMES = {"same": SAME_RESOURCE_TIER, "possible": POSSIBLE_TIER}
 
-#: q-gram length of the prefix filter.
-_Q = 3
 
-
-def _scorer() -> Callable[..., float]:
-    from rapidfuzz import fuzz
-
-    return fuzz.ratio
+def tier_named(text: str) -> str:
+    """The tier a user typed ("same-resource", "same", "possible"...); InputError otherwise."""
+    name = text.strip().lower()
+    tier = _TIER_NAMES.get(name, name)
+    if tier not in TIERS:
+        raise InputError(f"unknown tier '{text.strip()}'", field="min_tier", choices=TIERS)
+    return tier
 
 
 def title_score(a: str, b: str, *, normalized: bool = False) -> float:
-    """How alike two titles are (0-100); 0 when their numbers differ."""
+    """How alike two titles are (0-100, on their core titles unless ``normalized``); 0 when
+    their numbers differ (or the numbers their cores left out both exist and differ)."""
     if not normalized:
-        a, b = normalize_title(a), normalize_title(b)
+        extras = extra_numbers(a, core_title(a)), extra_numbers(b, core_title(b))
+        if not _editions_agree(*extras):
+            return 0.0
+        a, b = core_title(a), core_title(b)
     if not a or not b or title_numbers(a) != title_numbers(b):
         return 0.0
-    return float(_scorer()(a, b))
+    return float(scorer()(a, b))
 
 
 @dataclass(frozen=True)
@@ -73,10 +118,10 @@ class DuplicateCandidate:
     """A resource that may be the same as the one being added or edited."""
 
     resource: Resource
-    #: 0-100; 100 for the same URL.
+    #: 0-100; 100 for identity.
     score: float
-    #: ("same-url",), ("similar-title",) or ("same-url", "similar-title"); the catalogue
-    #: check (:mod:`mlsd_cli.matching.known`) adds "merged" and "same-title".
+    #: The reasons (:data:`REASON_ORDER`); the catalogue check (:mod:`mlsd_cli.matching.known`)
+    #: adds "merged".
     reasons: tuple[str, ...]
     #: For "merged": the id under which an entry was merged into this one.
     alias: str | None = None
@@ -87,11 +132,14 @@ class DuplicateGroup:
     """Resources that look like one: the ids in catalogue order, why, and how sure."""
 
     ids: tuple[str, ...]
-    #: "same-url", "similar-title" or "both" (URL and title evidence in the group).
+    #: "same-url", "similar-title", "both" (URL and title), or the reasons joined by "+".
     reason: str
     #: The weakest link: the lowest score among the matched pairs that hold the group
-    #: together (100 for the same URL), to one decimal.
+    #: together (100 for identity), to one decimal.
     score: float
+    #: "same-resource" when identity evidence alone holds the group together, else
+    #: "possible-duplicate".
+    tier: str = SAME_RESOURCE_TIER
 
 
 # --------------------------------------------------------------------------- the index
@@ -99,7 +147,7 @@ class DuplicateGroup:
 
 @dataclass
 class _TitleBlock:
-    """Distinct normalised titles that share their numbers, and who has each."""
+    """Distinct core titles that share their numbers, and who has each."""
 
     titles: list[str] = field(default_factory=list)
     owners: list[list[int]] = field(default_factory=list)
@@ -116,7 +164,7 @@ class _TitleBlock:
 
 
 class MatchIndex:
-    """A catalogue prepared for duplicate checks: keys and normalised titles, computed once.
+    """A catalogue prepared for duplicate checks: keys and titles, computed once.
 
     Build it with :func:`prepare_index` (cached per catalogue) and pass it to
     :func:`find_duplicates_of` for repeated checks; :meth:`add` keeps it up to date while
@@ -127,19 +175,45 @@ class MatchIndex:
         self.resources: list[Resource] = []
         self.raw_titles: list[str] = []
         self.raw_urls: list[str | None] = []
+        self.kinds: list[str] = []
         self.keys: list[str | None] = []
+        #: Core titles (:func:`~mlsd_cli.matching.titles.core_title`).
         self.titles: list[str] = []
+        #: The sides of title matches (:meth:`side`), made when asked: only title matches
+        #: need them.
+        self._sides: dict[int, Side] = {}
         self.by_key: dict[str, list[int]] = defaultdict(list)
+        self.by_slug: dict[str, list[int]] = defaultdict(list)
         self.blocks: dict[tuple[int, ...], _TitleBlock] = defaultdict(_TitleBlock)
+        #: Main titles (less a subtitle) -> positions.
+        self.by_main: dict[str, list[int]] = defaultdict(list)
+        #: GitHub repositories: position -> (owner, repo); by repository name; by owner.
+        self.repos: dict[int, tuple[str, str]] = {}
+        self.by_repo: dict[str, list[int]] = defaultdict(list)
+        self.by_owner: dict[str, list[int]] = defaultdict(list)
+        #: Sites of tools: position -> project names; by name.
+        self.site_names: dict[int, frozenset[str]] = {}
+        self.by_site_name: dict[str, list[int]] = defaultdict(list)
         #: An id a resource is also known by -> (its position, the alias that says so).
         self.by_alias: dict[str, tuple[int, str]] = {}
         #: Folded titles (:func:`~mlsd_cli.matching.titles.fold_title`) of the url-less
         #: resources -> their positions.
         self.url_less: dict[str, list[int]] = defaultdict(list)
-        self._normalized: dict[str, tuple[str, tuple[int, ...]]] = {}
+        #: Numbers each title's core left out (:func:`~mlsd_cli.matching.titles.extra_numbers`).
+        self.extras: list[tuple[int, ...]] = []
+        self._titled: dict[str, tuple[str, tuple[int, ...], str, tuple[int, ...]]] = {}
         with no_cyclic_gc():
             for r in resources:
                 self.add(r)
+
+    def title_parts(self, title: str) -> tuple[str, tuple[int, ...], str, tuple[int, ...]]:
+        """(core title, its numbers, main title, numbers left out) of a raw title, cached."""
+        known = self._titled.get(title)
+        if known is None:
+            core = core_title(title)
+            extras = extra_numbers(title, core)
+            known = self._titled[title] = (core, title_numbers(core), main_title(title), extras)
+        return known
 
     def add(self, r: Resource) -> None:
         """Index one more resource (the last of ``resources``)."""
@@ -147,22 +221,51 @@ class MatchIndex:
         self.resources.append(r)
         self.raw_titles.append(r.title)
         self.raw_urls.append(r.url)
+        self.kinds.append(r.kind)
         key = identity_key(r.url) if r.url else None
         self.keys.append(key)
-        if key:
+        if key and r.url:
             self.by_key[key].append(i)
-        known = self._normalized.get(r.title)
-        if known is None:
-            title = normalize_title(r.title)
-            known = self._normalized[r.title] = (title, title_numbers(title))
-        title, numbers = known
+            self._add_url_evidence(i, r.url, key)
+        title, numbers, main, extras = self.title_parts(r.title)
         self.titles.append(title)
+        self.extras.append(extras)
         if title:
             self.blocks[numbers].add(title, i)
+        if main:
+            self.by_main[main].append(i)
         if not r.url:
             self.url_less[fold_title(r.title)].append(i)
         for name, alias in merged_names(r):
             self.by_alias.setdefault(name, (i, alias))
+
+    def side(self, i: int) -> Side:
+        """The resource at ``i`` as a side of a title match (:func:`may_share_title`)."""
+        known = self._sides.get(i)
+        if known is None:
+            r = self.resources[i]
+            known = self._sides[i] = Side(r.url, r.kind, self.keys[i])
+        return known
+
+    def _add_url_evidence(self, i: int, url: str, key: str) -> None:
+        slug = slug_key(url, key)
+        if slug:
+            self.by_slug[slug].append(i)
+        repo = repo_of(url, key)
+        if repo:
+            self.repos[i] = repo
+            self.by_repo[_plain(repo[1])].append(i)
+            self.by_owner[_plain(repo[0])].append(i)
+            return
+        names = site_names(url, key)
+        if names:
+            self.site_names[i] = names
+            for name in names:
+                self.by_site_name[name].append(i)
+
+
+def _plain(name: str) -> str:
+    return "".join(c for c in name if c.isalnum())
 
 
 _NUMBERED = re.compile(r"(.+)-[0-9]+")
@@ -187,16 +290,19 @@ _CACHE: dict[int, tuple[weakref.ref[Catalogue], MatchIndex]] = {}
 
 
 def _still_valid(index: MatchIndex, resources: Sequence[Resource]) -> bool:
-    """The same resource objects, titles and URLs as when the index was built (an identity
-    check: a few milliseconds for 100k resources, where rebuilding takes seconds)."""
+    """The same resource objects, titles, URLs and kinds as when the index was built (an
+    identity check: a few milliseconds for 100k resources, where rebuilding takes seconds)."""
     if len(resources) != len(index.resources) or not all(
         map(operator.is_, resources, index.resources)
     ):
         return False
     titles = [r.title for r in resources]
     urls = [r.url for r in resources]
-    return all(map(operator.is_, titles, index.raw_titles)) and all(
-        map(operator.is_, urls, index.raw_urls)
+    kinds = [r.kind for r in resources]  # a title match's sides depend on them
+    return (
+        all(map(operator.is_, titles, index.raw_titles))
+        and all(map(operator.is_, urls, index.raw_urls))
+        and kinds == index.kinds
     )
 
 
@@ -212,6 +318,88 @@ def prepare_index(catalogue: Catalogue) -> MatchIndex:
     index = MatchIndex(catalogue.resources)
     _CACHE[key] = (weakref.ref(catalogue, lambda _ref: _CACHE.pop(key, None)), index)
     return index
+
+
+# --------------------------------------------------------------------------- evidence
+
+
+def url_matches(
+    index: MatchIndex, url: str, title: str = "", at: int | None = None
+) -> list[tuple[int, str]]:
+    """(position, reason) of the entries whose URL is the same resource as ``url`` (whose
+    title is ``title``): the same identity key or slug, a tool's site and its repository, a
+    renamed repository. ``at`` is the position of ``url``'s own entry, left out."""
+    out = [(i, SAME_URL) for i in index.by_key.get(identity_key(url), ())]
+    slug = slug_key(url)
+    if slug:
+        keyed = {i for i, _ in out}
+        out += [(i, SAME_SLUG) for i in index.by_slug.get(slug, ()) if i not in keyed]
+    out += tool_matches(index, url, title)
+    return [(i, reason) for i, reason in out if i != at]
+
+
+def tool_matches(index: MatchIndex, url: str, title: str) -> list[tuple[int, str]]:
+    """The tool evidence of :func:`url_matches`: site and repository, renamed repository."""
+    out: list[tuple[int, str]] = []
+    repo = repo_of(url)
+    if repo is None:
+        names = site_names(url)
+        for name in names:
+            for i in index.by_repo.get(name, ()):
+                if site_and_repo(index.repos[i], names, (title, index.raw_titles[i])):
+                    out.append((i, SITE_AND_REPO))
+        return out
+    name, owner = _plain(repo[1]), _plain(repo[0])
+    for i in index.by_site_name.get(name, ()):
+        if site_and_repo(repo, index.site_names[i], (title, index.raw_titles[i])):
+            out.append((i, SITE_AND_REPO))
+    others = {*index.by_repo.get(name, ()), *index.by_owner.get(name, ())}
+    others.update(index.by_repo.get(owner, ()))
+    for i in sorted(others):
+        if renamed_repo(repo, index.repos[i], (title, index.raw_titles[i])):
+            out.append((i, RENAMED_REPO))
+    return out
+
+
+def title_matches(
+    index: MatchIndex,
+    title: str,
+    side: Side,
+    threshold: float,
+    at: int | None = None,
+    known: set[int] | frozenset[int] = frozenset(),
+) -> list[tuple[int, float, str]]:
+    """(position, score, reason) of the entries whose title matches ``title`` (similar core
+    titles, or one less its subtitle) where :func:`may_share_title` lets it count, or where
+    the entry is already ``known`` to be the same resource."""
+    core, numbers, main, extras = index.title_parts(title)
+    out: list[tuple[int, float, str]] = []
+    block = index.blocks.get(numbers) if core else None
+    if block is not None and block.titles:
+        from rapidfuzz import process
+
+        for _choice, score, k in process.extract(
+            core, block.titles, scorer=scorer(), score_cutoff=threshold, limit=None
+        ):
+            out += [(i, float(score), SIMILAR_TITLE) for i in block.owners[k]]
+    if main:
+        other = index.blocks.get(title_numbers(main))
+        k = other.position.get(main) if other is not None else None
+        if other is not None and k is not None:
+            out += [(i, SUBTITLE_SCORE, SUBTITLE) for i in other.owners[k]]
+    if core:
+        out += [(i, SUBTITLE_SCORE, SUBTITLE) for i in index.by_main.get(core, ())]
+    return [
+        (i, score, reason)
+        for i, score, reason in out
+        if i != at
+        and _editions_agree(extras, index.extras[i])
+        and (i in known or may_share_title(side, index.side(i), core))
+    ]
+
+
+def _editions_agree(a: tuple[int, ...], b: tuple[int, ...]) -> bool:
+    return not a or not b or a == b
 
 
 # --------------------------------------------------------------------------- one resource
@@ -257,31 +445,34 @@ def positioned_duplicates_of(
     title: str | None,
     threshold: float | None = None,
     left_out: set[str] | frozenset[str] = frozenset(),
+    kind: str | None = None,
+    known: set[int] | frozenset[int] = frozenset(),
 ) -> list[tuple[int, DuplicateCandidate]]:
     """:func:`find_duplicates_of` on ``index`` with each match's position in it; entries
-    whose id or an alias is in ``left_out`` are left out."""
+    whose id or an alias is in ``left_out`` are left out. ``kind`` is the candidate's kind
+    (None: guessed from its URL); ``known`` are positions already known to be the same
+    resource (a title match with them always counts)."""
     threshold = DEFAULT_THRESHOLD if threshold is None else threshold
     found: dict[int, tuple[float, set[str]]] = {}
-    if url:
-        for i in index.by_key.get(identity_key(url), ()):
-            found[i] = (100.0, {SAME_URL})
-    norm = normalize_title(title) if title else ""
-    block = index.blocks.get(title_numbers(norm)) if norm else None
-    if block is not None and block.titles:
-        from rapidfuzz import process
 
-        for _choice, score, at in process.extract(
-            norm, block.titles, scorer=_scorer(), score_cutoff=threshold, limit=None
-        ):
-            for i in block.owners[at]:
-                best, reasons = found.get(i, (0.0, set()))
-                found[i] = (max(best, float(score)), reasons | {SIMILAR_TITLE})
+    def note(i: int, score: float, reason: str) -> None:
+        best, reasons = found.get(i, (0.0, set()))
+        found[i] = (max(best, score), reasons | {reason})
+
+    if url:
+        for i, reason in url_matches(index, url, title or ""):
+            note(i, 100.0, reason)
+    if title:
+        side = Side(url, kind)
+        known = {*known, *found}
+        for i, score, reason in title_matches(index, title, side, threshold, known=known):
+            note(i, score, reason)
     out = []
     for i, (score, reasons) in found.items():
         r = index.resources[i]
         if left_out and (r.id in left_out or not left_out.isdisjoint(r.aliases)):
             continue
-        ordered = tuple(x for x in (SAME_URL, SIMILAR_TITLE) if x in reasons)
+        ordered = tuple(x for x in REASON_ORDER if x in reasons)
         out.append((i, DuplicateCandidate(r, round(score, 1), ordered)))
     out.sort(key=lambda item: (-len(item[1].reasons), -item[1].score, item[0]))
     return out
@@ -307,7 +498,8 @@ class _UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-_URL_BIT, _TITLE_BIT = 1, 2
+_BITS = {reason: 1 << k for k, reason in enumerate(REASON_ORDER)}
+_IDENTITY_BITS = sum(_BITS[r] for r in IDENTITY)
 
 
 def find_duplicate_groups(
@@ -315,151 +507,128 @@ def find_duplicate_groups(
     *,
     threshold: float | None = None,
     index: MatchIndex | None = None,
+    min_tier: str = POSSIBLE_TIER,
 ) -> list[DuplicateGroup]:
     """Every group of likely duplicates in the catalogue (connected components of matched
-    pairs), leaving out pairs a curator declared not duplicates. Groups come in catalogue
-    order of their first member, members in catalogue order."""
+    pairs), leaving out pairs a curator declared not duplicates. ``min_tier``
+    "same-resource" keeps identity evidence only. Groups come in catalogue order of their
+    first member, members in catalogue order."""
     threshold = DEFAULT_THRESHOLD if threshold is None else threshold
     index = index or prepare_index(catalogue)
     with no_cyclic_gc():
-        return _groups(catalogue, index, threshold)
+        pairs = _Pairs(catalogue, index)
+        pairs.identity()
+        if min_tier != SAME_RESOURCE_TIER:
+            pairs.titles(threshold)
+        return pairs.groups()
 
 
-def _groups(catalogue: Catalogue, index: MatchIndex, threshold: float) -> list[DuplicateGroup]:
-    ids = [r.id for r in index.resources]
-    declared = set(catalogue.not_duplicates)
-    declared_ids = {rid for pair in declared for rid in pair}
-    n = len(ids)
-    uf = _UnionFind(n)
-    #: (a member, score, reason bits): folded into the member's group at the end.
-    evidence: list[tuple[int, float, int]] = []
+class _Pairs:
+    """The matched pairs of a catalogue, folded into two union-finds (identity, all)."""
 
-    def match(a: int, b: int, score: float, reason: int) -> None:
-        if ids[a] in declared_ids and ids[b] in declared_ids:
+    def __init__(self, catalogue: Catalogue, index: MatchIndex) -> None:
+        self.index = index
+        self.ids = [r.id for r in index.resources]
+        self.declared = set(catalogue.not_duplicates)
+        self.declared_ids = {rid for pair in self.declared for rid in pair}
+        self.same = _UnionFind(len(self.ids))
+        self.all = _UnionFind(len(self.ids))
+        #: (a member, score, reason bit): folded into the member's group at the end.
+        self.evidence: list[tuple[int, float, int]] = []
+
+    def match(self, a: int, b: int, score: float, reason: str) -> None:
+        ids = self.ids
+        if ids[a] in self.declared_ids and ids[b] in self.declared_ids:
             pair = (ids[a], ids[b]) if ids[a] < ids[b] else (ids[b], ids[a])
-            if pair in declared:
+            if pair in self.declared:
                 return
-        uf.union(a, b)
-        evidence.append((a, score, reason))
+        self.all.union(a, b)
+        if reason in IDENTITY:
+            self.same.union(a, b)
+        self.evidence.append((a, score, _BITS[reason]))
 
-    def match_all(members: Sequence[int], score: float, reason: int) -> None:
-        if any(ids[m] in declared_ids for m in members):
+    def match_all(self, members: Sequence[int], reason: str) -> None:
+        if any(self.ids[m] in self.declared_ids for m in members):
             for x, a in enumerate(members):
                 for b in members[x + 1 :]:
-                    match(a, b, score, reason)
+                    self.match(a, b, 100.0, reason)
         else:  # no declared pair inside: a star joins them all
             for b in members[1:]:
-                match(members[0], b, score, reason)
+                self.match(members[0], b, 100.0, reason)
 
-    for members in index.by_key.values():
-        if len(members) > 1:
-            match_all(members, 100.0, _URL_BIT)
-    for block in index.blocks.values():
-        for owners in block.owners:
-            if len(owners) > 1:
-                match_all(owners, 100.0, _TITLE_BIT)
-        for a, b, score in similar_title_pairs(block.titles, threshold):
-            for i in block.owners[a]:
-                for j in block.owners[b]:
-                    match(i, j, score, _TITLE_BIT)
+    def identity(self) -> None:
+        index = self.index
+        for table, reason in (
+            (index.by_key, SAME_URL),
+            (index.by_slug, SAME_SLUG),
+            (index.url_less, SAME_TITLE),
+        ):
+            for members in table.values():
+                if len(members) > 1:
+                    self.match_all(members, reason)
+        for i in (*index.repos, *index.site_names):
+            url = index.raw_urls[i] or ""
+            for j, reason in tool_matches(index, url, index.raw_titles[i]):
+                if j != i:
+                    self.match(i, j, 100.0, reason)
 
-    stats: dict[int, tuple[float, int]] = {}
-    for member, score, reason in evidence:
-        root = uf.find(member)
-        old_score, old_reason = stats.get(root, (100.0, 0))
-        stats[root] = (min(old_score, score), old_reason | reason)
-    members_of: dict[int, list[int]] = defaultdict(list)
-    for i in range(n):
-        root = uf.find(i)
-        if root in stats:
-            members_of[root].append(i)
-    labels = {_URL_BIT: SAME_URL, _TITLE_BIT: SIMILAR_TITLE, _URL_BIT | _TITLE_BIT: BOTH}
-    groups = []
-    for root, members in sorted(members_of.items(), key=lambda item: item[1][0]):
-        if len(members) < 2:
-            continue
-        score, reason = stats[root]
-        groups.append(
-            DuplicateGroup(tuple(ids[m] for m in members), labels[reason], round(score, 1))
-        )
-    return groups
+    def titles(self, threshold: float) -> None:
+        side, titles, extras = self.index.side, self.index.titles, self.index.extras
 
-
-# --------------------------------------------------------------------------- title pairs
-
-
-def _qgrams(text: str) -> set[str]:
-    padded = f"\x02{text}\x03"
-    return {padded[k : k + _Q] for k in range(len(padded) - _Q + 1)}
-
-
-def _max_distance(length: int, tau: float) -> int:
-    """The most indel edits a title of ``length`` may be from a match: the partner has
-    length <= length + d, and d <= tau * (l1 + l2) gives d <= 2 tau l1 / (1 - tau)."""
-    if tau >= 1:
-        return 10**9
-    return math.floor(2 * tau * length / (1 - tau) + 1e-9)
-
-
-def similar_title_pairs(titles: Sequence[str], threshold: float) -> list[tuple[int, int, float]]:
-    """Pairs ``(i, j, score)``, i < j, of distinct normalised titles whose ``ratio`` is at
-    least ``threshold``: exactly the pairs that comparing all pairs finds, without doing so.
-
-    The q-gram prefix filter: a title of length l can be at most d = 2 tau l / (1 - tau)
-    indel edits (tau = 1 - threshold/100) from a match, and each edit destroys at most q
-    q-grams, so a match lacks at most q*d of the title's distinct q-grams. Order all
-    q-grams from rare to common: any match shares one of the q*d + 1 rarest q-grams of each
-    title. Only those are indexed; titles are visited shortest first, so the length filter
-    (l_short >= l_long (1 - tau) / (1 + tau)) trims each posting list with a bisection, and
-    rapidfuzz scores each title against the candidates left.
-    """
-    n = len(titles)
-    if n < 2:
-        return []
-    tau = max(0.0, 1 - threshold / 100)
-    order = sorted(range(n), key=lambda i: (len(titles[i]), i))
-    ordered = [titles[i] for i in order]
-    lengths = [len(t) for t in ordered]
-    gram_sets = [_qgrams(t) for t in ordered]
-    frequency = Counter(chain.from_iterable(gram_sets))
-    rank = {g: r for r, g in enumerate(sorted(frequency, key=lambda g: (frequency[g], g)))}
-    rank_of = rank.__getitem__
-    postings: dict[int, list[int]] = defaultdict(list)
-    unfiltered: list[int] = []
-    shrink = (1 - tau) / (1 + tau) if tau < 1 else 0.0
-    scorer = _scorer()
-    from rapidfuzz import process
-
-    out: list[tuple[int, int, float]] = []
-    for pos, grams in enumerate(gram_sets):
-        length = lengths[pos]
-        shortest = math.ceil(length * shrink - 1e-9)
-        size = _Q * _max_distance(length, tau) + 1
-        prefix = sorted(map(rank_of, grams))[:size] if size <= len(grams) else None
-        if prefix is None:
-            start = bisect_left(lengths, shortest, 0, pos)
-            candidates = list(range(start, pos))
-        else:
-            found: set[int] = set()
-            for r in prefix:
-                posting = postings.get(r)
-                if posting:
-                    start = bisect_left(posting, shortest, key=lengths.__getitem__)
-                    found.update(posting[start:] if start else posting)
-            start = bisect_left(unfiltered, shortest, key=lengths.__getitem__)
-            found.update(unfiltered[start:])
-            candidates = list(found)
-        if candidates:
-            choices = [ordered[c] for c in candidates]
-            for _choice, score, at in process.extract(
-                ordered[pos], choices, scorer=scorer, score_cutoff=threshold, limit=None
+        def pair(i: int, j: int, score: float, reason: str) -> None:
+            if _editions_agree(extras[i], extras[j]) and (
+                self.same.find(i) == self.same.find(j)
+                or may_share_title(side(i), side(j), titles[i])
             ):
-                a, b = order[candidates[at]], order[pos]
-                out.append((min(a, b), max(a, b), float(score)))
-        if prefix is None:
-            unfiltered.append(pos)
-        else:
-            for r in prefix:
-                postings[r].append(pos)
-    out.sort()
-    return out
+                self.match(i, j, score, reason)
+
+        for block in self.index.blocks.values():
+            for owners in block.owners:
+                for x, i in enumerate(owners):
+                    for j in owners[x + 1 :]:
+                        pair(i, j, 100.0, SIMILAR_TITLE)
+            for a, b, score in similar_title_pairs(block.titles, threshold):
+                for i in block.owners[a]:
+                    for j in block.owners[b]:
+                        pair(i, j, score, SIMILAR_TITLE)
+        for main, members in self.index.by_main.items():
+            other = self.index.blocks.get(title_numbers(main))
+            at = other.position.get(main) if other is not None else None
+            if other is not None and at is not None:
+                for j in other.owners[at]:
+                    for i in members:
+                        pair(i, j, SUBTITLE_SCORE, SUBTITLE)
+
+    def groups(self) -> list[DuplicateGroup]:
+        stats: dict[int, tuple[float, int]] = {}
+        for member, score, bit in self.evidence:
+            root = self.all.find(member)
+            old_score, old_bits = stats.get(root, (100.0, 0))
+            stats[root] = (min(old_score, score), old_bits | bit)
+        members_of: dict[int, list[int]] = defaultdict(list)
+        for i in range(len(self.ids)):
+            root = self.all.find(i)
+            if root in stats:
+                members_of[root].append(i)
+        out = []
+        for root, members in sorted(members_of.items(), key=lambda item: item[1][0]):
+            if len(members) < 2:
+                continue
+            score, bits = stats[root]
+            same = len({self.same.find(m) for m in members}) == 1
+            out.append(
+                DuplicateGroup(
+                    tuple(self.ids[m] for m in members),
+                    _label(bits),
+                    round(score, 1),
+                    SAME_RESOURCE_TIER if same else POSSIBLE_TIER,
+                )
+            )
+        return out
+
+
+def _label(bits: int) -> str:
+    reasons = [r for r in REASON_ORDER if bits & _BITS[r]]
+    if reasons == [SAME_URL, SIMILAR_TITLE]:
+        return BOTH
+    return "+".join(reasons)

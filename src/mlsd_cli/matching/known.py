@@ -17,9 +17,13 @@ answer, a :class:`Verdict`, sorts the entries it matched in two:
 - ``same-title``: the candidate has no URL and an entry without a URL has the same title
   (blanks and case aside, :func:`~mlsd_cli.matching.titles.fold_title`): nothing else
   tells them apart;
+- ``same-slug``, ``site-and-repo``, ``renamed-repo``: a post moved on its site, a tool's site
+  and its repository, a repository under a new owner (:mod:`mlsd_cli.matching.evidence`);
 
-**possible duplicates** (``similar``; ``similar-title``): the titles score at least the
-threshold and contain the same numbers (:func:`~mlsd_cli.matching.duplicates.title_score`).
+**possible duplicates** (``similar``; ``similar-title``, ``subtitle``): the core titles score
+at least the threshold and contain the same numbers
+(:func:`~mlsd_cli.matching.duplicates.title_score`), or one is the other less a subtitle,
+where :func:`~mlsd_cli.matching.evidence.may_share_title` lets a title match count.
 What a command does with them is its policy (:mod:`mlsd_cli.changes.duplicates`).
 
 The entry being edited (``exclude_id``) is left out, with the pairs a curator declared
@@ -34,8 +38,10 @@ from dataclasses import field
 
 from mlsd_cli.catalogue.model import Catalogue
 from mlsd_cli.catalogue.model import slugify
+from mlsd_cli.matching.duplicates import IDENTITY
+from mlsd_cli.matching.duplicates import REASON_ORDER
+from mlsd_cli.matching.duplicates import SAME_TITLE
 from mlsd_cli.matching.duplicates import SAME_URL
-from mlsd_cli.matching.duplicates import SIMILAR_TITLE
 from mlsd_cli.matching.duplicates import DuplicateCandidate
 from mlsd_cli.matching.duplicates import MatchIndex
 from mlsd_cli.matching.duplicates import left_out
@@ -44,11 +50,12 @@ from mlsd_cli.matching.duplicates import prepare_index
 from mlsd_cli.matching.kinds import without_kind_prefix
 from mlsd_cli.matching.titles import fold_title
 
-#: The reasons of a match, strongest first: the first three make it the same resource.
+#: The reasons of a match, strongest first; those of :data:`SAME_RESOURCE` make it the same
+#: resource, the others a possible duplicate.
 MERGED = "merged"
-SAME_TITLE = "same-title"
-REASONS = (SAME_URL, MERGED, SAME_TITLE, SIMILAR_TITLE)
-SAME_RESOURCE = frozenset({SAME_URL, MERGED, SAME_TITLE})
+REASONS = (SAME_URL, MERGED, *REASON_ORDER[1:])
+SAME_RESOURCE = IDENTITY | {MERGED}
+__all__ = ["SAME_TITLE", "SAME_URL"]
 
 
 @dataclass(frozen=True)
@@ -61,6 +68,9 @@ class Candidate:
     titles: tuple[str, ...] = ()
     #: The entry being edited, left out of the comparison.
     exclude_id: str | None = None
+    #: Its kind when known (None: guessed from its URL), for
+    #: :func:`~mlsd_cli.matching.evidence.may_share_title`.
+    kind: str | None = None
 
     @classmethod
     def of(
@@ -68,12 +78,14 @@ class Candidate:
         urls: Iterable[str | None] = (),
         titles: Iterable[str | None] = (),
         exclude_id: str | None = None,
+        kind: str | None = None,
     ) -> Candidate:
         """Blank values dropped, repeats dropped, order kept."""
         return cls(
             tuple(dict.fromkeys(u.strip() for u in urls if u and u.strip())),
             tuple(dict.fromkeys(t.strip() for t in titles if t and t.strip())),
             exclude_id,
+            kind,
         )
 
     def ids(self) -> list[str]:
@@ -130,17 +142,25 @@ def check_candidate(
             )
         found[r.id] = (at, match)
 
-    for url in candidate.urls or (None,):
-        for title in candidate.titles or ("",):
-            for at, match in positioned_duplicates_of(
-                index, url=url, title=title, threshold=threshold, left_out=ignored
-            ):
-                note(at, match)
+    merged_into: set[int] = set()
     for name in candidate.ids():
         merged = index.by_alias.get(name)
         if merged is not None:
             at, alias = merged
+            merged_into.add(at)
             note(at, DuplicateCandidate(index.resources[at], 100.0, (MERGED,), alias=alias))
+    for url in candidate.urls or (None,):
+        for title in candidate.titles or ("",):
+            for at, match in positioned_duplicates_of(
+                index,
+                url=url,
+                title=title,
+                threshold=threshold,
+                left_out=ignored,
+                kind=candidate.kind,
+                known=merged_into,
+            ):
+                note(at, match)
     if not candidate.urls:
         for title in candidate.titles:
             for at in index.url_less.get(fold_title(title), ()):

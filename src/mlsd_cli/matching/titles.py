@@ -135,3 +135,75 @@ def title_numbers(normalized: str) -> tuple[int, ...]:
     Titles whose numbers differ ("Part 1"/"Part 2", "2019"/"2020") are different resources.
     """
     return tuple(sorted(int(n) for n in _DIGITS.findall(normalized)))
+
+
+# --------------------------------------------------------------------------- title variants
+
+#: Words that make a bracketed tail part of the title: "(Part 1)", "(2 parts)", and the
+#: forms of a work that are other works: "(transcript)", "(summary)".
+_KEEP_TAIL = re.compile(
+    r"\b(?:part|parts|chapter|vol|volume|episode|ep|lecture|edition|transcript|summary"
+    r"|review|notes|companion|workbook|follow-up|exercises|solutions)\b",
+    re.IGNORECASE,
+)
+_TRAILING_BRACKETS = re.compile(r"\s*(?:\(([^()]{1,120})\)|\[([^\[\]]{1,120})\])\s*\.?\s*$")
+#: " | QCon London 2017", " | Proceedings of ...", " · DVC": a page's or event's name.
+_TRAILING_BAR = re.compile(r"\s+[|·]\s+[^|·]{1,120}$")
+#: A capitalised name word, not "The", "Part" or "II": "Jeff", "O'Neil", "Jean-Paul".
+_NAME = (
+    r"(?!(?:The|A|An|Part|Chapter|Volume|Vol|Episode|Lecture|Finale|Intro)\b)[A-Z][a-z][\w.'’-]*"
+)
+#: " - Jeff Dean, Google Senior Fellow", " - Rich Hickey": a speaker or author.
+_TRAILING_BYLINE = re.compile(r"\s+[-–—]\s+" + _NAME + r"(?:\s+" + _NAME + r"){1,2}(?:\s*,.*)?$")
+#: " - ACL Anthology", " - Google Research": a publisher's page suffix after a dash.
+_TRAILING_PUBLISHER = re.compile(
+    r"\s+[-–—]\s+(?:acl anthology|google research|meta ai(?: research)?|microsoft research"
+    r"|usenix|infoq|youtube|slideshare|speaker ?deck|o'reilly(?: media)?|amazon\.com)\s*$",
+    re.IGNORECASE,
+)
+#: "... by Gil Tene", "... by Andriy Burkov".
+_TRAILING_BY = re.compile(r"\s+by\s+" + _NAME + r"(?:\s+" + _NAME + r"){1,2}\s*$")
+#: "SREcon16 - ...", "QCon2019: ...": an event with its year before the title.
+_LEADING_EVENT = re.compile(r"^\s*[A-Za-z]+\d{2,4}\s+[-–—:]\s+")
+
+
+def core_title(title: str) -> str:
+    """The title without what lists add around it, normalised (:func:`normalize_title`): a
+    bracketed tail (the list's topic, the event, the author: "(KDD 2018)", "(Chip Huyen)";
+    not "(Part 1)"), a ``| Site`` or ``| Event`` tail, a speaker's byline (" - Jeff Dean,
+    Google", "by Gil Tene") and a leading "SREcon16 - "."""
+    text = _LEADING_EVENT.sub("", title)
+    previous = None
+    while previous != text:
+        previous = text
+        match = _TRAILING_BRACKETS.search(text)
+        if match and not _KEEP_TAIL.search(match.group(1) or match.group(2) or ""):
+            text = text[: match.start()]
+        for pattern in (_TRAILING_BAR, _TRAILING_PUBLISHER, _TRAILING_BYLINE, _TRAILING_BY):
+            text = pattern.sub("", text)
+    return normalize_title(text) if text.strip() else normalize_title(title)
+
+
+def extra_numbers(title: str, core: str) -> tuple[int, ...]:
+    """The numbers of ``title`` that its core title (``core``) left out: "(KDD 2018)" gives
+    (2018,). Two titles whose left-out numbers both exist and differ are two editions
+    ("Winter 2021"/"Winter 2022"), whatever their cores."""
+    if not _DIGIT.search(title):
+        return ()
+    numbers = list(title_numbers(normalize_title(title)))
+    for n in title_numbers(core):
+        if n in numbers:
+            numbers.remove(n)
+    return tuple(numbers)
+
+
+def main_title(title: str) -> str:
+    """The title before its subtitle ("Forecasting at Uber" of "Forecasting at Uber: An
+    Introduction"), normalised; "" when there is no subtitle, when the subtitle has a number
+    (an edition, a volume) or when the rest is under three words."""
+    text = _LEADING_EVENT.sub("", title)
+    head, colon, rest = text.partition(":")
+    if not colon or _DIGIT.search(rest) or not rest.strip():
+        return ""
+    main = normalize_title(head)
+    return main if main.count(" ") >= 2 else ""

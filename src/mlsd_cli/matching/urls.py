@@ -50,7 +50,7 @@ TRACKING_PARAMS = frozenset(
 #: Medium (and its custom domains) add these to every link to a post.
 MEDIUM_PARAMS = frozenset({"source", "sk", "gi", "postpublishedtype", "responsesopen"})
 _TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "vero_", "hmb_")
-_HOST_PREFIXES = ("www.", "m.", "mobile.")
+_HOST_PREFIXES = ("www.", "m.", "mobile.", "amp.")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _INDEX_FILES = frozenset(
     {"index.html", "index.htm", "index.php", "index.shtml", "default.htm", "default.aspx"}
@@ -143,6 +143,8 @@ def _canonical_parts(url: str) -> tuple[str, str, str, str] | None:
     if last.lower() in _INDEX_FILES:
         path = head
     path = path.rstrip("/")
+    if path.endswith("/amp"):  # an AMP copy: blog.cloudflare.com/<post>/amp/
+        path = path[: -len("/amp")]
     query = ""
     if raw_query:
         medium = host == "medium.com" or host.endswith(".medium.com") or bool(_medium_id(path))
@@ -200,6 +202,21 @@ def _doi_in(text: str) -> str | None:
     return doi
 
 
+_ARCHIVED = re.compile(r"^https?://(?:web\.)?archive\.org/web/[0-9]{1,14}[a-z_]*/(.+)$", re.I)
+_INNER_SCHEME = re.compile(r"^(https?):/+", re.IGNORECASE)
+
+
+def unwrap_url(url: str) -> str:
+    """The page a ``web.archive.org/web/<timestamp>/<url>`` copy is of; other URLs unchanged."""
+    match = _ARCHIVED.match(url.strip())
+    if match is None:
+        return url
+    inner = match.group(1)
+    if _INNER_SCHEME.match(inner):
+        return _INNER_SCHEME.sub(lambda m: f"{m.group(1)}://", inner, count=1)
+    return f"http://{inner}"
+
+
 def identity_key(url: str) -> str:
     """What ``url`` points at, for finding duplicates.
 
@@ -210,9 +227,11 @@ def identity_key(url: str) -> str:
     publication or a custom domain), ``gdoc:<id>`` (Google Docs and Drive), ``twitter:<id>``,
     ``vimeo:<id>``, ``ieee:<n>``, ``pmlr:v97/zhao19a``, ``acl:2020.acl-main.442``,
     ``openreview:<id>``, ``github:owner/repo``, ``amazon:<ASIN>``.
+    O'Reilly books (``learning.oreilly.com`` or ``www.oreilly.com`` ``/library/view/<slug>/<isbn>``)
+    give ``oreilly:<isbn>``; a ``web.archive.org`` copy gives the key of the page it archived.
     Anything else gives :func:`canonical_url`.
     """
-    parts = _canonical_parts(url)
+    parts = _canonical_parts(unwrap_url(url))
     if parts is None:
         return url.strip()
     host, path, query, fragment = parts
@@ -247,7 +266,15 @@ _KEYED_HOSTS = frozenset(
 )
 
 
+_OREILLY_HOSTS = frozenset({"oreilly.com", "learning.oreilly.com", "safaribooksonline.com"})
+_OREILLY_BOOK = re.compile(r"^/library/view/[^/]+/(\d{9,13}[0-9x]?)(?:/|$)", re.IGNORECASE)
+
+
 def _known_key(host: str, path: str, query: dict[str, str]) -> str | None:
+    if host in _OREILLY_HOSTS:
+        book = _OREILLY_BOOK.match(path + "/")
+        if book:
+            return f"oreilly:{book.group(1).lower()}"
     if host in _KEYED_HOSTS or host.startswith("amazon.") or "/doi/" in path or "doi" in query:
         key = _site_key(host, path, query)
         if key:
