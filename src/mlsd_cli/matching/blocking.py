@@ -97,3 +97,22 @@ def similar_title_pairs(titles: Sequence[str], threshold: float) -> list[tuple[i
                 postings[r].append(pos)
     out.sort()
     return out
+
+
+class UnionFind:
+    """Connected components of matched pairs, with path halving."""
+
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, a: int) -> int:
+        parent = self.parent
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)

@@ -35,7 +35,7 @@ from dataclasses import field
 from mlsd_cli.catalogue.gcpause import no_cyclic_gc
 from mlsd_cli.catalogue.model import Catalogue
 from mlsd_cli.catalogue.model import Resource
-from mlsd_cli.errors import InputError
+from mlsd_cli.matching.blocking import UnionFind
 from mlsd_cli.matching.blocking import scorer
 from mlsd_cli.matching.blocking import similar_title_pairs
 from mlsd_cli.matching.evidence import Side
@@ -45,6 +45,23 @@ from mlsd_cli.matching.evidence import repo_of
 from mlsd_cli.matching.evidence import site_and_repo
 from mlsd_cli.matching.evidence import site_names
 from mlsd_cli.matching.evidence import slug_key
+from mlsd_cli.matching.reasons import BOTH
+from mlsd_cli.matching.reasons import IDENTITY
+from mlsd_cli.matching.reasons import POSSIBLE_TIER
+from mlsd_cli.matching.reasons import REASON_ORDER
+from mlsd_cli.matching.reasons import REASON_TEXT
+from mlsd_cli.matching.reasons import RENAMED_REPO
+from mlsd_cli.matching.reasons import SAME_RESOURCE_TIER
+from mlsd_cli.matching.reasons import SAME_SLUG
+from mlsd_cli.matching.reasons import SAME_TITLE
+from mlsd_cli.matching.reasons import SAME_URL
+from mlsd_cli.matching.reasons import SIMILAR_TITLE
+from mlsd_cli.matching.reasons import SITE_AND_REPO
+from mlsd_cli.matching.reasons import SUBTITLE
+from mlsd_cli.matching.reasons import TIERS
+from mlsd_cli.matching.reasons import DuplicateCandidate
+from mlsd_cli.matching.reasons import DuplicateGroup
+from mlsd_cli.matching.reasons import tier_named
 from mlsd_cli.matching.titles import core_title
 from mlsd_cli.matching.titles import extra_numbers
 from mlsd_cli.matching.titles import fold_title
@@ -52,52 +69,32 @@ from mlsd_cli.matching.titles import main_title
 from mlsd_cli.matching.titles import title_numbers
 from mlsd_cli.matching.urls import identity_key
 
-__all__ = ["similar_title_pairs"]
+__all__ = [
+    "BOTH",
+    "IDENTITY",
+    "POSSIBLE_TIER",
+    "REASON_ORDER",
+    "REASON_TEXT",
+    "RENAMED_REPO",
+    "SAME_RESOURCE_TIER",
+    "SAME_SLUG",
+    "SAME_TITLE",
+    "SAME_URL",
+    "SIMILAR_TITLE",
+    "SITE_AND_REPO",
+    "SUBTITLE",
+    "TIERS",
+    "DuplicateCandidate",
+    "DuplicateGroup",
+    "similar_title_pairs",
+    "tier_named",
+]
 
 #: Title similarity (0-100, rapidfuzz ``ratio`` on core titles) from which two titles
 #: name the same resource. Chosen on the dev part of tests/data/dedupe_labels.tsv.
 DEFAULT_THRESHOLD: float = 95.0
 #: The score of a match by a dropped subtitle.
 SUBTITLE_SCORE = 90.0
-
-#: Reasons, strongest first. The first five make the same resource.
-SAME_URL = "same-url"
-SAME_SLUG = "same-slug"
-SITE_AND_REPO = "site-and-repo"
-RENAMED_REPO = "renamed-repo"
-SAME_TITLE = "same-title"
-SIMILAR_TITLE = "similar-title"
-SUBTITLE = "subtitle"
-REASON_ORDER: tuple[str, ...] = (SAME_URL, SAME_SLUG, SITE_AND_REPO, RENAMED_REPO, SAME_TITLE)
-REASON_ORDER += (SIMILAR_TITLE, SUBTITLE)
-IDENTITY = frozenset({SAME_URL, SAME_SLUG, SITE_AND_REPO, RENAMED_REPO, SAME_TITLE})
-#: A group's reason when it has URL and title evidence only.
-BOTH = "both"
-#: How each reason reads in a sentence.
-REASON_TEXT = {
-    SAME_URL: "same URL",
-    SAME_SLUG: "moved post: same URL slug on the same site",
-    SITE_AND_REPO: "a tool's site and its repository",
-    RENAMED_REPO: "renamed repository",
-    SAME_TITLE: "same title, no URL",
-    SIMILAR_TITLE: "similar title",
-    SUBTITLE: "same title less a subtitle",
-    BOTH: "same URL and similar title",
-}
-#: The tiers, strongest first.
-SAME_RESOURCE_TIER = "same-resource"
-POSSIBLE_TIER = "possible-duplicate"
-TIERS = (SAME_RESOURCE_TIER, POSSIBLE_TIER)
-_TIER_NAMES = {"same": SAME_RESOURCE_TIER, "possible": POSSIBLE_TIER}
-
-
-def tier_named(text: str) -> str:
-    """The tier a user typed ("same-resource", "same", "possible"...); InputError otherwise."""
-    name = text.strip().lower()
-    tier = _TIER_NAMES.get(name, name)
-    if tier not in TIERS:
-        raise InputError(f"unknown tier '{text.strip()}'", field="min_tier", choices=TIERS)
-    return tier
 
 
 def title_score(a: str, b: str, *, normalized: bool = False) -> float:
@@ -111,35 +108,6 @@ def title_score(a: str, b: str, *, normalized: bool = False) -> float:
     if not a or not b or title_numbers(a) != title_numbers(b):
         return 0.0
     return float(scorer()(a, b))
-
-
-@dataclass(frozen=True)
-class DuplicateCandidate:
-    """A resource that may be the same as the one being added or edited."""
-
-    resource: Resource
-    #: 0-100; 100 for identity.
-    score: float
-    #: The reasons (:data:`REASON_ORDER`); the catalogue check (:mod:`mlsd_cli.matching.known`)
-    #: adds "merged".
-    reasons: tuple[str, ...]
-    #: For "merged": the id under which an entry was merged into this one.
-    alias: str | None = None
-
-
-@dataclass(frozen=True)
-class DuplicateGroup:
-    """Resources that look like one: the ids in catalogue order, why, and how sure."""
-
-    ids: tuple[str, ...]
-    #: "same-url", "similar-title", "both" (URL and title), or the reasons joined by "+".
-    reason: str
-    #: The weakest link: the lowest score among the matched pairs that hold the group
-    #: together (100 for identity), to one decimal.
-    score: float
-    #: "same-resource" when identity evidence alone holds the group together, else
-    #: "possible-duplicate".
-    tier: str = SAME_RESOURCE_TIER
 
 
 # --------------------------------------------------------------------------- the index
@@ -481,23 +449,6 @@ def positioned_duplicates_of(
 # --------------------------------------------------------------------------- all pairs
 
 
-class _UnionFind:
-    def __init__(self, n: int) -> None:
-        self.parent = list(range(n))
-
-    def find(self, a: int) -> int:
-        parent = self.parent
-        while parent[a] != a:
-            parent[a] = parent[parent[a]]
-            a = parent[a]
-        return a
-
-    def union(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
-
-
 _BITS = {reason: 1 << k for k, reason in enumerate(REASON_ORDER)}
 _IDENTITY_BITS = sum(_BITS[r] for r in IDENTITY)
 
@@ -531,8 +482,8 @@ class _Pairs:
         self.ids = [r.id for r in index.resources]
         self.declared = set(catalogue.not_duplicates)
         self.declared_ids = {rid for pair in self.declared for rid in pair}
-        self.same = _UnionFind(len(self.ids))
-        self.all = _UnionFind(len(self.ids))
+        self.same = UnionFind(len(self.ids))
+        self.all = UnionFind(len(self.ids))
         #: (a member, score, reason bit): folded into the member's group at the end.
         self.evidence: list[tuple[int, float, int]] = []
 
