@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # ../shared/corpus of the project; a worktree (wt/NAME) sits one level deeper than main.
 CORPUS = next(
     (b / "shared" / "corpus" for b in (ROOT.parent, ROOT.parent.parent) if (b / "shared").is_dir()),
-    ROOT.parent / "shared" / "corpus",
+    ROOT / "tests" / "data" / "corpus",  # the copy kept with the tests (tests/data/corpus)
 )
 GOLD = ROOT / "tests" / "data" / "import_gold"
 

@@ -18,7 +18,7 @@ SHAPES = ROOT / "tests" / "data" / "import_shapes"
 # ../shared/corpus (read-only, beside the project; a worktree sits one level deeper)
 CORPUS = next(
     (p / "shared" / "corpus" for p in (ROOT.parent, ROOT.parent.parent) if (p / "shared").is_dir()),
-    ROOT.parent / "shared" / "corpus",
+    ROOT / "tests" / "data" / "corpus",  # the copy kept with the tests (tests/data/corpus)
 )
 LISTS = json.loads((GOLD / "lists.json").read_text("utf-8"))
 ITEM_FIELDS = {
