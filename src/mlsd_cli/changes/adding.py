@@ -4,7 +4,7 @@ Nothing here prompts or prints. The command gathers field values (flags, page me
 answers to prompts) into :class:`NewFields`, asks :func:`find_duplicates` before anything is
 written, and writes an :class:`AddPlan` with :func:`mlsd_cli.changes.commit.commit`, which
 locks the catalogue, re-reads it, repeats the duplicate check against what is on disk now, and
-appends the resource.
+inserts the resource in its section (:mod:`mlsd_cli.catalogue.placement`).
 
 Rules:
 
@@ -33,6 +33,7 @@ from mlsd_cli.catalogue.model import Resource
 from mlsd_cli.catalogue.model import Section
 from mlsd_cli.catalogue.model import slugify
 from mlsd_cli.catalogue.model import unique_id
+from mlsd_cli.catalogue.placement import place_resource
 from mlsd_cli.catalogue.urls import url_problem
 from mlsd_cli.changes.commit import Plan
 
@@ -281,7 +282,7 @@ class AddPlan(Plan[Resource]):
             if all(names.fold(s.title) != title for s in catalogue.sections):
                 catalogue.sections.append(new_section(catalogue, section.title))
         resource = build_resource(catalogue, self.fields, today=self.today)
-        catalogue.resources.append(resource)
+        place_resource(catalogue, resource)  # in its section, not at the end: PRs merge
         return resource
 
 

@@ -17,6 +17,7 @@ from mlsd_cli.catalogue.model import Resource
 from mlsd_cli.catalogue.model import Section
 from mlsd_cli.catalogue.model import slugify
 from mlsd_cli.catalogue.model import unique_id
+from mlsd_cli.catalogue.placement import place_appended
 from mlsd_cli.changes.commit import Plan
 from mlsd_cli.changes.duplicates import describe
 from mlsd_cli.formats.markdown_reader import ParsedList
@@ -210,6 +211,7 @@ def import_into(
         target.resources.append(resource)
         index.add(resource)
         report.added.append(resource)
+    place_appended(target, len(report.added))  # each in its section's run, the list's order
     return report
 
 

@@ -1,0 +1,75 @@
+"""Where a new entry goes in the file, so that pull requests adding entries merge.
+
+Appending every new entry at the end of the file made any two branches that add entries
+conflict in git (both change the same last lines). A new resource goes instead into the run of
+entries of its first section (the entries whose first section is the same), so additions to
+different sections touch different places of the file. Existing entries are never moved: the
+order of the file is the curator's order, and the README export follows it.
+
+- :func:`place_resource` (``mlsd add``): within the run, after the last entry whose id sorts
+  before the new id (at the run's start if none), so two additions to one section usually land
+  in different places too; a run kept in id order stays in id order.
+- ``at_end=True`` (``mlsd import``): at the end of the run, so a list keeps its own order.
+- A section without entries yet: after the last entry of the sections listed before it (in
+  the order of ``[[sections]]``), else before the entries of the sections after it.
+"""
+
+from __future__ import annotations
+
+from mlsd_cli.catalogue.model import Catalogue
+from mlsd_cli.catalogue.model import Resource
+
+
+def insertion_index(catalogue: Catalogue, resource: Resource, *, at_end: bool = False) -> int:
+    """The index in ``catalogue.resources`` where ``resource`` belongs (see the module doc)."""
+    entries = catalogue.resources
+    first = resource.sections[0] if resource.sections else None
+    run = [i for i, r in enumerate(entries) if r.sections and r.sections[0] == first]
+    if run:
+        if at_end:
+            return run[-1] + 1
+        before = [i for i in run if entries[i].id < resource.id]
+        return before[-1] + 1 if before else run[0]
+    order = {s.id: n for n, s in enumerate(catalogue.sections)}
+    rank = order.get(first or "", len(order))
+    earlier = [
+        i for i, r in enumerate(entries) if r.sections and order.get(r.sections[0], -1) < rank
+    ]
+    return earlier[-1] + 1 if earlier else _first_later(catalogue, rank, order)
+
+
+def _first_later(catalogue: Catalogue, rank: int, order: dict[str, int]) -> int:
+    for i, r in enumerate(catalogue.resources):
+        if r.sections and order.get(r.sections[0], -1) > rank:
+            return i
+    return len(catalogue.resources)
+
+
+def place_resource(catalogue: Catalogue, resource: Resource) -> None:
+    """Insert ``resource`` into ``catalogue.resources`` where it belongs (``mlsd add``)."""
+    catalogue.resources.insert(insertion_index(catalogue, resource), resource)
+
+
+def place_appended(catalogue: Catalogue, count: int) -> None:
+    """Move the last ``count`` resources (just appended, in a list's order) each to the end of
+    its section's run (``mlsd import``): one pass, however many there are."""
+    if count <= 0:
+        return
+    old = catalogue.resources[: len(catalogue.resources) - count]
+    new = catalogue.resources[len(old) :]
+    base = Catalogue(sections=catalogue.sections, resources=old)
+    ends: dict[str | None, int] = {}
+    for i, r in enumerate(old):
+        ends[r.sections[0] if r.sections else None] = i + 1
+    slots: dict[int, list[Resource]] = {}
+    for r in new:
+        first = r.sections[0] if r.sections else None
+        if first not in ends:
+            ends[first] = insertion_index(base, r, at_end=True)
+        slots.setdefault(ends[first], []).append(r)
+    out: list[Resource] = []
+    for i in range(len(old) + 1):
+        out.extend(slots.get(i, ()))
+        if i < len(old):
+            out.append(old[i])
+    catalogue.resources[:] = out
