@@ -277,7 +277,8 @@ def test_a_near_spelling_is_warned_about_once_in_the_same_words_everywhere(
         cat.write_text(CATALOGUE, encoding="utf-8")  # feature-stores is new each time
         result = _run(cli, cat, args)
         assert result.exit_code == 0 and result.stderr == warning, args
-        assert "feature-stores" in store.load(cat).resources[-1].tags, args
+        changed = store.load(cat).resource("a-new-entry" if args[0] == "add" else "calibration")
+        assert changed is not None and "feature-stores" in changed.tags, args
 
 
 def test_removing_a_tag_the_entry_lacks_is_the_same_warning_in_edit_and_tag(
