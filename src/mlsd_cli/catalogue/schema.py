@@ -13,6 +13,9 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from mlsd_cli.catalogue.conflicts import CONFLICTS_KEY
+from mlsd_cli.catalogue.conflicts import HINT
+from mlsd_cli.catalogue.conflicts import conflict_message
 from mlsd_cli.catalogue.controls import codepoint
 from mlsd_cli.catalogue.controls import first_unsafe
 from mlsd_cli.catalogue.fields import RESOURCE_FIELDS
@@ -161,6 +164,8 @@ def catalogue_from_dict(
 ) -> Catalogue:
     """Validate a parsed catalogue file and build the model. Raises CatalogueError."""
     check = _Checker(source, locate)
+    if CONFLICTS_KEY in data:  # left by `mlsd merge-driver` until the user resolves it
+        raise check.fail(conflict_message(data[CONFLICTS_KEY]), CONFLICTS_KEY, 0, hint=HINT)
     for key in data:
         if key not in TOP_KEYS:
             raise check.fail(

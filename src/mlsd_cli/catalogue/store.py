@@ -363,9 +363,13 @@ def dumps(catalogue: Catalogue) -> str:
     formatted as tomli-w formats them (:mod:`mlsd_cli.catalogue.tomlwriter`). Multi-line strings are
     written with LF line ends, as a TOML parser reads them back.
     """
+    return dumps_dict(catalogue_to_dict(catalogue))
+
+
+def dumps_dict(data: dict[str, Any]) -> str:
+    """:func:`dumps` of a catalogue's canonical dict (:func:`catalogue_to_dict`)."""
     from mlsd_cli.catalogue.tomlwriter import dumps_table
 
-    data = catalogue_to_dict(catalogue)
     chunks = [FILE_HEADER, "[catalogue]\n", dumps_table(data["catalogue"])]
     for key in ("sections", "resources", "not_duplicates"):
         header = f"\n[[{key}]]\n"

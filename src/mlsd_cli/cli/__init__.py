@@ -110,6 +110,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("export_cmd", "export"),
     ("check_cmd", "check"),
     ("init_cmd", "init"),
+    ("merge_driver_cmd", "merge-driver"),
 )
 
 for _module, _name in COMMANDS:
