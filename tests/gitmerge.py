@@ -1,7 +1,9 @@
 """Pull requests in miniature, for the merge tests: real git repositories, changes made through
 the mlsd CLI, ``git merge``, and a check that the result holds both sides' changes.
 
-A *pair* is two branches cut from one commit of the shipped catalogue. Each branch makes a few
+A *pair* is two branches cut from one commit of the shipped catalogue, as it was when the
+figures were measured (``tests/data/merge/resources.toml``: the figures must not move when the
+list is curated). Each branch makes a few
 random changes (adds, tag changes, field edits, removals) through ``mlsd``, on entries the other
 branch does not touch, and commits; then ``b`` is merged into ``a``. :func:`run_pair` reports
 whether git saw a conflict, whether the merged file loads, and which expected changes are
@@ -22,7 +24,8 @@ from pathlib import Path
 
 from typer.testing import Result
 
-ROOT = Path(__file__).resolve().parents[1]
+#: The catalogue the branches start from: a frozen copy of the shipped one.
+BASE_CATALOGUE = Path(__file__).resolve().parent / "data" / "merge" / "resources.toml"
 #: How git should start the driver in tests: this interpreter, this checkout.
 DRIVER = f'"{sys.executable}" -m mlsd_cli merge-driver %O %A %B %P'
 
@@ -45,10 +48,10 @@ def git(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProce
 
 
 def new_repo(path: Path, catalogue: Path | None = None) -> Path:
-    """A repository with one commit holding ``catalogue`` (the shipped one by default)."""
+    """A repository with one commit holding ``catalogue`` (:data:`BASE_CATALOGUE` by default)."""
     path.mkdir(parents=True, exist_ok=True)
     git(path, "init", "-q", "-b", "main")
-    shutil.copyfile(catalogue or ROOT / "resources.toml", path / "resources.toml")
+    shutil.copyfile(catalogue or BASE_CATALOGUE, path / "resources.toml")
     git(path, "add", "resources.toml")
     git(path, "commit", "-q", "-m", "base")
     return path

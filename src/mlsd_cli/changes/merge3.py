@@ -178,7 +178,9 @@ def _pairs(data: dict[str, Any]) -> list[tuple[str, ...]]:
     return [tuple(p["ids"]) for p in data.get("not_duplicates", ())]
 
 
-def merge_dicts(base: dict[str, Any], ours: dict[str, Any], theirs: dict[str, Any]) -> Any:
+def merge_dicts(
+    base: dict[str, Any], ours: dict[str, Any], theirs: dict[str, Any]
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """The canonical dicts (:func:`~mlsd_cli.catalogue.schema.catalogue_to_dict`) of three
     catalogues merged; returns the merged dict and the conflicts."""
     m = _Merger()
