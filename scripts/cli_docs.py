@@ -40,7 +40,19 @@ def render() -> str:
     parts = [HEADER, "## mlsd\n", "```", _help([]), "```\n"]
     for _module, name in COMMANDS:
         parts += [f"## mlsd {name}\n", "```", _help([name]), "```\n"]
+        for sub in _subcommands(name):  # `mlsd section list`, ...
+            parts += [f"### mlsd {name} {sub}\n", "```", _help([name, sub]), "```\n"]
     return "\n".join(parts)
+
+
+def _subcommands(name: str) -> list[str]:
+    """The sub-commands of the command ``name``, in the order its help lists them."""
+    import typer
+
+    from mlsd_cli.cli import app
+
+    command = typer.main.get_command(app).commands[name]  # type: ignore[attr-defined]
+    return list(getattr(command, "commands", {}))
 
 
 def main() -> int:

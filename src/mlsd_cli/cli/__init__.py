@@ -105,6 +105,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("edit_cmd", "edit"),
     ("remove_cmd", "remove"),
     ("tag_cmd", "tag"),
+    ("section_cmd", "section"),
     ("dedupe_cmd", "dedupe"),
     ("import_cmd", "import"),
     ("export_cmd", "export"),
@@ -116,6 +117,9 @@ COMMANDS: tuple[tuple[str, str], ...] = (
 for _module, _name in COMMANDS:
     _loaded = importlib.import_module(f"mlsd_cli.cli.{_module}")
     # A command module may set CONTEXT_SETTINGS (e.g. `tag`, whose `-kafka` is not an option).
+    if hasattr(_loaded, "app"):  # a command with sub-commands (`mlsd section list`)
+        app.add_typer(_loaded.app, name=_name)
+        continue
     # ...or COMMAND_CLASS (e.g. `search`, whose `-word` excludes a word).
     app.command(
         _name,
