@@ -110,5 +110,6 @@ def _print_groups(groups: list[tuple[str, list]], *, total: int, grouped: bool) 
         out.print("No resources match.")
         return
     for label, items in groups:
-        out.print(resource_table(items, title=f"{label} ({len(items)})" if grouped else None))
+        heading = f"{label} ({len(items)})" if grouped else None
+        out.print(resource_table(items, title=heading, width=out.width))
     out.print(f"{total} resource{'s' if total != 1 else ''}", style="dim")

@@ -12,7 +12,6 @@ from mlsd_cli.catalogue.model import Resource
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
-    from rich.table import Table
 
 
 def byline(r: Resource) -> str:
@@ -32,17 +31,78 @@ def plain_line(r: Resource) -> str:
     return "\t".join([r.id, r.title, r.kind, str(r.year or ""), r.url or ""])
 
 
-def resource_table(resources: Sequence[Resource], *, title: str | None = None) -> Table:
+#: Below this many columns left for the title, a table is unreadable (one letter a line):
+#: entries are stacked instead (:func:`stacked`).
+MIN_TITLE = 20
+#: The Org column is at most this wide (it wraps).
+ORG_WIDTH = 20
+
+
+def fits_table(width: int, columns: Sequence[int]) -> bool:
+    """Does a table with columns this wide, and a title column, leave the title MIN_TITLE
+    columns in ``width``? (Each column has a cell padding of 1 each side and a rule.)"""
+    overhead = 3 * (len(columns) + 1) + 1
+    return width - sum(columns) - overhead >= MIN_TITLE
+
+
+def column_width(values: Iterable[str], heading: str, cap: int | None = None) -> int:
+    """The width a column needs for ``values`` under ``heading`` (at most ``cap``)."""
+    widest = max((len(v) for v in values), default=0)
+    widest = max(widest, len(heading))
+    return min(widest, cap) if cap else widest
+
+
+def stacked(
+    entries: Iterable[tuple[RenderableType, Sequence[str]]], *, title: str | None = None
+) -> RenderableType:
+    """Entries one under the other for a narrow terminal: the title on its line, then the
+    other fields (id first, in full) dimmed on the next."""
+    from rich.console import Group
+    from rich.text import Text
+
+    parts: list[RenderableType] = [Text(title, style="bold")] if title else []
+    for head, rest in entries:
+        parts.append(head)
+        parts.append(Text("  " + " · ".join(p for p in rest if p), style="dim"))
+    return Group(*parts)
+
+
+def resource_table(
+    resources: Sequence[Resource], *, title: str | None = None, width: int = 100
+) -> RenderableType:
+    """The resources as a table that fits ``width``: ids in full (titles wrap), no empty
+    column; stacked (:func:`stacked`) when the title would get fewer than MIN_TITLE columns."""
     from rich.table import Table
 
+    years = [str(r.year or "") for r in resources]
+    orgs = [r.org or "" for r in resources]
+    widths = [
+        column_width((r.id for r in resources), "ID"),
+        column_width((r.kind for r in resources), "Kind"),
+    ]
+    if any(years):
+        widths.append(column_width(years, "Year"))
+    if any(orgs):
+        widths.append(column_width(orgs, "Org", ORG_WIDTH))
+    if not fits_table(width, widths):
+        return stacked(
+            (
+                (r.title, [r.id, r.kind, year, org])
+                for r, year, org in zip(resources, years, orgs, strict=True)
+            ),
+            title=title,
+        )
     table = Table(title=title, show_lines=False, expand=False, title_justify="left")
-    table.add_column("ID", style="cyan", no_wrap=True, max_width=32, overflow="ellipsis")
+    table.add_column("ID", style="cyan", no_wrap=True, min_width=widths[0])
     table.add_column("Title", ratio=3, overflow="fold")
     table.add_column("Kind", no_wrap=True)
-    table.add_column("Year", justify="right", no_wrap=True)
-    table.add_column("Org", overflow="fold", max_width=20)
-    for r in resources:
-        table.add_row(r.id, r.title, r.kind, str(r.year or ""), r.org or "")
+    if any(years):
+        table.add_column("Year", justify="right", no_wrap=True)
+    if any(orgs):
+        table.add_column("Org", overflow="fold", max_width=ORG_WIDTH)
+    for r, year, org in zip(resources, years, orgs, strict=True):
+        cells = [r.id, r.title, r.kind] + ([year] if any(years) else []) + [org] * any(orgs)
+        table.add_row(*cells)
     return table
 
 

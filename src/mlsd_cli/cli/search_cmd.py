@@ -131,7 +131,7 @@ def command(
             echo(f"{hit.score:.1f}\t{r.id}\t{r.title}\t{r.url or ''}")
     else:
         out = console()
-        out.print(_table(hits))
+        out.print(_table(hits, out.width))
         out.print(f"{len(hits)} result{'s' if len(hits) != 1 else ''}", style="dim")
 
 
@@ -169,26 +169,49 @@ def _highlighted(text: str, words: tuple[str, ...]) -> Text:
     return rich_text
 
 
-def _table(hits: list[SearchHit]) -> Any:
+def _table(hits: list[SearchHit], width: int) -> Any:
+    """The hits as a table fitting ``width`` (ids in full, no empty Org column), or stacked."""
     from rich.table import Table
 
-    from mlsd_cli.cli.render import byline
+    from mlsd_cli.cli import render
 
+    scores = [f"{hit.score:.1f}" for hit in hits]
+    orgs = any(hit.resource.org for hit in hits)
+    widths = [
+        render.column_width(scores, "Score"),
+        render.column_width((hit.resource.id for hit in hits), "ID"),
+        render.column_width((hit.resource.kind for hit in hits), "Kind"),
+    ]
+    if orgs:
+        widths.append(render.column_width((h.resource.org or "" for h in hits), "Org", 20))
+    if not render.fits_table(width, widths):
+        return render.stacked(
+            (_title_cell(hit), [hit.resource.id, score, hit.resource.kind, hit.resource.org or ""])
+            for hit, score in zip(hits, scores, strict=True)
+        )
     table = Table(show_lines=False, expand=False)
     table.add_column("Score", justify="right", style="dim", no_wrap=True)
-    table.add_column("ID", style="cyan", no_wrap=True, max_width=32, overflow="ellipsis")
+    table.add_column("ID", style="cyan", no_wrap=True, min_width=widths[1])
     table.add_column("Title", ratio=3, overflow="fold")
     table.add_column("Kind", no_wrap=True)
-    table.add_column("Org", overflow="fold", max_width=20)
-    for hit in hits:
+    if orgs:
+        table.add_column("Org", overflow="fold", max_width=render.ORG_WIDTH)
+    for hit, score in zip(hits, scores, strict=True):
         r = hit.resource
-        title = _highlighted(r.title, hit.matched)
-        by = byline(r)
-        if by:
-            title.append("\n")
-            title.append_text(_highlighted(by, hit.matched).copy())
-            title.stylize("dim", len(r.title) + 1)
-        table.add_row(
-            f"{hit.score:.0f}", r.id, title, r.kind, _highlighted(r.org or "", hit.matched)
-        )
+        org = [_highlighted(r.org or "", hit.matched)] if orgs else []
+        table.add_row(score, r.id, _title_cell(hit), r.kind, *org)
     return table
+
+
+def _title_cell(hit: SearchHit) -> Any:
+    """The title, the words found highlighted, and the byline dimmed under it."""
+    from mlsd_cli.cli.render import byline
+
+    r = hit.resource
+    title = _highlighted(r.title, hit.matched)
+    by = byline(r)
+    if by:
+        title.append("\n")
+        title.append_text(_highlighted(by, hit.matched).copy())
+        title.stylize("dim", len(r.title) + 1)
+    return title
