@@ -18,6 +18,7 @@ from mlsd_cli.cli.common import YearOpt
 from mlsd_cli.cli.common import build_filter
 from mlsd_cli.cli.common import console
 from mlsd_cli.cli.common import echo
+from mlsd_cli.cli.common import err
 from mlsd_cli.cli.common import handle_errors
 from mlsd_cli.cli.common import load_catalogue
 from mlsd_cli.cli.common import print_json
@@ -70,7 +71,8 @@ def command(
     _location, cat = load_catalogue(catalogue)
     selection = build_filter(cat, section, tag, kind, org, year, since, no_url)
     resources = sort_resources(apply(cat, selection), sort, reverse=reverse)
-    if limit is not None:
+    if limit is not None and len(resources) > limit:  # said on stderr, piped too
+        err(f"{limit} of {len(resources)} shown (--limit {limit})")
         resources = resources[:limit]
     groups = group_resources(cat, resources, group_by) if group_by else [("", resources)]
 
@@ -90,6 +92,10 @@ def command(
     if count:
         for label, items in groups:
             echo(f"{len(items)}\t{label}" if label else str(len(items)))
+        return
+    if not cat.resources:  # not "no resources match": there is nothing to match
+        say = echo if stdout_is_terminal() else err
+        say("The catalogue is empty: add a resource with mlsd add URL")
         return
     _print_groups(groups, total=len(resources), grouped=bool(group_by))
 

@@ -31,7 +31,16 @@ def sort_resources(
         raise InputError(f"unknown sort key '{key}'", field="sort", choices=list(SORT_KEYS))
     if key == "catalogue":
         return list(reversed(resources)) if reverse else list(resources)
-    return sorted(resources, key=SORT_KEYS[key], reverse=reverse)
+    ordered = sorted(resources, key=SORT_KEYS[key], reverse=reverse)
+    if reverse:  # entries without the value (no year) stay last, in either direction
+        missing = [r for r in ordered if _missing(SORT_KEYS[key](r))]
+        ordered = [r for r in ordered if not _missing(SORT_KEYS[key](r))] + missing
+    return ordered
+
+
+def _missing(value: Any) -> bool:
+    """A sort value ``(True, ...)`` is that of an entry without the field."""
+    return isinstance(value, tuple) and value[0] is True
 
 
 def check_group_key(by: str) -> str:
