@@ -101,6 +101,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("search_cmd", "search"),
     ("list_cmd", "list"),
     ("show_cmd", "show"),
+    ("open_cmd", "open"),
     ("add_cmd", "add"),
     ("edit_cmd", "edit"),
     ("remove_cmd", "remove"),
