@@ -348,14 +348,18 @@ def _interactive_plan(
 def _ask_sections(cat: Catalogue, plan: AddPlan) -> list[str]:
     from mlsd_cli.catalogue.model import Catalogue
     from mlsd_cli.changes import adding
+    from mlsd_cli.changes.sections import tree
     from mlsd_cli.errors import InputError
     from mlsd_cli.lookup.names import find_section
 
-    if cat.sections:
+    rows = tree(cat)  # numbered in tree order, indented by depth
+    numbered = [row.section for row in rows]
+    if rows:
         say("Sections:")
-        width = max(len(s.id) for s in cat.sections)
-        for n, s in enumerate(cat.sections, 1):
-            say(f"  {n:>3}  {s.id:<{width}}  {s.title}")
+        width = max(2 * row.depth + len(row.section.id) for row in rows)
+        for n, row in enumerate(rows, 1):
+            name = "  " * row.depth + row.section.id
+            say(f"  {n:>3}  {name:<{width}}  {row.section.title}")
     else:
         say("The catalogue has no sections yet: type the title of a new one.")
     words = [s.id for s in cat.sections] + [s.title for s in cat.sections]
@@ -370,9 +374,13 @@ def _ask_sections(cat: Catalogue, plan: AddPlan) -> list[str]:
         chosen: list[str] = []
         created: list[Any] = []
         for ref in refs:
-            if ref.isdigit() and 1 <= int(ref) <= len(cat.sections):
-                chosen.append(cat.sections[int(ref) - 1].id)
+            if ref.isdigit() and 1 <= int(ref) <= len(numbered):
+                chosen.append(numbered[int(ref) - 1].id)
                 continue
+            if ref.isdigit():  # a number, not a title: ask again
+                say(f"  there is no section number {ref} (1 to {len(numbered)})")
+                chosen = []
+                break
             scratch = Catalogue(sections=[*cat.sections, *created])
             try:
                 found = find_section(scratch, ref)
