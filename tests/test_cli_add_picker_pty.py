@@ -39,3 +39,24 @@ def test_tree_indented_and_out_of_range_asks_again(
     assert "Create a new section" not in tail
     [new] = [r for r in store.load(sample_catalogue).resources if r.id not in before]
     assert new.sections == ["streaming"]
+
+
+def test_interrupted_starts_its_own_line(sample_catalogue: Path, sessions: list[Session]) -> None:  # noqa: F811
+    from .ptyhelp import interrupt
+
+    s = start(sessions, sample_catalogue)
+    interrupt(s.child, "URL")
+    status, tail = s.finish()
+    assert status == 130
+    lines = tail.replace("\r\n", "\n").split("\n")
+    assert any(line.startswith("mlsd: interrupted; nothing was written") for line in lines), tail
+
+
+def test_a_long_default_is_shown_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    from mlsd_cli.cli import prompts
+
+    long = "A title far longer than fifty characters, which the prompt used to cut short"
+    asked: list[str] = []
+    monkeypatch.setattr(prompts, "read_line", lambda prompt, words=None: asked.append(prompt) or "")
+    assert prompts.ask("Title", str, default=long) == long
+    assert asked == [f"Title [{long}] (- for none): "]

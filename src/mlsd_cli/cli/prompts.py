@@ -106,11 +106,14 @@ def read_line(prompt: str, words: list[str] | None = None) -> str:
     except EOFError:
         sys.stderr.write("\n")
         raise NoAnswerError from None
+    except KeyboardInterrupt:  # the cursor is after the question: "interrupted" on its own line
+        sys.stderr.write("\n")
+        raise
 
 
-def _short(text: str, width: int = 50) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
+def _whole(text: str) -> str:
+    """A default as the prompt shows it: whole, on one line."""
+    return " ".join(text.split())
 
 
 def ask(
@@ -123,7 +126,7 @@ def ask(
 ) -> T:
     """Ask until ``parse`` accepts the answer (its InputError is shown, and asked again).
     Enter takes the default; "-" empties it when ``clearable``."""
-    shown = f" [{_short(default)}]" if default else ""
+    shown = f" [{_whole(default)}]" if default else ""
     tip = " (- for none)" if default and clearable else ""
     while True:
         answer = read_line(f"{question}{shown}{tip}: ", words).strip()
