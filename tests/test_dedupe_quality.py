@@ -127,6 +127,12 @@ POSSIBLE = POSSIBLE_TIER
             ("Database Internals: A Deep Dive", "https://www.oreilly.com/library/view/database-internals/9781492040330/", "book"),
             SAME,
         ),
+        # a book on its own site and on a shop, where the shop adds "1st Edition"
+        (
+            ("Designing Machine Learning Systems", "https://huyenchip.com/books/", "book"),
+            ("Designing Machine Learning Systems: An Iterative Process for Production-Ready Applications 1st Edition", "https://www.amazon.com/Designing-Machine-Learning-Systems-Production-Ready/dp/1098107969", "book"),
+            POSSIBLE,
+        ),
         # a tool's site and its repository; a renamed repository
         (
             ("Feast", "https://github.com/feast-dev/feast", "other"),
@@ -182,6 +188,8 @@ def test_one_resource_in_two_places(
         # two editions, two books' tables of contents on one site
         (("Machine Learning Systems Design (Stanford CS 329S, Winter 2021)", None, "course"),
          ("Machine Learning Systems Design (Stanford CS 329S, Winter 2022)", None, "course")),
+        (("Designing Machine Learning Systems", "https://huyenchip.com/books/", "book"),
+         ("Designing Machine Learning Systems: An Iterative Process for Production-Ready Applications, 2nd Edition", "https://www.amazon.com/dp/B0000000", "book")),
         (("Site Reliability Engineering", "https://sre.google/sre-book/table-of-contents/", "book"),
          ("The Site Reliability Workbook", "https://sre.google/workbook/table-of-contents/", "book")),
     ],

@@ -197,12 +197,19 @@ def extra_numbers(title: str, core: str) -> tuple[int, ...]:
     return tuple(numbers)
 
 
+#: " 1st Edition" at the end of a subtitle: a shop's label for the book itself, not an edition
+#: that tells it from another ("2nd Edition" does).
+_FIRST_EDITION = re.compile(r"[\s,(]+(?:1st|first)\s+ed(?:ition|\.)?\)?\s*$", re.IGNORECASE)
+
+
 def main_title(title: str) -> str:
     """The title before its subtitle ("Forecasting at Uber" of "Forecasting at Uber: An
     Introduction"), normalised; "" when there is no subtitle, when the subtitle has a number
-    (an edition, a volume) or when the rest is under three words."""
+    (an edition, a volume; a trailing "1st Edition" is no number) or when the rest is under
+    three words."""
     text = _LEADING_EVENT.sub("", title)
     head, colon, rest = text.partition(":")
+    rest = _FIRST_EDITION.sub("", rest)
     if not colon or _DIGIT.search(rest) or not rest.strip():
         return ""
     main = normalize_title(head)
