@@ -99,7 +99,7 @@ def test_state_persists_and_only_repeated_failures_are_dead(
     assert rows["moved"][4] == f"moved to {http_server.url('/ok')}"
     assert "fine" not in rows
     assert "1 moved permanently: mlsd check --fix-redirects rewrites them" in first.stdout
-    state = tmp_path / ".mlsd-linkstate.json"
+    state = tmp_path / ".mlsd" / "linkstate.json"
     assert json.loads(state.read_text())["links"][http_server.url("/gone")]["failures"] == 1
 
     second = cli("check", "-c", str(path), *FAST)
@@ -178,7 +178,7 @@ def test_bad_options_exit_2_before_any_request(
     assert result.stderr.startswith(f"mlsd: error: {message}")
     assert len(result.stderr.strip().splitlines()) == 1
     assert http_server.requests == []
-    assert not (tmp_path / ".mlsd-linkstate.json").exists()
+    assert not (tmp_path / ".mlsd" / "linkstate.json").exists()
 
 
 def test_out_of_range_numbers_are_usage_errors(cli: Cli, tmp_path: Path) -> None:
@@ -192,7 +192,7 @@ def test_out_of_range_numbers_are_usage_errors(cli: Cli, tmp_path: Path) -> None
 def test_corrupt_state_file_is_a_warning(cli: Cli, tmp_path: Path, http_server: TestServer) -> None:
     http_server.route("/ok", Reply(200))
     path = make_catalogue(tmp_path, {"fine": (http_server.url("/ok"), [])})
-    state = tmp_path / ".mlsd-linkstate.json"
+    state = tmp_path / ".mlsd" / "linkstate.json"
     state.write_text("{garbage")
     result = cli("check", "-c", str(path), *FAST)
     assert result.exit_code == 0
@@ -248,7 +248,7 @@ def test_json_matches_the_documented_schema(
     documented = documented_json("## `--json`")
     _same_shape(documented, data)
     assert data["catalogue"] == str(path)
-    assert data["state_file"] == str(tmp_path / ".mlsd-linkstate.json")
+    assert data["state_file"] == str(tmp_path / ".mlsd" / "linkstate.json")
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", data["checked_at"])
     assert data["summary"] == {
         "total": 4,
@@ -270,7 +270,7 @@ def test_json_matches_the_documented_schema(
     assert data["fixed"] == [
         {"resource": "moved", "old": http_server.url("/old"), "new": http_server.url("/ok")}
     ]
-    state = json.loads((tmp_path / ".mlsd-linkstate.json").read_text())
+    state = json.loads((tmp_path / ".mlsd" / "linkstate.json").read_text())
     documented_state = documented_json("## The state file")
     [example] = documented_state.pop("links").values()  # keyed by URL
     records = state.pop("links")

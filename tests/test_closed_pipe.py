@@ -145,7 +145,7 @@ def test_check_with_a_dead_link_exits_1_into_a_pipe_closed_from_the_start(
     run = run_into_closed_pipe(check(mlsd_exe, path), env, after_first_line=False)
     assert run.returncode == 1
     assert_quiet(run)
-    assert (tmp_path / ".mlsd-linkstate.json").is_file()  # the check itself was done
+    assert (tmp_path / ".mlsd" / "linkstate.json").is_file()  # the check itself was done
 
 
 def test_dedupe_with_duplicates_exits_1_when_the_reader_leaves_after_one_line(

@@ -153,4 +153,4 @@ def test_the_link_state_file_has_the_umask_mode(
         )
     result = cli("check", "-c", str(path), "--retries", "0", "--host-delay", "0")
     assert result.exit_code == 0, result.stderr
-    assert mode(tmp_path / ".mlsd-linkstate.json") == UMASKS[umask][0]
+    assert mode(tmp_path / ".mlsd" / "linkstate.json") == UMASKS[umask][0]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fnmatch
 import json
 from datetime import UTC
 from datetime import datetime
@@ -35,7 +34,6 @@ from mlsd_cli.web.results import SOFT
 from mlsd_cli.web.results import LinkResult
 
 from . import ondisk
-from .conftest import ROOT
 from .httpserver import Reply
 from .httpserver import TestServer
 from .httpserver import http_server as http_server  # the fixture
@@ -48,18 +46,11 @@ T0 = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 # ----------------------------------------------------------------- where the file lives
 
 
-def test_state_file_lives_beside_the_catalogue_and_is_git_ignored(tmp_path: Path) -> None:
+def test_state_file_lives_in_the_state_folder_beside_the_catalogue(tmp_path: Path) -> None:
     path = state_path(CatalogueLocation(tmp_path / "resources.toml", "directory"))
-    assert path == tmp_path / ".mlsd-linkstate.json"
+    assert path == tmp_path / ".mlsd" / "linkstate.json"
     other = state_path(tmp_path / "my list.toml")
-    assert other == tmp_path / ".mlsd-linkstate-my_list.json"
-    ignored = [
-        line.strip()
-        for line in (ROOT / ".gitignore").read_text().splitlines()
-        if line.strip() and not line.startswith("#")
-    ]
-    for name in (path.name, other.name):
-        assert any(fnmatch.fnmatch(name, pattern) for pattern in ignored)
+    assert other == tmp_path / ".mlsd" / "linkstate-my_list.json"
 
 
 def test_shipped_catalogue_keeps_its_state_in_the_user_cache(
@@ -74,7 +65,7 @@ def test_shipped_catalogue_keeps_its_state_in_the_user_cache(
 
 
 def test_round_trip_and_format(tmp_path: Path) -> None:
-    path = tmp_path / ".mlsd-linkstate.json"
+    path = tmp_path / ".mlsd" / "linkstate.json"
     state = LinkState(path)
     state.links["https://a.org/"] = LinkRecord(
         last_checked=T0, outcome=BROKEN, status=404, error="HTTP 404 Not Found", failures=1
@@ -96,7 +87,7 @@ def test_round_trip_and_format(tmp_path: Path) -> None:
     again = load_state(path)
     assert again.warning is None
     assert again.links == state.links
-    assert not list(tmp_path.glob(".mlsd-linkstate.json.*"))  # no temp files left behind
+    assert sorted(p.name for p in path.parent.iterdir()) == [".gitignore", path.name]  # no temp
 
 
 @pytest.mark.parametrize(
@@ -110,7 +101,8 @@ def test_round_trip_and_format(tmp_path: Path) -> None:
 def test_unusable_state_file_is_set_aside_with_a_warning(
     tmp_path: Path, content: bytes, why: str
 ) -> None:
-    path = tmp_path / ".mlsd-linkstate.json"
+    path = tmp_path / ".mlsd" / "linkstate.json"
+    path.parent.mkdir()
     path.write_bytes(content)
     state = load_state(path)
     assert state.links == {}
@@ -120,7 +112,7 @@ def test_unusable_state_file_is_set_aside_with_a_warning(
 
 
 def test_save_merges_with_a_concurrent_run_and_prunes(tmp_path: Path) -> None:
-    path = tmp_path / ".mlsd-linkstate.json"
+    path = tmp_path / ".mlsd" / "linkstate.json"
     mine = load_state(path)
     theirs = load_state(path)
     record_result(mine, LinkResult("https://a.org/", OK, status=200), T0)
@@ -227,7 +219,7 @@ def test_two_runs_only_repeated_failures_are_dead(tmp_path: Path, http_server: T
     assert verdicts == {"ok": ("ok", 0), "gone": ("failing", 1), "blip": ("failing", 1)}
     assert first.links[0].resources == ["ok", "same-as-ok"]
     assert not first.has_dead
-    assert first.state_file == tmp_path / ".mlsd-linkstate.json"
+    assert first.state_file == tmp_path / ".mlsd" / "linkstate.json"
 
     second = check_catalogue(location, _resources(location), FAST, now=T0 + timedelta(days=1))
     verdicts = {link.url.rsplit("/", 1)[1]: (link.verdict, link.failures) for link in second.links}

@@ -127,7 +127,7 @@ def test_a_killed_holder_leaves_no_stale_lock(sample_catalogue: Path) -> None:
 
 def test_a_lock_path_that_is_a_folder_is_one_line(cli: Run, sample_catalogue: Path) -> None:
     lock = store.lock_path(sample_catalogue)
-    lock.mkdir()
+    lock.mkdir(parents=True)
     before = sample_catalogue.read_bytes()
     line = _one_error_line(cli("tag", "the-log", "+x", "--catalogue", str(sample_catalogue)))
     assert str(lock) in line and "Is a directory" in line

@@ -500,10 +500,12 @@ def save(catalogue: Catalogue, path: Path) -> bool:
 
 
 def lock_path(path: Path) -> Path:
-    """The one place that decides where the write lock of the catalogue at ``path`` lives:
-    beside the real file (a symbolic link's target), so every name of the file shares it."""
-    real = real_path(path)
-    return real.parent / f".{real.name}.lock"
+    """Where the write lock of the catalogue at ``path`` lives: in the state folder beside the
+    real file (a symbolic link's target), so every name of the file shares it
+    (:func:`mlsd_cli.catalogue.statedir.lock_file` names it)."""
+    from mlsd_cli.catalogue import statedir
+
+    return statedir.lock_file(real_path(path))
 
 
 def lock_timeout() -> float:
@@ -523,15 +525,17 @@ def lock_timeout() -> float:
 
 @contextlib.contextmanager
 def locked(path: Path, timeout: float | None = None) -> Iterator[None]:
-    """Hold the catalogue's write lock (a lock file beside the real file,
+    """Hold the catalogue's write lock (a lock file in the state folder beside the real file,
     :func:`lock_path`), waiting up to ``timeout`` seconds (default :func:`lock_timeout`)."""
+    from mlsd_cli.catalogue import statedir
     from mlsd_cli.catalogue.filelocks import LockBusy
     from mlsd_cli.catalogue.filelocks import hold
 
     wait = lock_timeout() if timeout is None else timeout
     where = lock_path(path)
     try:
-        with hold(where, wait):
+        statedir.ensure(where.parent)
+        with hold(where, wait), statedir.legacy_lock_held(where, wait):
             yield
     except LockBusy as busy:
         raise CatalogueError(

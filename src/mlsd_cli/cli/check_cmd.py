@@ -133,7 +133,7 @@ def command(
 ) -> None:
     """Check the resources' links: dead, failing, moved, or blocked by bot protection.
 
-    Checks every URL of the catalogue (or those the filters select) concurrently, HEAD first and GET when a server mishandles HEAD, with retries on 429, 5xx and timeouts. Results are remembered in .mlsd-linkstate.json beside the catalogue: a link is dead only after --dead-after failing runs in a row (before that it is failing), 403 and 429 that persist are soft (a warning), and permanent redirects are listed (--fix-redirects rewrites them).
+    Checks every URL of the catalogue (or those the filters select) concurrently, HEAD first and GET when a server mishandles HEAD, with retries on 429, 5xx and timeouts. Results are remembered in .mlsd/linkstate.json beside the catalogue: a link is dead only after --dead-after failing runs in a row (before that it is failing), 403 and 429 that persist are soft (a warning), and permanent redirects are listed (--fix-redirects rewrites them).
 
     Exit status: 1 when a link is dead, 0 otherwise. See docs/check.md for --json and the state file.
 

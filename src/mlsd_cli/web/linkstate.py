@@ -1,10 +1,12 @@
-"""What ``mlsd check`` remembers between runs: one JSON file beside the catalogue.
+"""What ``mlsd check`` remembers between runs: one JSON file in mlsd's state folder.
 
-The file is ``.mlsd-linkstate.json`` next to ``resources.toml`` (``.mlsd-linkstate-NAME.json``
-next to any other ``NAME.toml``), never inside the catalogue, so the catalogue's history
-stays clean (``.gitignore`` ignores ``.mlsd-*.json``). For the read-only catalogue shipped with
-mlsd, or a catalogue in a directory mlsd may not write to, it lives in the user cache
-directory instead. See ``docs/check.md`` for the format.
+The file is ``.mlsd/linkstate.json`` beside ``resources.toml`` (``.mlsd/linkstate-NAME.json``
+beside any other ``NAME.toml``; :mod:`mlsd_cli.catalogue.statedir` decides), never inside the
+catalogue, so the catalogue's history stays clean; it may be committed. A file an earlier mlsd
+wrote beside the catalogue (``.mlsd-linkstate*.json``) is read while the new one is missing,
+and removed once the new one is written. For the read-only catalogue shipped with mlsd, or a
+catalogue in a directory mlsd may not write to, it lives in the user cache directory instead.
+See ``docs/check.md`` for the format.
 
 Per URL it keeps: when it was last checked, the outcome and status, where redirects led, the
 number of consecutive failing runs, and when it last worked. A link is *dead* only once it has
@@ -17,7 +19,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import UTC
@@ -33,7 +34,6 @@ if TYPE_CHECKING:
 
 STATE_FORMAT = "mlsd-linkstate"
 STATE_VERSION = 1
-DEFAULT_NAME = ".mlsd-linkstate.json"
 
 
 @dataclass
@@ -81,10 +81,9 @@ def state_path(location: CatalogueLocation | Path) -> Path:
         key = hashlib.blake2b(str(catalogue.resolve()).encode(), digest_size=8).hexdigest()
         name = "shipped" if location.read_only else key
         return _user_cache_dir() / f"linkstate-{name}.json"
-    if catalogue.name == "resources.toml":
-        return directory / DEFAULT_NAME
-    stem = re.sub(r"[^A-Za-z0-9_.-]", "_", catalogue.stem)
-    return directory / f".mlsd-linkstate-{stem}.json"
+    from mlsd_cli.catalogue import statedir
+
+    return statedir.linkstate_file(catalogue)
 
 
 # ----------------------------------------------------------------- reading and writing
@@ -135,11 +134,18 @@ def _record_to_json(record: LinkRecord) -> dict[str, Any]:
     }
 
 
+def _legacy(path: Path) -> Path | None:
+    from mlsd_cli.catalogue import statedir
+
+    return statedir.legacy_linkstate_file(path)
+
+
 def _read(path: Path) -> tuple[dict[str, LinkRecord], str | None]:
     try:
         data = json.loads(path.read_bytes())
     except FileNotFoundError:
-        return {}, None
+        old = _legacy(path)  # the file an earlier mlsd wrote beside the catalogue
+        return _read(old) if old is not None and old.is_file() else ({}, None)
     except (OSError, ValueError, RecursionError) as exc:
         reason = (
             exc.strerror
@@ -206,9 +212,16 @@ def save_state(
                 links[url] = state.links[url]
     if keep is not None:
         links = {url: record for url, record in links.items() if url in keep}
+    old = _legacy(path)
+    if old is not None:  # in a state folder beside the catalogue (with its .gitignore)
+        from mlsd_cli.catalogue import statedir
+
+        statedir.ensure(path.parent)
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(path, dumps_state(links, catalogue).encode("utf-8"))
     state.links = links
+    if old is not None:  # migrated: the new file holds what the old one did
+        old.unlink(missing_ok=True)
 
 
 # ----------------------------------------------------------------- deciding
