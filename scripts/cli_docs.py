@@ -17,6 +17,22 @@ HEADER = """\
 
 Generated from `mlsd --help` by `scripts/cli_docs.py`; `tests/test_docs.py` fails when this
 file and the code disagree. Regenerate with `python scripts/cli_docs.py`.
+
+## Conventions
+
+- **Global options** go before or after the command and mean the same: `mlsd -c my.toml list`
+  is `mlsd list -c my.toml`; if both are given, the one after the command wins.
+  `--color`/`--no-color` too.
+- **Output**: a table on a terminal (stacked entries when it is too narrow for one), plain
+  tab-separated lines when piped, `--json` for scripts. Notes ("5 of 93 shown") go to stderr.
+- **Exit status**: 0 success, 1 findings (dead links, duplicates, a known URL, a stale README)
+  or no answer at a question (end of input), 2 a mistake (one line naming the option or
+  `file:line`, nothing written), 130 interrupted (Ctrl-C).
+- **Questions** are asked only on a terminal (or with `MLSD_INTERACTIVE=1`), on stderr.
+  **Declining** is an answer, not an error: the command prints one plain line saying what it
+  did not do, `not added; nothing was written` (`not removed`, `not tagged`, `not merged`,
+  `not rewritten`, ...), and exits 0 (1 only if it had findings to report anyway); with
+  `--json`, `{"declined": "...", "exit_code": 0}` on stdout.
 """
 
 

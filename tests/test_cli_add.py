@@ -544,8 +544,10 @@ def test_interactive_duplicate_warning_declined(cli: Run, sample_catalogue: Path
         input=lines("https://www.uber.com/blog/michelangelo/", "Ubers Michelangelo", "n"),
         env=INTERACTIVE,
     )
-    assert result.exit_code == 1
+    assert result.exit_code == 0  # declining is an answer, not an error
     assert "ubers-michelangelo" in result.stderr and "Add it anyway?" in result.stderr
+    last = result.stderr.splitlines()[-1]
+    assert last == "not added (it may duplicate ubers-michelangelo); nothing was written"
     assert sample_catalogue.read_bytes() == before
 
 
@@ -565,8 +567,9 @@ def test_interactive_final_confirmation_declined(cli: Run, sample_catalogue: Pat
     result = cli(
         "add", "--no-fetch", "-c", str(sample_catalogue), input=lines(*answers), env=INTERACTIVE
     )
-    assert result.exit_code == 1
-    assert "nothing was written" in result.stderr
+    assert result.exit_code == 0  # declining is an answer, not an error
+    assert result.stderr.splitlines()[-1] == "not added; nothing was written"
+    assert "error" not in result.stderr
     assert sample_catalogue.read_bytes() == before
 
 

@@ -97,8 +97,9 @@ def test_duplicate_warning_declined(sample_catalogue: Path, sessions: list[Sessi
     s.child.expect("ubers-michelangelo")
     s.answer(r"Add it anyway\? \[y/N\]", "n")
     status, tail = s.finish()
-    assert status == 1
-    assert "nothing was written" in tail
+    assert status == 0  # declining is an answer, not an error
+    assert "not added (it may duplicate ubers-michelangelo); nothing was written" in tail
+    assert "error" not in tail
     assert sample_catalogue.read_bytes() == before
 
 

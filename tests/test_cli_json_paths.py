@@ -73,8 +73,8 @@ def test_declined_with_json_prints_json(cli: Run, sample_catalogue: Path) -> Non
         "remove", "the-log", "--json", "-c", str(sample_catalogue),
         input="n\n", env={"MLSD_INTERACTIVE": "1"},
     )  # fmt: skip
-    assert result.exit_code == 1
-    assert _json(result) == {"error": "not removed; nothing was written", "exit_code": 1}
+    assert result.exit_code == 0
+    assert _json(result) == {"declined": "not removed; nothing was written", "exit_code": 0}
     assert sample_catalogue.read_bytes() == before
 
 

@@ -142,8 +142,9 @@ class ImportFileError(MlsdError):
 
 
 class AbortedError(MlsdError):
-    """The user declined a confirmation, or gave no answer (end of input); nothing was
-    written. Exit 1. (Ctrl-C is KeyboardInterrupt, exit 130.)"""
+    """The user gave no answer where one was needed (end of input); nothing was written.
+    Exit 1. (Ctrl-C is KeyboardInterrupt, exit 130; a "no" is an answer, exit 0: the CLI's
+    ``prompts.Declined``.)"""
 
     exit_code = ExitCode.FINDINGS
 

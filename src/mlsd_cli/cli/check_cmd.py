@@ -230,7 +230,7 @@ def _rewrite_and_print(
 ) -> None:
     """Print the report; with --fix-redirects, rewrite the moved URLs (--yes, or after asking)."""
     from mlsd_cli.changes.redirects import fix_redirects
-    from mlsd_cli.errors import AbortedError
+    from mlsd_cli.cli.prompts import Declined
 
     moves = report.moves() if fix else {}
     fixed = fix_redirects(location, moves, cat) if moves and yes else []
@@ -242,7 +242,7 @@ def _rewrite_and_print(
     if moves and not yes:
         plural = "s" if len(moves) != 1 else ""
         if not yes_no(f"Rewrite {len(moves)} moved URL{plural} in {location.path}?", default=False):
-            raise AbortedError("declined: no URL was rewritten")
+            raise Declined("not rewritten; nothing was written")
         fixed = fix_redirects(location, moves, cat)
     if fixed:
         echo(f"Rewrote {len(fixed)} URL{'s' if len(fixed) != 1 else ''} in {location.path}.")
@@ -265,8 +265,8 @@ def _fix_dead(
     """--fix-dead: per dead link, the archived copy (r), the 'dead' tag (d) or nothing (s),
     then one confirmation and one write (--yes: no questions)."""
     from mlsd_cli.changes.deadlinks import fix_dead
+    from mlsd_cli.cli.prompts import Declined
     from mlsd_cli.cli.prompts import choose
-    from mlsd_cli.errors import AbortedError
 
     chosen: dict[str, str | None] = {}
     for url, snapshot in (report.archives or {}).items():
@@ -287,7 +287,7 @@ def _fix_dead(
     if not chosen:
         return
     if not yes and not yes_no(f"Write {len(chosen)} change(s) to {location.path}?", default=False):
-        raise AbortedError("declined: no dead link was changed")
+        raise Declined("not changed; nothing was written")
     done = fix_dead(location, chosen, cat)
     if done and not json_out:
         replaced = sum(1 for _rid, _url, copy in done if copy)

@@ -20,6 +20,7 @@ import typer
 
 from mlsd_cli.catalogue.controls import UNSAFE
 from mlsd_cli.catalogue.controls import visible
+from mlsd_cli.cli.prompts import Declined
 from mlsd_cli.errors import ExitCode
 from mlsd_cli.errors import MissingFieldsError
 from mlsd_cli.errors import MlsdError
@@ -228,10 +229,14 @@ class _Run:
 
 def handle_errors(func: F) -> F:
     """The one exit boundary: turn library errors into one line on stderr and the exit code
-    the error carries (2 a mistake, 1 a refusal such as a duplicate or a declined question).
+    the error carries (2 a mistake, 1 a refusal such as a duplicate or no answer).
 
     The lines of ``exc.details()`` follow the message (candidates); with ``--json`` the error
     is also printed on stdout as JSON: ``{"error", "exit_code", ...exc.json_details()}``.
+
+    A declined question (:class:`~mlsd_cli.cli.prompts.Declined`) is an answer: its message as
+    a plain line on stderr (with ``--json`` also ``{"declined": ...}`` on stdout), exit 0 (1 if
+    the command had findings already), nothing written.
 
     Ctrl-C exits 130 with a short note saying whether anything was written (every write goes
     through :func:`mlsd_cli.changes.commit.commit` and is atomic: never half-written).
@@ -263,6 +268,9 @@ def handle_errors(func: F) -> F:
                     _stdout_gone()
             _flush_stdout()
             raise typer.Exit(int(exc.exit_code)) from None
+        except Declined as answer:
+            _declined(answer.message, json_out=bool(kwargs.get("json_out")))
+            raise typer.Exit(int(_exit_status())) from None
         except KeyboardInterrupt:
             if os.environ.get("MLSD_DEBUG"):
                 raise
@@ -282,6 +290,16 @@ def handle_errors(func: F) -> F:
         return result
 
     return wrapper  # type: ignore[return-value]
+
+
+def _declined(message: str, *, json_out: bool) -> None:
+    sys.stderr.write(printable(message) + "\n")
+    try:
+        if json_out:
+            print_json({"declined": message, "exit_code": int(_exit_status())})
+    except BrokenPipeError:
+        _stdout_gone()
+    _flush_stdout()
 
 
 def _exit_status() -> ExitCode:

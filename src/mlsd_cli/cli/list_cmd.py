@@ -90,14 +90,32 @@ def command(
             print_json([resource_to_json(r) for r in resources])
         return
     if count:
-        for label, items in groups:
-            echo(f"{len(items)}\t{label}" if label else str(len(items)))
+        _print_counts(groups, group_by, total=len(resources))
         return
     if not cat.resources:  # not "no resources match": there is nothing to match
         say = echo if stdout_is_terminal() else err
         say("The catalogue is empty: add a resource with mlsd add URL")
         return
     _print_groups(groups, total=len(resources), grouped=bool(group_by))
+
+
+def _print_counts(groups: list[tuple[str, list]], group_by: str | None, *, total: int) -> None:  # type: ignore[type-arg]
+    """--count: a table on a terminal (a row per group, the total below); piped, one line
+    per group, ``COUNT<TAB>GROUP`` (the count alone without --group-by)."""
+    if not stdout_is_terminal():
+        for label, items in groups:
+            echo(f"{len(items)}\t{label}" if label else str(len(items)))
+        return
+    from rich.table import Table
+
+    heading = (group_by or "").capitalize()
+    table = Table(show_footer=bool(group_by), header_style="bold", footer_style="dim")
+    if group_by:
+        table.add_column(heading, footer="resources")
+    table.add_column("Count" if group_by else "Resources", justify="right", footer=str(total))
+    for label, items in groups:
+        table.add_row(*([label] if group_by else []), str(len(items)))
+    console().print(table)
 
 
 def _print_groups(groups: list[tuple[str, list]], *, total: int, grouped: bool) -> None:  # type: ignore[type-arg]

@@ -8,7 +8,9 @@
   "no answer (end of input); nothing was written", exit 1.
 - **Ctrl-C** at any prompt raises ``KeyboardInterrupt``: ``handle_errors`` exits 130, saying
   whether anything was written.
-- **Declining** a confirmation is the caller's :class:`~mlsd_cli.errors.AbortedError` (exit 1).
+- **Declining** a confirmation is an answer, not an error: :class:`Declined`, which
+  ``handle_errors`` prints as a plain line on stderr ("not added; nothing was written", each
+  command saying what it did not do), exit 0 (1 if the command had findings already).
 
 Questions and notes go to stderr, so that stdout keeps only the command's result. On a terminal
 the line is read with ``input()`` (line editing, and Tab completion of ``words``).
@@ -27,6 +29,15 @@ from mlsd_cli.errors import AbortedError
 from mlsd_cli.errors import InputError
 
 T = TypeVar("T")
+
+
+class Declined(Exception):
+    """The user said no: nothing is written, and that is what they asked for. The message says
+    what was not done, as "not VERBed; nothing was written"."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 class NoAnswerError(AbortedError):
@@ -155,9 +166,10 @@ def yes_no(question: str, *, default: bool) -> bool:
 
 
 def confirm(question: str, *, declined: str, default: bool = False) -> None:
-    """Ask ``question``; a "no" raises AbortedError(``declined``) (exit 1, nothing written)."""
+    """Ask ``question``; a "no" raises :class:`Declined` (``declined``: a plain line, exit 0,
+    nothing written)."""
     if not yes_no(question, default=default):
-        raise AbortedError(declined)
+        raise Declined(declined)
 
 
 def choose(question: str, choices: str, *, default: str) -> str:

@@ -135,7 +135,7 @@ def command(
 
     --list prints every tag with the number of entries that have it, most used first, and the near spellings of each; --json gives [{"tag", "count", "similar"}]. --rename OLD NEW renames a tag everywhere; when NEW is already in use the two merge, and no entry keeps a tag twice.
 
-    Nothing is written when nothing changes. Exit status: 0 done, 1 declined at the question, 2 a mistake (nothing written).
+    Nothing is written when nothing changes. Exit status: 0 done (or declined at the question), 2 a mistake (nothing written).
 
     [bold]Examples[/bold]
 
@@ -316,7 +316,7 @@ def _ask(location: CatalogueLocation, todo: TagPlan, *, json_out: bool) -> None:
     _print_plan(todo)
     confirm(
         f"Change the tags of {_entries(len(todo.changes))}?",
-        declined="declined; nothing was written",
+        declined="not tagged; nothing was written",
     )
 
 
