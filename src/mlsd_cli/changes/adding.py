@@ -13,7 +13,8 @@ Rules:
 - duplicates: the one policy of :mod:`mlsd_cli.changes.duplicates` (the same resource is
   always refused, exit 1, even with ``force``; a similar title unless the caller accepted
   those candidates or ``force``);
-- the id is ``slugify(title)`` made unique; ``added`` is the given day.
+- the id is ``slugify(title)`` made unique; ``added`` is the given day;
+- a paper given by identifier or arXiv/doi.org URL keeps its canonical URL (:func:`address`).
 """
 
 from __future__ import annotations
@@ -88,7 +89,7 @@ def given_fields(
 ) -> NewFields:
     """The values given up front (options), each checked now: InputError for a bad one."""
     given = NewFields(
-        url=check_url(url),
+        url=address(url),
         title=title.strip() if title and title.strip() else None,
         kind=names.resolve_kind(kind) if kind is not None else None,
         sections=clean_list(sections),
@@ -114,6 +115,18 @@ def check_url(url: str | None) -> str | None:
             f"the URL {url!r} {problem}", hint="give an http:// or https:// address, or none"
         )
     return url
+
+
+def address(text: str | None) -> str | None:
+    """The URL an added resource keeps, or None for "no URL". A paper named by its
+    identifier (``arxiv:1706.03762``, ``doi:10.1145/...``) or by an arXiv or doi.org URL gets
+    its canonical URL (:func:`mlsd_cli.matching.urls.paper_id`: ``https://arxiv.org/abs/ID``,
+    ``https://doi.org/doi``), whose identity key is the identifier, so the duplicate check
+    knows the paper however it is written. Raises InputError for a bad URL or identifier."""
+    from mlsd_cli.matching.urls import paper_id
+
+    paper = paper_id(text) if text else None
+    return paper.url if paper is not None else check_url(text)
 
 
 def check_year(year: int | str | None) -> int | None:
@@ -190,6 +203,8 @@ def prefill(given: NewFields, metadata: PageMetadata | None, kind_guess: str | N
     if out.year is None and metadata.year is not None:
         with contextlib.suppress(InputError):
             out.year = check_year(metadata.year)
+    if not out.venue and metadata.venue and metadata.venue.strip():
+        out.venue = metadata.venue.strip()
     if not out.org and metadata.site_name and metadata.site_name.strip():
         out.org = metadata.site_name.strip()
     return out

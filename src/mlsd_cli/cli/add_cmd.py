@@ -44,8 +44,8 @@ def command(
         str | None,
         typer.Argument(
             metavar="URL",
-            help="The resource's address (http or https). Asked for on a terminal when left "
-            "out; a resource may have none.",
+            help="The resource's address (http or https), or a paper's arxiv:ID or doi:DOI. "
+            "Asked for on a terminal when left out; a resource may have none.",
             show_default=False,
         ),
     ] = None,
@@ -107,6 +107,8 @@ def command(
 
     Without a terminal (scripts, CI), give the fields as options and --yes: a missing title, kind or section is an error, never a wait for input. The page is fetched unless --no-fetch, and its title, description, authors, year and site name fill the options left out.
 
+    A paper given as arxiv:ID or doi:DOI, or by its arXiv or doi.org URL, is read from the arXiv API or Crossref instead of its page (title, authors, venue, year, kind paper) and keeps its canonical URL (https://arxiv.org/abs/ID, https://doi.org/DOI); if the service cannot be read, that is an error without prompts and a warning with them ($MLSD_ARXIV_URL, $MLSD_CROSSREF_URL replace the services' addresses).
+
     The same resource is always refused with exit status 1, even with --force: the same URL (ignoring http/https, www., tracking parameters and the like), or a title whose id is one under which dedupe --merge merged an entry into another; a similar title is shown with its score and refused with exit status 1 unless confirmed on the terminal, or --force.
 
     [bold]Examples[/bold]
@@ -116,6 +118,10 @@ def command(
       mlsd add https://eng.uber.com/michelangelo-machine-learning-platform/
 
       mlsd add https://arxiv.org/abs/1706.04599 --section evaluation --tag calibration --yes
+
+      mlsd add arxiv:1706.03762 --section models --yes
+
+      mlsd add doi:10.1145/3240323.3240372
 
       mlsd add --title "Designing Data-Intensive Applications" --kind book --section books --author "Martin Kleppmann" --year 2017 --no-fetch --yes
     """  # noqa: E501
@@ -145,25 +151,51 @@ def command(
 # --------------------------------------------------------------------------- both ways
 
 
-def _fetch(url: str | None, no_fetch: bool) -> PageMetadata | None:
-    """The page's metadata, or None (no URL, --no-fetch, or a failed fetch: one warning)."""
+def _fetch(url: str | None, no_fetch: bool, *, strict: bool = False) -> PageMetadata | None:
+    """The metadata of the page, or of the paper the URL names (arXiv, Crossref: never its
+    page), or None: no URL, --no-fetch, or a failed fetch (one warning). ``strict``: a paper
+    that cannot be read is an error (without prompts there is no one to ask the fields)."""
     if not url or no_fetch:
         return None
+    from mlsd_cli.matching.urls import paper_id
     from mlsd_cli.web.http import fetch_timeout
     from mlsd_cli.web.metadata import MetadataError
     from mlsd_cli.web.metadata import fetch_metadata
+    from mlsd_cli.web.papers import fetch_paper
 
+    paper = paper_id(url)
     try:
-        metadata = fetch_metadata(url, timeout=fetch_timeout(FETCH_TIMEOUT_S))
+        timeout = fetch_timeout(FETCH_TIMEOUT_S)
+        if paper is not None:
+            metadata = fetch_paper(paper, timeout=timeout)
+        else:
+            metadata = fetch_metadata(url, timeout=timeout)
         for warning in metadata.warnings:
             err(f"warning: {warning}")
         return metadata
     except MetadataError as exc:
-        err(
-            f"warning: could not read the page ({exc}); fill in the fields yourself "
-            "(--no-fetch skips fetching)"
+        if paper is not None and strict:
+            raise
+        what = (
+            f"{exc.message}; fill in the fields yourself"
+            if paper
+            else (
+                f"could not read the page ({exc}); fill in the fields yourself "
+                "(--no-fetch skips fetching)"
+            )
         )
+        err(f"warning: {what}")
         return None
+
+
+def _refuse_known(cat: Catalogue, url: str | None) -> None:
+    """Stop at once (exit 1) when ``url`` is a resource the catalogue has."""
+    from mlsd_cli.changes import adding
+
+    if url:
+        report = adding.find_duplicates(cat, urls=[url])
+        if report.same:
+            raise adding.same_url_error(report)
 
 
 def _extras(plan: AddPlan, metadata: PageMetadata | None) -> None:
@@ -174,6 +206,7 @@ def _extras(plan: AddPlan, metadata: PageMetadata | None) -> None:
         plan.extra_titles.append(metadata.title.strip())
     if metadata.final_url and metadata.final_url != plan.fields.url:
         plan.extra_urls.append(metadata.final_url)
+    plan.extra_urls.extend(metadata.other_urls)  # a paper's DOI, when arXiv gives one
 
 
 def _tag_notes(cat: Catalogue, tags: list[str]) -> list[Any]:
@@ -201,7 +234,8 @@ def _flags_plan(
             missing.remove("title")  # the page may give it
         needed = [option_for(command, m) or m for m in missing] + ["--yes"]
         require_terminal("adding a resource", hint=f"pass {', '.join(needed)}")
-    metadata = _fetch(given.url, no_fetch)
+    _refuse_known(cat, given.url)  # before the network: a listed paper needs no API
+    metadata = _fetch(given.url, no_fetch, strict=True)
     fields = adding.prefill(given, metadata, adding.guessed_kind(given.url, metadata))
     missing = adding.missing_required(fields)
     if missing:
@@ -262,20 +296,17 @@ def _interactive_plan(
 
     if not url_given:
         fields.url = ask(
-            "URL (Enter for none)", lambda text: adding.check_url(text) or None, clearable=False
+            "URL or arxiv:ID / doi:DOI (Enter for none)",
+            lambda text: adding.address(text) or None,
+            clearable=False,
         )
-    if fields.url:
-        report = adding.find_duplicates(cat, urls=[fields.url])
-        if report.same:
-            raise adding.same_url_error(report)
+    _refuse_known(cat, fields.url)
     metadata = None
     if fields.url and not no_fetch:
-        say("Reading the page...")
+        say(_reading(fields.url))
         metadata = _fetch(fields.url, no_fetch)
         if metadata and metadata.final_url and metadata.final_url != fields.url:
-            report = adding.find_duplicates(cat, urls=[metadata.final_url])
-            if report.same:
-                raise adding.same_url_error(report)
+            _refuse_known(cat, metadata.final_url)
     defaults = adding.prefill(
         adding.NewFields(), metadata, adding.guessed_kind(fields.url, metadata)
     )
@@ -317,6 +348,8 @@ def _interactive_plan(
             adding.split_list,
             default=", ".join(defaults.authors) or None,
         )
+    if fields.venue is None and defaults.venue:  # a paper's journal or conference
+        fields.venue = ask("Venue", str.strip, default=defaults.venue) or None
     if fields.org is None:
         fields.org = ask("Organisation", str.strip, default=defaults.org) or None
     if fields.year is None:
@@ -343,6 +376,14 @@ def _interactive_plan(
     say("")
     confirm("Add it?", default=True, declined="not added; nothing was written")
     return plan
+
+
+def _reading(url: str) -> str:
+    from mlsd_cli.matching.urls import paper_id
+    from mlsd_cli.web.papers import service
+
+    paper = paper_id(url)
+    return f"Asking {service(paper)} about {paper}..." if paper else "Reading the page..."
 
 
 def _ask_sections(cat: Catalogue, plan: AddPlan) -> list[str]:

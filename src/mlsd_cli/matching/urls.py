@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
+from dataclasses import dataclass
 from urllib.parse import parse_qsl
 from urllib.parse import quote
 from urllib.parse import unquote
@@ -16,6 +17,7 @@ from urllib.parse import urlencode
 from urllib.parse import urlsplit
 
 from mlsd_cli.catalogue.urls import ALLOWED_SCHEMES
+from mlsd_cli.errors import InputError
 
 # --------------------------------------------------------------------------- canonical forms
 
@@ -345,3 +347,87 @@ def _site_key(host: str, path: str, query: dict[str, str]) -> str | None:
         if len(asin) == 10 and asin.isalnum():
             return f"amazon:{asin.upper()}"
     return None
+
+
+# --------------------------------------------------------------------------- paper identifiers
+
+_ARXIV_BARE = re.compile(
+    r"^((?:\d{4}\.\d{4,5})|(?:[a-z-]+(?:\.[A-Z]{2})?/\d{7}))(?:v\d+)?$", re.IGNORECASE
+)
+_DOI_BARE = re.compile(r"^10\.\d{4,9}/\S+$")
+_ID_PREFIX = re.compile(r"^(arxiv|doi)\s*:\s*(.*)$", re.IGNORECASE | re.DOTALL)
+
+
+@dataclass(frozen=True)
+class PaperId:
+    """A paper named by its arXiv identifier or its DOI, as ``mlsd add`` takes it.
+
+    The identifier is not stored apart: :attr:`url` is the canonical address the entry keeps,
+    and its :func:`identity_key` is :attr:`key`, so every way of writing the paper (``abs/``,
+    ``pdf/``, a version, ``dx.doi.org``, a publisher's ``/doi/`` page) is the same resource.
+    """
+
+    #: "arxiv" or "doi".
+    scheme: str
+    #: The arXiv id without its version (``1706.03762``, ``cs/0112017``) or the DOI, lower-case.
+    value: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.scheme}:{self.value.lower()}"
+
+    @property
+    def url(self) -> str:
+        if self.scheme == "arxiv":
+            return f"https://arxiv.org/abs/{self.value}"
+        return f"https://doi.org/{quote(self.value, safe='/:;()')}"
+
+    def __str__(self) -> str:
+        return self.key
+
+
+def paper_id(text: str) -> PaperId | None:
+    """The paper ``text`` names: ``arxiv:ID``, ``doi:DOI`` (any case, versions dropped), or an
+    arXiv URL (``abs/``, ``pdf/``, versioned, ``export.arxiv.org``) or a ``doi.org`` /
+    ``dx.doi.org`` URL (an arXiv DOI, ``10.48550/arXiv.ID``, is the arXiv paper). None for
+    anything else (other URLs keep being read as pages).
+
+    Raises InputError (field ``url``) for ``arxiv:`` or ``doi:`` followed by something that is
+    not an identifier of that scheme.
+    """
+    text = text.strip()
+    prefixed = _ID_PREFIX.match(text)
+    if prefixed:
+        return _prefixed(prefixed.group(1).lower(), prefixed.group(2).strip(), text)
+    parts = _canonical_parts(text)
+    if parts is None or parts[0] not in (*_ARXIV_HOSTS, "doi.org"):
+        return None
+    key = identity_key(text)
+    scheme, _, value = key.partition(":")
+    if scheme == "arxiv" or (scheme == "doi" and parts[0] == "doi.org"):
+        if scheme == "arxiv":  # the id as written (old-style archives keep their case)
+            match = _ARXIV_ID.match("/".join(s for s in parts[1].split("/") if s))
+            value = match.group(1) if match else value
+        return PaperId(scheme, value)
+    return None
+
+
+def _prefixed(scheme: str, value: str, text: str) -> PaperId:
+    if scheme == "arxiv":
+        match = _ARXIV_BARE.match(value)
+        if match:
+            return PaperId("arxiv", match.group(1))
+        raise InputError(
+            f"{text!r} is not an arXiv identifier",
+            field="url",
+            hint="write it as arxiv:1706.03762 (or arxiv:cs/0112017 for an older paper)",
+        )
+    doi = _doi_in(value) if _DOI_BARE.match(value) else None
+    if doi is None:
+        raise InputError(
+            f"{text!r} is not a DOI", field="url", hint="write it as doi:10.1145/3240323.3240372"
+        )
+    arxiv = _ARXIV_DOI.match(doi)
+    if arxiv and _ARXIV_BARE.match(arxiv.group(1)):
+        return PaperId("arxiv", arxiv.group(1))
+    return PaperId("doi", doi)

@@ -58,6 +58,10 @@ class PageMetadata:
     year: int | None = None
     site_name: str | None = None
     kind: str | None = None
+    #: Where it was published (a paper's journal or conference: :mod:`mlsd_cli.web.papers`).
+    venue: str | None = None
+    #: Other addresses of the same work (an arXiv paper's DOI), for the duplicate check.
+    other_urls: list[str] = field(default_factory=list)
     #: What was odd about the page and skipped (nested JSON-LD...): the command warns.
     warnings: list[str] = field(default_factory=list)
 
@@ -140,6 +144,10 @@ def _clean(text: str | None, limit: int = MAX_TITLE_CHARS) -> str:
 
     text = _SPACE.sub(" ", drop_unsafe((text or "")[: limit * 4])).strip()
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+#: One line of plain text from a fetched value (:mod:`mlsd_cli.web.papers` reads with it too).
+clean_text = _clean
 
 
 _STRONG_SEPARATORS = (" | ", " · ", " — ", " – ", " :: ", " » ", " • ")
