@@ -1094,13 +1094,41 @@ def test_import_into_adds_sections_and_resources() -> None:
     catalogue = Catalogue()
     report = import_into(catalogue, _parse(BOOK_SEED), added=date(2024, 5, 1), force=True)
     assert len(report.added) == 83 and report.url_less == 13 and not report.skipped
-    assert len(catalogue.sections) == len(BOOK_SECTIONS)
+    # The list's title and front matter are the (new) catalogue's, not a wrapper section.
+    root_title, _, root_intro = BOOK_SECTIONS[0]
+    assert (catalogue.title, catalogue.description) == (root_title, root_intro)
+    titles = catalogue.section_titles()
+    assert [(s.title, titles.get(s.parent) if s.parent else None) for s in catalogue.sections] == [
+        (title, None if parent == root_title else parent) for title, parent, _ in BOOK_SECTIONS[1:]
+    ]
     assert all(r.added == date(2024, 5, 1) for r in catalogue.resources)
     assert len({r.id for r in catalogue.resources}) == 83
     internals = Catalogue()
     import_into(internals, _parse(SCALE_SEED))
     assert internals.resources[6].id == "internals-of-metaflow"  # the [VIDEO] prefix stays out
     assert internals.resources[6].kind == "video"
+
+
+def test_a_list_title_is_a_section_of_a_catalogue_titled_otherwise() -> None:
+    # The shipped catalogue's shape: two lists, each under its own title.
+    catalogue = Catalogue(title="Machine Learning Systems Design")
+    import_into(catalogue, _parse(SCALE_SEED))
+    import_into(catalogue, _parse(BOOK_SEED), force=True)
+    assert catalogue.title == "Machine Learning Systems Design" and not catalogue.description
+    top = [s.title for s in catalogue.sections if s.parent is None]
+    assert top == ["Designing Machine Learning Systems at Scale", "Resources"]
+    # the same title again: the list's sections are the catalogue's top-level ones
+    again = Catalogue(title="resources")
+    import_into(again, _parse(BOOK_SEED), force=True)
+    assert again.section_titles()[again.sections[0].id] == CH1 and again.sections[0].parent is None
+
+
+def test_a_table_of_contents_opens_no_section_and_empty_headings_stay() -> None:
+    parsed = parse_markdown("- [A](#a)\n  - [B](#b)\n\n## A\n\n## B\n\n- [x](https://x.org)\n")
+    assert [(s.title, s.parent) for s in parsed.sections] == [("A", None), ("B", None)]
+    assert parsed.front is None
+    contents = parse_markdown("# T\n\n## Contents\n\n- [B](#b)\n\n## B\n\n- [x](https://x.org)\n")
+    assert [s.title for s in contents.sections] == ["T", "B"] and contents.front == "t"
 
 
 def test_a_title_listed_again_at_an_address_is_held_back_unless_forced() -> None:

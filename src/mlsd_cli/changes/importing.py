@@ -20,6 +20,7 @@ from mlsd_cli.catalogue.model import unique_id
 from mlsd_cli.catalogue.placement import place_appended
 from mlsd_cli.changes.commit import Plan
 from mlsd_cli.changes.duplicates import describe
+from mlsd_cli.formats.markdown import relink
 from mlsd_cli.formats.markdown_reader import ParsedList
 from mlsd_cli.lookup.names import find_section
 from mlsd_cli.matching.duplicates import MatchIndex
@@ -61,6 +62,9 @@ class ImportReport:
     #: Items whose title looks like an entry's: held back unless ``force``.
     possible_duplicates: list[SkippedItem] = field(default_factory=list)
     sections_added: list[Section] = field(default_factory=list)
+    #: The list's title, when it became the catalogue's title (and its front matter the
+    #: catalogue's description, if it had none) rather than a section.
+    title_taken: str | None = None
     dry_run: bool = False
 
     @property
@@ -141,7 +145,11 @@ def import_into(
     root = _resolve_under(target, under_section, report) if under_section else None
 
     mapping: dict[str, str] = {}
+    front = _front_matter(target, parsed) if root is None else None
+    report.title_taken = target.title if front else None
     for ps in parsed.sections:
+        if ps.id == front:
+            continue
         parent = mapping.get(ps.parent, root) if ps.parent else root
         existing = next(
             (
@@ -153,12 +161,15 @@ def import_into(
         )
         if existing is not None:
             if not existing.intro and ps.intro:
-                existing.intro = ps.intro
+                existing.intro = relink(ps.intro)
             mapping[ps.id] = existing.id
             continue
         taken = {s.id for s in target.sections}
         section = Section(
-            id=unique_id(slugify(ps.title), taken), title=ps.title, parent=parent, intro=ps.intro
+            id=unique_id(slugify(ps.title), taken),
+            title=ps.title,
+            parent=parent,
+            intro=relink(ps.intro),
         )
         _insert_section(target, section)
         report.sections_added.append(section)
@@ -205,7 +216,7 @@ def import_into(
             venue=pr.venue,
             year=pr.year,
             org=pr.org,
-            description=pr.description,
+            description=relink(pr.description),
             added=when,
         )
         target.resources.append(resource)
@@ -213,6 +224,20 @@ def import_into(
         report.added.append(resource)
     place_appended(target, len(report.added))  # each in its section's run, the list's order
     return report
+
+
+def _front_matter(catalogue: Catalogue, parsed: ParsedList) -> str | None:
+    """The list's title section when it becomes the catalogue's title and description (the
+    catalogue has no title yet, or the same one), else None (it is imported as a section)."""
+    front = parsed.section(parsed.front) if parsed.front else None
+    if front is None:
+        return None
+    if catalogue.title.strip() and fold_title(catalogue.title) != fold_title(front.title):
+        return None
+    catalogue.title = catalogue.title or front.title
+    if not catalogue.description.strip():
+        catalogue.description = relink(front.intro)
+    return front.id
 
 
 def _fallback_section(catalogue: Catalogue, report: ImportReport, parsed: ParsedList) -> str:

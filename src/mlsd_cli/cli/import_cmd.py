@@ -52,7 +52,7 @@ def command(
 ) -> None:
     """Import a markdown list (an awesome list, a book's resources page) into the catalogue.
 
-    Headings become sections (nesting kept), list items become resources: \\[title](url), a "(Author, Venue, 2019)" byline, and a description after " - " or ": " or in the paragraphs below the item. Items without a link are kept without a URL; free text under a heading becomes the section's intro. Tables of contents, in-page anchors and badges are left out.
+    The list's title (its only top-level heading) and the text under it become the catalogue's title and description when the catalogue has no title yet (or the same one); otherwise the title is a section holding the list. Other headings become sections (nesting kept), list items become resources: \\[title](url), a "(Author, Venue, 2019)" byline, and a description after " - " or ": " or in the paragraphs below the item. Items without a link are kept without a URL; free text under a heading becomes the section's intro. Tables of contents, in-page anchors and badges are left out. mlsd's own markdown export reads back as it was written.
 
     Every item is checked as mlsd add checks one. An item that is the same resource as an entry (the same URL ignoring http/https, www., tracking parameters and the like; youtu.be or youtube.com, arXiv pdf or abs; an entry merged into another by dedupe --merge; the same title with no URL) is skipped and reported with the entry it matched, so importing the same list twice adds nothing. An item whose title looks like an entry's is reported as a possible duplicate and not added, unless --force. The exit status is 1 when an item was left out for either reason (as mlsd add of a known URL), 0 when every item was added. Sections with the same title under the same parent are reused.
 
@@ -90,6 +90,7 @@ def _as_json(report: ImportReport, path: str) -> dict[str, object]:
         "skipped": [asdict(s) for s in report.skipped],
         "possible_duplicates": [asdict(s) for s in report.possible_duplicates],
         "url_less": report.url_less,
+        "title_taken": report.title_taken,
         "sections_added": [
             {"id": s.id, "title": s.title, "parent": s.parent} for s in report.sections_added
         ],
@@ -110,6 +111,8 @@ def _print(report: ImportReport, path: str, name: str) -> None:
         f"{len(report.sections_added)} new section{'' if len(report.sections_added) == 1 else 's'}"
         f" {'to' if dry_run else 'in'} {path}."
     )
+    if report.title_taken:
+        echo(f"The list's title is the catalogue's: {printable(report.title_taken)}")
     known = [s for s in report.skipped if not s.within_list]
     within = [s for s in report.skipped if s.within_list]
     possible = report.possible_duplicates

@@ -237,6 +237,24 @@ def _neutralise(match: re.Match[str]) -> str:
     return label + "]&#58;" + (rest[:-1] + "&lt;" if angle else rest)
 
 
+_UNLINKED = re.compile(r"\]&#40;(&lt;)?|(?m:^([ ]{0,3}\[(?:[^\[\]\\]|\\.)+)\]&#58;(&lt;)?)")
+
+
+def relink(text: str) -> str:
+    """Undo what :func:`_neutralise` did to a link or link definition whose target is not
+    http(s) (``[text]&#40;./a.md)`` -> ``[text](./a.md)``), so that reading mlsd's own export
+    back gives the markdown that was exported; exporting it again neutralises it the same way."""
+    if "]&#" not in text:
+        return text
+
+    def back(match: re.Match[str]) -> str:
+        if match.group(2) is not None:
+            return match.group(2) + "]:" + ("<" if match.group(3) else "")
+        return "](" + ("<" if match.group(1) else "")
+
+    return _UNLINKED.sub(back, text)
+
+
 #: Code blocks (fenced or indented): their lines are found with a real parser.
 _CODE_BLOCK_SIGNS = re.compile(r"^ {0,3}(?:```|~~~)|~~~|^(?: {4}|\t)", re.MULTILINE)
 _RISKY_IN_CODE = re.compile(r"<|\]\(|\]:")
@@ -365,17 +383,23 @@ _TO_TEXT: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"</?[A-Za-z][^<>]*>|<!--.*?-->", re.DOTALL), ""),
     (re.compile(r"(`+)(.+?)\1", re.DOTALL), r"\2"),
     (re.compile(r"(\*\*|__|~~|\*|_)(?=\S)(.+?)(?<=\S)\1", re.DOTALL), r"\2"),
-    (re.compile(r"\\([!-/:-@\[-`{-~])"), r"\1"),
 )
+#: A backslash-escaped character is text: it is set aside (as a private-use character) before
+#: the passes above, so that ``\*\*x\*\*`` stays ``**x**`` rather than reading as emphasis.
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+_SET_ASIDE = 0xF0000
+_SET_ASIDE_CHAR = re.compile("[\U000f0021-\U000f007e]")
 _MARKUP = re.compile(r"[\\`*_\[\]<>&#~]|^\s*(?:[-+]|\d{1,9}[.)])(?:\s|$)", re.MULTILINE)
 
 
 def to_text(markdown: str) -> str:
     """The visible text of some markdown, on one line (links give their text)."""
     if _MARKUP.search(markdown):
+        markdown = _ESCAPED.sub(lambda m: chr(_SET_ASIDE + ord(m.group(1))), markdown)
         for pattern, replacement in _TO_TEXT:
             markdown = pattern.sub(replacement, markdown)
         markdown = html.unescape(markdown)
+        markdown = _SET_ASIDE_CHAR.sub(lambda m: chr(ord(m.group()) - _SET_ASIDE), markdown)
     return plain(markdown)
 
 

@@ -86,6 +86,11 @@ class ParsedList:
 
     sections: list[ParsedSection] = field(default_factory=list)
     resources: list[ParsedResource] = field(default_factory=list)
+    #: The local id of the section that is the list's own title: the document's only level-1
+    #: heading, its first heading, holding no item of its own (its intro is the front matter).
+    #: :func:`~mlsd_cli.changes.importing.import_into` makes it the catalogue's title and
+    #: description when the catalogue has none (or the same title), a section otherwise.
+    front: str | None = None
 
     def section(self, local_id: str) -> ParsedSection | None:
         for s in self.sections:
@@ -113,6 +118,8 @@ class _Walker:
         self.preamble: list[str] = []
         #: read_head's answer per inline token (by id: the tree holds every token alive).
         self.heads: dict[int, Head] = {}
+        #: Sections that hold a table of contents (dropped when they hold nothing else).
+        self.navs: set[str] = set()
 
     # -- helpers
 
@@ -212,6 +219,7 @@ class _Walker:
             self.section_id()
         self.prune()
         self.orgs_not_authors()
+        self.out.front = self.front_section()
         return self.out
 
     def orgs_not_authors(self) -> None:
@@ -246,8 +254,24 @@ class _Walker:
         self.target = self.out.section(sid)
         return True
 
+    def front_section(self) -> str | None:
+        """The list's title section (see :attr:`ParsedList.front`), if it has one."""
+        sections = self.out.sections
+        if not sections or sections[0].level != 1 or sections[0].parent is not None:
+            return None
+        first = sections[0]
+        if any(s.level <= 1 for s in sections[1:]):
+            return None
+        if any(first.id in r.sections for r in self.out.resources):
+            return None
+        return first.id
+
     def top_list(self, node: SyntaxTreeNode, colon: bool) -> None:
         items = list(node.children)
+        if self.is_nav(node):  # a table of contents: no resource, and no section opened for it
+            if self.current is not None:
+                self.navs.add(self.current)
+            return
         first = 0
         if colon:
             while first < len(items) and not self.item_has_link(items[first]):
@@ -326,6 +350,18 @@ class _Walker:
         resource.kind = guess_kind(resource.title, resource.url, inline.content if inline else "")
         return created
 
+    def is_nav(self, node: SyntaxTreeNode) -> bool:
+        """Is every item of this list (and of its sub-lists) an in-page link or empty?"""
+        for item in node.children:
+            inline = _head_inline(item)
+            what = read_head(inline).what if inline is not None else "empty"
+            if what not in ("nav", "empty"):
+                return False
+            rest = item.children[1:] if inline is not None else item.children
+            if any(b.type not in _LISTS or not self.is_nav(b) for b in rest):
+                return False
+        return True
+
     def list_has_links(self, node: SyntaxTreeNode) -> bool:
         return any(self.item_has_link(i) for i in node.children)
 
@@ -375,13 +411,13 @@ class _Walker:
         return found
 
     def prune(self) -> None:
-        """Drop sections that hold nothing: no resources, no intro, no kept sub-sections
-        (a "Contents" heading over a table of contents)."""
+        """Drop the sections over a table of contents ("Contents") that hold nothing else: no
+        resources, no intro, no kept sub-sections. Other empty headings stay sections."""
         used = {sid for r in self.out.resources for sid in r.sections}
         keep: set[str] = set()
         by_id = {s.id: s for s in self.out.sections}
         for s in self.out.sections:
-            if s.id in used or s.intro.strip():
+            if s.id in used or s.intro.strip() or s.id not in self.navs:
                 node: ParsedSection | None = s
                 while node is not None and node.id not in keep:
                     keep.add(node.id)
