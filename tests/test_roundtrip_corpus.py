@@ -96,7 +96,7 @@ def test_escaped_markdown_reads_back_as_the_text_it_shows() -> None:
     from mlsd_cli.formats.markdown import escape_text
     from mlsd_cli.formats.markdown import relink
     from mlsd_cli.formats.markdown import safe_markdown
-    from mlsd_cli.formats.markdown import to_text
+    from mlsd_cli.formats.markdown_text import to_text
 
     for text in ("within **100ms** of it", "a_b_c and *x* `y`", "[not a link](x) <b>"):
         assert to_text(escape_text(text)) == text
