@@ -2,11 +2,14 @@
 catalogue, ``mlsd export --format markdown --style S``, ``mlsd import`` of that export into
 another fresh catalogue, export again: the two exports are byte-identical, in both styles, for
 every list of ``../shared/corpus/`` and both seeds, and the second catalogue's resources are the
-first's, field by field (ids, sections, bylines, descriptions, all of them)."""
+first's, field by field (ids, sections, bylines, descriptions, all of them). The awesome export
+has no ``no-repeat-item-in-description``, ``awesome-toc`` or ``double-link`` finding of
+``benchmarks/awesome_lint.py`` (the port of awesome-lint's rules)."""
 
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,6 +21,10 @@ from .conftest import BOOK_SEED
 from .conftest import ROOT
 from .conftest import SCALE_SEED
 from .conftest import seed_path
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import awesome_lint
 
 # ../shared/corpus (read-only, beside the project; a worktree sits one level deeper)
 CORPUS = next(
@@ -76,6 +83,8 @@ def test_export_import_export_is_byte_identical(cli: Cli, tmp_path: Path, source
         assert cycle.markdown(second, style) == exported, style
         if style == "full":  # the awesome style keeps one line of each description
             assert cycle.resources(second) == resources
+        else:  # issue 9: the export causes none of these awesome-lint errors
+            assert [f for f in awesome_lint.lint(exported) if f.rule in awesome_lint.RULES] == []
 
 
 def test_a_fresh_catalogue_takes_the_list_title_and_says_so(cli: Cli, tmp_path: Path) -> None:
@@ -90,6 +99,35 @@ def test_a_fresh_catalogue_takes_the_list_title_and_says_so(cli: Cli, tmp_path: 
     assert catalogue.description.startswith("A hopefully really long list of resources")
     assert all(s.parent is None for s in catalogue.sections)  # Dropbox, LinkedIn, ...: top level
     assert "Designing Machine Learning Systems at Scale" not in catalogue.section_titles().values()
+
+
+def test_an_awesome_description_never_starts_with_the_item_name() -> None:
+    from mlsd_cli.catalogue.model import Catalogue
+    from mlsd_cli.catalogue.model import Resource
+    from mlsd_cli.catalogue.model import Section
+    from mlsd_cli.formats.export import ExportOptions
+    from mlsd_cli.formats.export import export
+
+    def entry(rid: str, title: str, description: str) -> Resource:
+        return Resource(
+            rid, title, "blog", ["s"], url=f"https://x.org/{rid}", description=description
+        )
+
+    catalogue = Catalogue(
+        sections=[Section("s", "S")],
+        resources=[
+            entry("a", "Rules of ML", "Rules of ML *(Feature stores)*"),
+            entry("b", "Gizmo", "gizmo - builds gizmos"),
+            entry("c", "Only", "Only"),
+            entry("d", "Gizmos", "Gizmos2 is another thing."),
+        ],
+    )
+    text = export(catalogue, "markdown", ExportOptions(style="awesome"))
+    assert "- [Rules of ML](https://x.org/a) - Feature stores.\n" in text
+    assert "- [Gizmo](https://x.org/b) - Builds gizmos.\n" in text
+    assert "- [Only](https://x.org/c)\n" in text
+    assert "- [Gizmos](https://x.org/d) - Gizmos2 is another thing.\n" in text  # not the name
+    assert awesome_lint.lint(text) == []
 
 
 def test_escaped_markdown_reads_back_as_the_text_it_shows() -> None:

@@ -408,8 +408,26 @@ def _byline(authors: tuple[str, ...], venue: str | None, year: int | None) -> st
 
 def awesome_item(r: Resource) -> str:
     head = link(r.title, r.url) if linkable(r.url) else escape_line_start(escape_text(r.title))
-    summary = sentence(first_paragraph_text(r.description))
+    summary = _not_repeating(plain(r.title), sentence(first_paragraph_text(r.description)))
     return f"- {head} - {escape_text(summary)}" if summary else f"- {head}"
+
+
+_AFTER_NAME = re.compile(r"[\s.,!?:-]")
+_WRAPPED = re.compile(r"\((.*)\)", re.DOTALL)
+
+
+def _not_repeating(name: str, summary: str) -> str:
+    """The description less the item's name at its start (awesome-lint's
+    no-repeat-item-in-description): ``Rules of ML (Feature stores).`` under the link "Rules of
+    ML" gives ``Feature stores.``; nothing when it was the name alone."""
+    while name and summary[: len(name)].lower() == name.lower():
+        rest = summary[len(name) :]
+        if rest and not _AFTER_NAME.match(rest):
+            break
+        rest = rest.strip(" .,!?:;-–—")
+        wrapped = _WRAPPED.fullmatch(rest)
+        summary = sentence(wrapped.group(1) if wrapped else rest)
+    return summary
 
 
 _HEADING_HINT = re.compile(r"^ {0,3}(?:#{1,6}(?:[ \t]|$)|=+[ \t]*$|-+[ \t]*$)", re.MULTILINE)
