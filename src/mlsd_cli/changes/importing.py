@@ -11,6 +11,7 @@ import copy
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import date
+from typing import Protocol
 
 from mlsd_cli.catalogue.model import Catalogue
 from mlsd_cli.catalogue.model import Resource
@@ -203,27 +204,46 @@ def import_into(
                 item.own_description = pr.description if differs else None
             (report.skipped if verdict.same else report.possible_duplicates).append(item)
             continue
-        rid = unique_id(slugify(without_kind_prefix(pr.title)), taken_ids)
-        taken_ids.add(rid)
-        new_ids.add(rid)
-        resource = Resource(
-            id=rid,
-            title=pr.title,
-            kind=pr.kind,
-            sections=sections,
-            url=pr.url,
-            authors=list(pr.authors),
-            venue=pr.venue,
-            year=pr.year,
-            org=pr.org,
-            description=relink(pr.description),
-            added=when,
-        )
+        resource = new_entry(pr, sections, taken_ids, when, relink(pr.description))
+        new_ids.add(resource.id)
         target.resources.append(resource)
         index.add(resource)
         report.added.append(resource)
     place_appended(target, len(report.added))  # each in its section's run, the list's order
     return report
+
+
+class ItemLike(Protocol):
+    """What a list item says of a new entry (a ParsedResource, a README item)."""
+
+    title: str
+    url: str | None
+    kind: str
+    authors: list[str]
+    venue: str | None
+    year: int | None
+    org: str | None
+
+
+def new_entry(
+    item: ItemLike, sections: list[str], taken: set[str], when: date, description: str
+) -> Resource:
+    """A new entry from a list item, with an id not in ``taken`` (which gets it)."""
+    rid = unique_id(slugify(without_kind_prefix(item.title)), taken)
+    taken.add(rid)
+    return Resource(
+        id=rid,
+        title=item.title,
+        kind=item.kind,
+        sections=sections,
+        url=item.url,
+        authors=list(item.authors),
+        venue=item.venue,
+        year=item.year,
+        org=item.org,
+        description=description,
+        added=when,
+    )
 
 
 def _front_matter(catalogue: Catalogue, parsed: ParsedList) -> str | None:
