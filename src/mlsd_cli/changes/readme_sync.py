@@ -116,8 +116,9 @@ def _items(parsed: ParsedList, source: str) -> dict[str, Item]:
 
 
 def _same_headings(expected: ParsedList, edited: ParsedList, source: str) -> None:
-    before = {p: s for s, p in zip(expected.sections, _paths(expected).values(), strict=True)}
-    after = {p: s for s, p in zip(edited.sections, _paths(edited).values(), strict=True)}
+    paths_before, paths_after = _paths(expected), _paths(edited)
+    before = {paths_before[s.id]: s for s in expected.sections}
+    after = {paths_after[s.id]: s for s in edited.sections}
     for path in after.keys() - before.keys():
         raise InputError(
             f"{source}: the heading {' > '.join(path)!r} is not a section of the catalogue",
