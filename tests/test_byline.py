@@ -7,8 +7,10 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
+from mlsd_cli.formats.byline import byline_org
 from mlsd_cli.formats.byline import escape_inline
 from mlsd_cli.formats.byline import format_byline
+from mlsd_cli.formats.byline import is_explicit
 from mlsd_cli.formats.byline import looks_like_byline
 from mlsd_cli.formats.byline import parse_byline
 from mlsd_cli.formats.byline import unescape
@@ -139,6 +141,32 @@ def test_format(authors: list[str], venue: str | None, year: int | None, expecte
     assert parse_byline(expected) == (authors, venue, year)
 
 
+@pytest.mark.parametrize(
+    ("authors", "org", "venue", "year", "expected"),
+    [
+        (["Jay Kreps"], "LinkedIn", None, 2013, "(Jay Kreps, **LinkedIn**, 2013)"),
+        ([], "UC Berkeley & Google", "IEEE", None, "(**UC Berkeley \\& Google**, *IEEE*)"),
+        ([], "Uber", None, None, "(**Uber**)"),
+    ],
+)
+def test_the_org_is_the_bold_part(
+    authors: list[str], org: str, venue: str | None, year: int | None, expected: str
+) -> None:
+    assert format_byline(authors, venue, year, org) == expected
+    assert parse_byline(expected) == (authors, venue, year)
+    assert byline_org(expected) == org and is_explicit(expected)
+
+
+def test_a_sole_author_named_like_an_org_is_written_as_an_author() -> None:
+    """``(LinkedIn, 2022)`` reads as the org LinkedIn; an author called LinkedIn is written
+    ``(LinkedIn;, 2022)``, which the importer keeps an author."""
+    assert format_byline(["LinkedIn"], None, 2022) == "(LinkedIn, 2022)"
+    text = format_byline(["LinkedIn"], None, 2022, org_names=frozenset({"linkedin"}))
+    assert text == "(LinkedIn;, 2022)"
+    assert parse_byline(text) == (["LinkedIn"], None, 2022) and is_explicit(text)
+    assert not is_explicit("(LinkedIn, 2022)") and byline_org("(LinkedIn, 2022)") is None
+
+
 def test_escape_round_trip() -> None:
     nasty = "a*b_c[d](e)\\f,g;h`i<j>k#l!m|n~o&p"
     assert unescape(escape_inline(nasty)) == nasty
@@ -163,12 +191,14 @@ _FIELD = _TEXT.map(lambda s: " ".join(s.split())).filter(bool)
     authors=st.lists(_FIELD, max_size=4),
     venue=st.one_of(st.none(), _FIELD),
     year=st.one_of(st.none(), st.integers(1000, 9999)),
+    org=st.one_of(st.none(), _FIELD),
 )
 def test_format_then_parse_is_the_identity(
-    authors: list[str], venue: str | None, year: int | None
+    authors: list[str], venue: str | None, year: int | None, org: str | None
 ) -> None:
-    text = format_byline(authors, venue, year)
+    text = format_byline(authors, venue, year, org, org_names=frozenset(["x"]))
     assert parse_byline(text) == (authors, venue, year)
+    assert byline_org(text) == org
     if text:  # and the importer takes it for a byline, not a remark
         assert looks_like_byline(text)
         assert "\n" not in text

@@ -44,7 +44,7 @@ def test_markdown_to_stdout(cli: Run, sample_catalogue: Path) -> None:
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith("# Sample\n")
     assert (
-        "- [Uber's Michelangelo](https://eng.uber.com/michelangelo-machine-learning-platform/) (2017)"
+        "- [Uber's Michelangelo](https://eng.uber.com/michelangelo-machine-learning-platform/) (**Uber**, 2017)"
         in result.stdout
     )
     assert "- Practical Lessons from Predicting Clicks on Ads at Facebook\n" in result.stdout

@@ -189,7 +189,8 @@ def test_sections_in_order_nested_one_level_deeper_with_intros() -> None:
 
 def test_each_resource_with_link_byline_and_description() -> None:
     text = export(catalogue(), "markdown")
-    byline = format_byline(["Robert Chang"], "Airbnb Engineering & Data Science", 2017)
+    byline = format_byline(["Robert Chang"], "Airbnb Engineering & Data Science", 2017, "Airbnb")
+    assert byline == "(Robert Chang, **Airbnb**, *Airbnb Engineering \\& Data Science*, 2017)"
     assert (
         "- [Using Machine Learning to Predict Value of Homes On Airbnb]"
         f"(https://medium.com/airbnb-engineering/using-ml) {byline}\n"

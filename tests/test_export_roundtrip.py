@@ -1,7 +1,7 @@
 """Round trip: `mlsd import` of mlsd's own markdown export gives back the same resources.
 
-Compared: titles, URLs, sections (by title, with their nesting), authors, venue, year and
-description. Kind, org, tags and dates are not written in the list, so they are not compared
+Compared: titles, URLs, sections (by title, with their nesting), authors, org, venue, year and
+description. Kind, tags and dates are not written in the list, so they are not compared
 (docs/export.md). The catalogue title becomes the top heading, which the importer reads back
 as the (fresh) catalogue's title, not as a section holding the others.
 """
@@ -70,6 +70,7 @@ def _facts(catalogue: Catalogue) -> dict[str, tuple[Any, ...]]:
             r.url,
             sorted(titles[s] for s in r.sections),
             r.authors,
+            r.org,
             r.venue,
             r.year,
             r.description.strip(),
@@ -194,6 +195,8 @@ def catalogues(draw: st.DrawFn) -> Catalogue:
                 ),
                 url=url,
                 authors=draw(st.lists(NAME, max_size=3)),
+                # a sole author may be a section's or an org's name: it stays an author
+                org=draw(st.none() | NAME | st.sampled_from(["LinkedIn", section_titles[0]])),
                 venue=draw(st.none() | NAME),
                 year=draw(st.none() | st.integers(1000, 9999)),
                 description=draw(description()),

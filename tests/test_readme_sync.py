@@ -26,9 +26,12 @@ NEW = "https://example.org/a-new-case-study"
 
 
 @pytest.fixture
-def copy(tmp_path: Path) -> Path:
+def copy(tmp_path: Path, cli: Cli) -> Path:
+    """The shipped catalogue and README, the README's region regenerated (as CI keeps it)."""
     for name in ("resources.toml", "README.md"):
         shutil.copy(ROOT / name, tmp_path / name)
+    cat, readme = str(tmp_path / "resources.toml"), str(tmp_path / "README.md")
+    assert cli("export", "--format", "markdown", "-c", cat, "--output", readme).exit_code == 0
     return tmp_path
 
 
@@ -40,7 +43,8 @@ def _edit(readme: Path) -> None:
     """An item added, one reworded, one deleted, one moved to another section."""
     text = readme.read_text("utf-8")
     nautilus, community, instagram = (_line(text, u) for u in (NAUTILUS, COMMUNITY, INSTAGRAM))
-    text = text.replace(nautilus, f"- [Nautilus: Dropbox's search engine]({NAUTILUS}) (2021)")
+    reworded = f"- [Nautilus: Dropbox's search engine]({NAUTILUS}) (**Dropbox**, 2021)"
+    text = text.replace(nautilus, reworded)
     text = text.replace(community + "\n", "")
     text = text.replace(instagram + "\n", "")
     netflix = "#### Netflix\n\n"

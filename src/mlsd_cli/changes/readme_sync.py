@@ -9,7 +9,7 @@ URL (a url-less one by its title): one in both whose title, byline, description 
 differ is a change; one only the catalogue shows is removed; one only the README shows is added.
 
 Only list items are taken back, and only the fields the region shows (title, URL, authors,
-venue, year, description, sections): kind, tags, org and dates stay. Entries the region does
+org, venue, year, description, sections): kind, tags and dates stay. Entries the region does
 not show are never touched. Edits that do not map onto entries are refused, naming what to do
 instead: a heading added, renamed or removed (sections are made with mlsd), text under a
 heading that is no list item, one URL listed twice with different text, an added item that is
@@ -38,7 +38,7 @@ from mlsd_cli.matching.known import Candidate
 from mlsd_cli.matching.known import check_candidate
 
 #: The fields a README item shows, as Resource attributes.
-FIELDS = ("title", "url", "authors", "venue", "year", "description", "sections")
+FIELDS = ("title", "url", "authors", "org", "venue", "year", "description", "sections")
 Path_ = tuple[str, ...]
 
 
@@ -49,6 +49,7 @@ class Item:
     title: str
     url: str | None
     authors: list[str]
+    org: str | None
     venue: str | None
     year: int | None
     description: str
@@ -56,7 +57,9 @@ class Item:
     sections: list[Path_] = field(default_factory=list)
 
     def text(self) -> tuple[object, ...]:
-        return (self.title, self.url, self.authors, self.venue, self.year, self.description)
+        return (
+            self.title, self.url, self.authors, self.org, self.venue, self.year, self.description
+        )  # fmt: skip
 
 
 @dataclass
@@ -97,9 +100,8 @@ def _items(parsed: ParsedList, source: str) -> dict[str, Item]:
     paths = _paths(parsed)
     items: dict[str, Item] = {}
     for r in parsed.resources:
-        item = Item(
-            r.title, r.url, r.authors, r.venue, r.year, relink(r.description).strip(), r.kind
-        )
+        description = relink(r.description).strip()
+        item = Item(r.title, r.url, r.authors, r.org, r.venue, r.year, description, r.kind)
         item.sections = [paths[s] for s in r.sections]
         key = _key(r.url, r.title)
         seen = items.get(key)

@@ -2,8 +2,10 @@
 
 Two dialects are read:
 
-- **explicit**, what :func:`format_byline` writes: ``(Author A, Author B, *Venue*, 2019)``. The
-  italic part is the venue, a final four-digit part the year, every other part one author.
+- **explicit**, what :func:`format_byline` writes: ``(Author A, Author B, **Org**, *Venue*,
+  2019)``. The italic part is the venue, the bold part the organisation (:func:`byline_org`), a
+  final four-digit part the year, every other part one author; a sole author stays an author
+  even when it is an organisation's name (:func:`is_explicit`).
   Without a venue the authors are joined by ``"; "`` (``(Chuan Guo; Geoff Pleiss, 2017)``)
   unless the plain form reads back the same. Characters that would change the meaning
   (``\\ , ; * _ ( ) [ ]`` ...) are backslash-escaped, as markdown itself escapes them, so a
@@ -154,8 +156,42 @@ def _italic_inner(part: str) -> str | None:
     return part[1:-1]
 
 
-def _has_italic(parts: list[str]) -> bool:
-    return any(_italic_inner(p.strip()) is not None for p in parts)
+def _bold_inner(part: str) -> str | None:
+    """The inside of ``**org**`` (raw), or None when ``part`` is not bold."""
+    scanned = _scan(part)
+    star = ("*", False)
+    if len(scanned) < 5 or scanned[:2] != [star, star] or scanned[-2:] != [star, star]:
+        return None
+    if scanned[2] == star or scanned[-3] == star:  # ***x***
+        return None
+    return part[2:-2]
+
+
+def _has_marked(parts: list[str]) -> bool:
+    return any(
+        _italic_inner(p.strip()) is not None or _bold_inner(p.strip()) is not None for p in parts
+    )
+
+
+def is_explicit(text: str) -> bool:
+    """Is this byline written in the explicit dialect (an italic venue, a bold org or ``;``
+    between authors)? Its authors are authors as written: the importer never reads a sole one
+    as the organisation."""
+    return _explicit_inner(strip_parens(text))
+
+
+def _explicit_inner(inner: str) -> bool:
+    parts = [p.strip() for p in split_unescaped(inner, ",")]
+    return bool(inner) and (_has_marked(parts) or len(split_unescaped(inner, ";")) > 1)
+
+
+def byline_org(text: str) -> str | None:
+    """The organisation of an explicit byline, its bold part: ``(Jay Kreps, **LinkedIn**)``."""
+    for part in split_unescaped(strip_parens(text), ","):
+        bold = _bold_inner(part.strip())
+        if bold is not None:
+            return unescape(bold).strip() or None
+    return None
 
 
 # ----------------------------------------------------------------- parsing
@@ -171,7 +207,7 @@ def parse_byline(text: str) -> Byline:
     if not inner:
         return [], None, None
     parts = [p.strip() for p in split_unescaped(inner, ",")]
-    if _has_italic(parts) or len(split_unescaped(inner, ";")) > 1:
+    if _explicit_inner(inner):
         return _parse_explicit(parts)
     return _parse_heuristic(parts)
 
@@ -183,6 +219,8 @@ def _parse_explicit(parts: list[str]) -> Byline:
     venue: str | None = None
     authors: list[str] = []
     for part in parts:
+        if _bold_inner(part) is not None:  # the org (byline_org)
+            continue
         italic = _italic_inner(part)
         if italic is not None and venue is None:
             venue = unescape(italic).strip() or None
@@ -323,9 +361,9 @@ def looks_like_byline(text: str) -> bool:
     inner = strip_parens(text)
     if not inner or _LINKISH.search(inner):
         return False
-    parts = [p.strip() for p in split_unescaped(inner, ",")]
-    if _has_italic(parts) or len(split_unescaped(inner, ";")) > 1:
+    if _explicit_inner(inner):
         return True
+    parts = [p.strip() for p in split_unescaped(inner, ",")]
     plain = unescape(inner)
     first = plain[0]
     caseless = first.isalpha() and not first.islower() and not first.isupper()  # メルカリ
@@ -341,22 +379,37 @@ def looks_like_byline(text: str) -> bool:
 # ----------------------------------------------------------------- formatting
 
 
-def format_byline(authors: list[str], venue: str | None, year: int | None) -> str:
-    """The markdown byline ``(Author A, Author B, *Venue*, 2019)``, or "" when all are empty.
+def format_byline(
+    authors: list[str],
+    venue: str | None,
+    year: int | None,
+    org: str | None = None,
+    *,
+    org_names: frozenset[str] = frozenset(),
+) -> str:
+    """The markdown byline ``(Author A, Author B, **Org**, *Venue*, 2019)``, or "" when all are
+    empty.
 
-    :func:`parse_byline` reads it back exactly (for authors and a venue without surrounding
-    blanks or line breaks): the inverse the markdown export -> import round trip relies on.
+    :func:`parse_byline` (and :func:`byline_org` for the org) reads it back exactly (for names
+    without surrounding blanks or line breaks): the inverse the markdown export -> import round
+    trip relies on. ``org_names`` (casefolded) are the names the importer would read as the
+    org when one stands alone (:data:`KNOWN_ORGS`, the list's sections and orgs): such a sole
+    author is written in the explicit dialect, ``(LinkedIn;)``, which keeps it an author.
     """
     names = [a.strip() for a in authors if a.strip()]
     place = venue.strip() if venue and venue.strip() else None
+    company = org.strip() if org and org.strip() else None
     tail = [str(year)] if year is not None else []
-    if place is not None:
-        parts = [escape_inline(a) for a in names] + [f"*{escape_inline(place)}*", *tail]
-        return f"({', '.join(parts)})"
+    if place is not None or company is not None:
+        parts = [escape_inline(a) for a in names]
+        parts += [f"**{escape_inline(company)}**"] if company is not None else []
+        parts += [f"*{escape_inline(place)}*"] if place is not None else []
+        return f"({', '.join([*parts, *tail])})"
     if not names:
         return f"({tail[0]})" if tail else ""
     plain = f"({', '.join([' and '.join(escape_inline(a) for a in names), *tail])})"
-    if parse_byline(plain) == (names, None, year) and looks_like_byline(plain):
+    sole_org = len(names) == 1 and names[0].casefold() in org_names
+    if not sole_org and parse_byline(plain) == (names, None, year) and looks_like_byline(plain):
         return plain
     explicit = "; ".join(escape_inline(a) for a in names)
     if len(names) == 1:

@@ -13,6 +13,8 @@ import unicodedata
 from dataclasses import dataclass
 from dataclasses import field
 
+from mlsd_cli.formats.byline import byline_org
+from mlsd_cli.formats.byline import is_explicit
 from mlsd_cli.formats.byline import looks_like_byline
 from mlsd_cli.formats.byline import matching_paren
 from mlsd_cli.formats.byline import parse_byline
@@ -65,6 +67,8 @@ class Tail:
     venue: str | None = None
     year: int | None = None
     org: str | None = None
+    #: The byline was mlsd's explicit dialect: its sole author is no org (byline.is_explicit).
+    explicit: bool = False
     note: str = ""
     description: str = ""
     #: Text with no separator that reads as part of the title ("[Designing ML](u) book").
@@ -139,6 +143,7 @@ def _leading_link(text: str) -> str:
 
 def _apply(tail: Tail, group: str) -> None:
     tail.authors, tail.venue, tail.year = parse_byline(group)
+    tail.org, tail.explicit = byline_org(group) or tail.org, is_explicit(group)
 
 
 def read_tail(rest: str) -> Tail:

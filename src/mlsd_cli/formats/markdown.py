@@ -29,6 +29,7 @@ from typing import Any
 from mlsd_cli.catalogue.model import Catalogue
 from mlsd_cli.catalogue.model import Resource
 from mlsd_cli.catalogue.urls import is_http_url
+from mlsd_cli.formats.byline import KNOWN_ORGS
 from mlsd_cli.formats.byline import format_byline
 from mlsd_cli.formats.export import ExportOptions
 from mlsd_cli.formats.export import check_style
@@ -379,17 +380,18 @@ def _toc(entries: list[tuple[int, str, str]]) -> list[str]:
     ]
 
 
-def full_item(r: Resource) -> str:
+def full_item(r: Resource, org_names: frozenset[str] = frozenset()) -> str:
     """One resource in the full style: its lines, ending with a newline (and a blank line
-    after it when it has a description)."""
+    after it when it has a description). ``org_names``: see :func:`org_names`."""
     title = escape_text(r.title)
     if linkable(r.url):
         assert r.url is not None
         head = f"- [{title}]({link_destination(r.url)})"
     else:  # a plain title; parentheses escaped so no reader takes them for a byline
         head = "- " + escape_line_start(title.replace("(", "\\(").replace(")", "\\)"))
-    if r.authors or r.venue or r.year:
-        byline = _byline(tuple(r.authors), r.venue, r.year)
+    if r.authors or r.venue or r.year or r.org:
+        sole = r.authors[0].strip().casefold() if len(r.authors) == 1 else ""
+        byline = _byline(tuple(r.authors), r.venue, r.year, r.org, sole in org_names)
         if byline:
             head = f"{head} {byline}"
     if r.description and not r.description.isspace():
@@ -402,8 +404,19 @@ def full_item(r: Resource) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _byline(authors: tuple[str, ...], venue: str | None, year: int | None) -> str:
-    return format_byline(list(authors), venue, year)
+def _byline(
+    authors: tuple[str, ...], venue: str | None, year: int | None, org: str | None, sole_org: bool
+) -> str:
+    names = frozenset(a.strip().casefold() for a in authors) if sole_org else frozenset()
+    return format_byline(list(authors), venue, year, org, org_names=names)
+
+
+def org_names(catalogue: Catalogue) -> frozenset[str]:
+    """The names (casefolded) an importer of the export reads as the org when one stands alone
+    in a byline: the known organisations, the catalogue's title, sections and orgs."""
+    names = {s.title.strip().casefold() for s in catalogue.sections}
+    names |= {r.org.strip().casefold() for r in catalogue.resources if r.org}
+    return KNOWN_ORGS | names | {plain(catalogue.title).casefold()}
 
 
 def awesome_item(r: Resource) -> str:
@@ -476,6 +489,7 @@ def render(catalogue: Catalogue, options: ExportOptions) -> str:
     toc: list[tuple[int, str, str]] = []
     seen_links: set[str] = set()
     rendered: dict[int, tuple[str, list[str]]] = {}
+    known_orgs = frozenset() if awesome else org_names(catalogue)
     for group in heads:
         label = plain(group.title)
         toc.append((group.depth, label, slugger.slug(label)))
@@ -500,7 +514,7 @@ def render(catalogue: Catalogue, options: ExportOptions) -> str:
         for r in group.resources:
             cached = rendered.get(id(r))
             if cached is None:  # an entry in two sections is rendered once, shown twice
-                item = full_item(r)
+                item = full_item(r, known_orgs)
                 inner = []
                 described = item[item.find("\n") :]
                 if item.endswith("\n\n") and _HEADING_HINT.search(described):

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 from typing import Any
 
 from mlsd_cli.catalogue.urls import url_problem
+from mlsd_cli.formats.byline import byline_org
+from mlsd_cli.formats.byline import is_explicit
 from mlsd_cli.formats.byline import looks_like_byline
 from mlsd_cli.formats.byline import matching_paren
 from mlsd_cli.formats.byline import parse_byline
@@ -126,6 +128,8 @@ class Head:
     year: int | None = None
     description: str = ""
     org: str | None = None
+    #: The byline was mlsd's explicit dialect (Tail.explicit).
+    explicit: bool = False
     #: Further entries of the same line ("Stream processing: [ksql](u1), [faust](u2)").
     more: list[Head] = field(default_factory=list)
 
@@ -234,6 +238,7 @@ def _byline_then_description(text: str) -> tuple[int, str, str] | None:
 def _apply_byline(head: Head, group: str) -> None:
     authors, venue, year = parse_byline(group)
     head.authors, head.venue, head.year = authors, venue, year
+    head.org, head.explicit = byline_org(group) or head.org, is_explicit(group)
 
 
 def _good_label(label: str) -> bool:
@@ -305,7 +310,7 @@ def _read_relative_head(raw: str, link: _Link, children: list[Token]) -> Head:
 
 def _take_tail(head: Head, tail: Tail) -> None:
     head.authors, head.venue, head.year = tail.authors, tail.venue, tail.year
-    head.org = tail.org
+    head.org, head.explicit = tail.org, tail.explicit
 
 
 def _loose(head: Head, link: _Link, tail: Tail, label_raw: str, glued: bool) -> str:

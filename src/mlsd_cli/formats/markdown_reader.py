@@ -74,6 +74,8 @@ class ParsedResource:
     venue: str | None = None
     year: int | None = None
     org: str | None = None
+    #: The byline was mlsd's explicit dialect: a sole author stays an author.
+    explicit: bool = False
     #: Markdown; may be several paragraphs.
     description: str = ""
     #: 1-based line of the item in the source.
@@ -229,7 +231,7 @@ class _Walker:
         names = {s.title.casefold() for s in self.out.sections}
         names |= {r.org.casefold() for r in self.out.resources if r.org}
         for r in self.out.resources:
-            if len(r.authors) == 1 and r.org is None:
+            if len(r.authors) == 1 and r.org is None and not r.explicit:
                 name = r.authors[0].casefold()
                 if name in names or name in KNOWN_ORGS:
                     r.org, r.authors = r.authors[0], []
@@ -443,6 +445,7 @@ def _from_head(head: Head, sid: str, line: int) -> ParsedResource:
     resource = ParsedResource(head.title or (head.url or ""), head.url, sections=[sid], line=line)
     resource.authors, resource.venue, resource.year = list(head.authors), head.venue, head.year
     resource.org, resource.description = head.org, head.description
+    resource.explicit = head.explicit
     resource.kind = guess_kind(resource.title, resource.url)
     return resource
 
