@@ -216,3 +216,17 @@ def catalogues(draw: st.DrawFn) -> Catalogue:
 @given(catalogues())
 def test_round_trip_property(catalogue: Catalogue) -> None:
     assert_round_trip(catalogue)
+
+
+def test_a_link_whose_label_holds_many_punctuation_marks_is_a_link() -> None:
+    """Each of ``!:$*_`` in a label made the link rule scan for a label again, one nesting
+    level deeper each: past markdown-it's limit (20) the link was lost (found by the property
+    above on a section title: the table of contents line became a url-less entry)."""
+    label = " ".join(["a!(b) $:c \\*d"] * 8)
+    parsed = parse_markdown(f"# T\n\n## S\n\n- [{label}](https://x.org/p)\n")
+    assert [(r.title, r.url) for r in parsed.resources] == [
+        (label.replace("\\*", "*"), "https://x.org/p")
+    ]
+    assert_round_trip(
+        Catalogue(title="Catalogue: A", sections=[Section("s0", 'A ::::0 $:\\"+!(^ _0+,a!! ::::0')])
+    )

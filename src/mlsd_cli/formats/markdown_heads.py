@@ -56,7 +56,13 @@ def markdown_parser() -> MarkdownIt:
         def wrapped(state: StateInline, silent: bool) -> bool:
             start = state.pos
             first_new = len(state.tokens)
-            label_end = state.md.helpers.parseLinkLabel(state, start, True) if labelled else -1
+            # Only where a link is parsed for good: parseLinkLabel skips tokens with the inline
+            # rules, this one among them, so calling it at every position (silent scans
+            # included) nests one level a character and, past markdown-it's nesting limit,
+            # loses a link whose label holds many punctuation marks.
+            label_end = -1
+            if labelled and not silent and state.src[start] == "[":
+                label_end = state.md.helpers.parseLinkLabel(state, start, True)
             ok = bool(rule(state, silent))
             if ok and not silent:
                 for token in state.tokens[first_new:]:
