@@ -12,6 +12,7 @@ missing from it.
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import shutil
@@ -21,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
+from typing import Any
 
 from typer.testing import Result
 
@@ -68,7 +70,7 @@ def use_driver(repo: Path) -> None:
 class Expect:
     """A change a branch made that the merged catalogue must still show."""
 
-    what: str  # "added" (key: url), "tag", "field", "removed" (key: id)
+    what: str  # "added" (key: url), "tag", "field", "removed" (key: id), "section" (key: id)
     key: str
     field: str = ""
     value: object = None
@@ -85,7 +87,7 @@ def _ok(result: Result) -> None:
     assert result.exit_code == 0, (result.exit_code, result.stdout, result.stderr)
 
 
-ALL_OPS = ("add", "tag", "edit", "remove")
+ALL_OPS = ("add", "tag", "edit", "remove", "section")
 
 
 def make_changes(
@@ -116,6 +118,9 @@ def make_changes(
             branch.touched.add(added.id)
             branch.expects.append(Expect("added", url))
             continue
+        if op == "section":
+            _add_section(cli, path, branch, rng, k, avoid)
+            continue
         target = rng.choice(free)
         branch.touched.add(target.id)
         if op == "tag":
@@ -139,6 +144,50 @@ def make_changes(
     git(repo, "commit", "-q", "-am", f"changes on {branch.name}")
 
 
+def _gap(kind: str, blocks: list[Any], index: int) -> str:
+    """A name for the place between two blocks (the one before ``index`` names it)."""
+    return f"{kind}-after:{blocks[index - 1].id if index else ''}"
+
+
+def _add_section(
+    cli: Cli, path: str, branch: Branch, rng: random.Random, k: int, avoid: set[str]
+) -> None:
+    """A new section (at the top level or under a random one), and often an entry in it, each
+    in a place (between two blocks) the other branch added nothing to."""
+    from mlsd_cli.catalogue import store
+    from mlsd_cli.catalogue.model import Resource
+    from mlsd_cli.catalogue.model import Section
+    from mlsd_cli.catalogue.model import slugify
+    from mlsd_cli.catalogue.placement import insertion_index
+    from mlsd_cli.catalogue.placement import section_index
+
+    cat = store.load(Path(path))
+    for _ in range(20):
+        parent = rng.choice([None, None, *(s.id for s in cat.sections)])
+        title = f"{rng.choice(WORDS).title()} {rng.choice(WORDS)} {branch.name}{k}"
+        new = Section(slugify(title), title, parent)
+        gap = _gap("section", cat.sections, section_index(cat, new))
+        if gap not in avoid:
+            break
+    branch.touched.add(gap)
+    under = ["--parent", parent] if parent else []
+    result = cli("section", "add", title, *under, "--json", "--catalogue", path)
+    _ok(result)
+    sid = json.loads(result.stdout)["section"]["id"]
+    branch.expects.append(Expect("section", sid, value=parent))
+    cat = store.load(Path(path))
+    index = insertion_index(cat, Resource(id=slugify(f"In {title}"), title="", sections=[sid]))
+    gap = _gap("entry", cat.resources, index)
+    if rng.random() < 0.5 and gap not in avoid:
+        branch.touched.add(gap)
+        if index:
+            branch.touched.add(cat.resources[index - 1].id)  # its neighbour: not removed
+        url = f"https://example.com/{branch.name}/s{k}/{rng.randrange(10**6)}"
+        _ok(cli("add", url, "--no-fetch", "--yes", "--force", "--title", f"In {title}",
+                "--kind", "blog", "--section", sid, "--catalogue", path))  # fmt: skip
+        branch.expects.append(Expect("added", url))
+
+
 def missing_changes(catalogue: object, branches: list[Branch]) -> list[str]:
     """The expected changes the merged catalogue does not show."""
     from mlsd_cli.catalogue.model import Catalogue
@@ -152,6 +201,9 @@ def missing_changes(catalogue: object, branches: list[Branch]) -> list[str]:
             r = by_id.get(e.key)
             if e.what == "added":
                 ok = e.key in urls
+            elif e.what == "section":
+                section = catalogue.section(e.key)
+                ok = section is not None and section.parent == e.value
             elif e.what == "removed":
                 ok = r is None
             elif e.what == "tag":

@@ -59,8 +59,8 @@ def test_add_under_a_parent_by_title_and_at_a_position(cli: Run, sample_catalogu
     assert _order(cli, sample_catalogue) == [
         ("search", None, 0),
         ("platforms", None, 0),
+        ("feature-stores", "platforms", 1),  # by id among its siblings (docs/merging.md)
         ("streaming", "platforms", 1),
-        ("feature-stores", "platforms", 1),
     ]
     # The written file loads again and `add --section` now finds it.
     assert store.load(sample_catalogue).section("feature-stores") is not None
@@ -148,7 +148,7 @@ def test_remove_into_another_section(cli: Run, sample_catalogue: Path) -> None:
 
 def test_remove_an_empty_section_lifts_its_children(cli: Run, sample_catalogue: Path) -> None:
     cat = str(sample_catalogue)
-    assert cli("section", "add", "Holder", "-c", cat).exit_code == 0
+    assert cli("section", "add", "Holder", "--position", "2", "-c", cat).exit_code == 0
     assert cli("section", "move", "streaming", "--parent", "holder", "-c", cat).exit_code == 0
     result = cli("section", "remove", "holder", "-c", cat)
     assert result.exit_code == 0, result.stderr

@@ -115,14 +115,13 @@ def test_a_nested_link_state_is_a_warning_not_a_traceback(
     assert "nested too deeply" in result.stderr and result.exit_code == 0
 
 
-def test_a_link_state_path_that_is_a_folder_keeps_the_results(
-    cli: Run, tmp_path: Path, http_server: TestServer
-) -> None:
+def _dead_link_with_state_folder(tmp_path: Path, server: TestServer) -> tuple[Path, str]:
+    """A catalogue whose one URL answers 404, and a folder where its link state goes."""
     from mlsd_cli.web import linkstate
 
-    http_server.route("/gone", Reply(404))
+    server.route("/gone", Reply(404))
+    url = server.url("/gone")
     path = tmp_path / "resources.toml"
-    url = http_server.url("/gone")
     path.write_text(
         SAMPLE_TOML.replace("https://eng.uber.com/michelangelo-machine-learning-platform/", url)
         .replace('url = "https://engineering.linkedin.com', 'homepage = "https://engineering')
@@ -130,12 +129,33 @@ def test_a_link_state_path_that_is_a_folder_keeps_the_results(
         encoding="utf-8",
     )
     linkstate.state_path(path).mkdir(parents=True)
+    return path, url
+
+
+def test_a_link_state_path_that_is_a_folder_keeps_the_results(
+    cli: Run, tmp_path: Path, http_server: TestServer
+) -> None:
+    """The results are reported (stdout), then one error line: exit 2, not 1 (findings)."""
+    path, url = _dead_link_with_state_folder(tmp_path, http_server)
+    before = path.read_bytes()
     result = cli("check", "--dead-after", "1", "--catalogue", str(path))
-    assert "Traceback" not in result.stderr
-    assert "could not save the link state" in result.stderr
-    assert "not remembered" in result.stderr
-    assert url in result.stdout  # the run's result is still reported
-    assert result.exit_code == 1  # a dead link: findings
+    assert result.exit_code == 2, (result.stdout, result.stderr)
+    [line] = result.stderr.splitlines()
+    assert line.startswith("mlsd: error: could not save the link state to ")
+    assert "Is a directory" in line and "not remembered" in line
+    assert "DEAD\t404\t" + url in result.stdout  # the run's result is still reported
+    assert path.read_bytes() == before
+
+
+def test_a_link_state_path_that_is_a_folder_with_json_is_one_document(
+    cli: Run, tmp_path: Path, http_server: TestServer
+) -> None:
+    path, url = _dead_link_with_state_folder(tmp_path, http_server)
+    result = cli("check", "--dead-after", "1", "--json", "--catalogue", str(path))
+    assert result.exit_code == 2 and len(result.stderr.splitlines()) == 1
+    document = json.loads(result.stdout)  # one JSON document: the results and the error
+    assert document["exit_code"] == 2 and "not remembered" in document["error"]
+    assert [link["url"] for link in document["links"] if link["verdict"] == "dead"] == [url]
 
 
 # ----------------------------------------------------------------- Ctrl-C

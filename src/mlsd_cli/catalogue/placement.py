@@ -12,12 +12,19 @@ order of the file is the curator's order, and the README export follows it.
 - ``at_end=True`` (``mlsd import``): at the end of the run, so a list keeps its own order.
 - A section without entries yet: after the last entry of the sections listed before it (in
   the order of ``[[sections]]``), else before the entries of the sections after it.
+
+New sections follow the same rule among the ``[[sections]]`` (:func:`place_section`): among
+the sections of the same parent, after the last one whose id sorts before the new id (and
+after everything below it), else before the first of them, or right after the parent when it
+has no sub-sections yet. Appending them (last among their siblings) made two branches that
+each add a section change the same lines.
 """
 
 from __future__ import annotations
 
 from mlsd_cli.catalogue.model import Catalogue
 from mlsd_cli.catalogue.model import Resource
+from mlsd_cli.catalogue.model import Section
 
 
 def insertion_index(catalogue: Catalogue, resource: Resource, *, at_end: bool = False) -> int:
@@ -73,3 +80,31 @@ def place_appended(catalogue: Catalogue, count: int) -> None:
         if i < len(old):
             out.append(old[i])
     catalogue.resources[:] = out
+
+
+def section_index(catalogue: Catalogue, section: Section) -> int:
+    """The index in ``catalogue.sections`` where the new ``section`` belongs (module doc)."""
+    order = catalogue.sections
+    siblings = [i for i, s in enumerate(order) if s.parent == section.parent]
+    before = [i for i in siblings if order[i].id < section.id]
+    if before:
+        return _after_subtree(order, before[-1])
+    if siblings:
+        return siblings[0]
+    parent = next((i for i, s in enumerate(order) if s.id == section.parent), None)
+    return len(order) if parent is None else parent + 1
+
+
+def _after_subtree(order: list[Section], at: int) -> int:
+    """The index just after ``order[at]`` and the sections below it that follow it."""
+    below = {order[at].id}
+    end = at + 1
+    while end < len(order) and order[end].parent in below:
+        below.add(order[end].id)
+        end += 1
+    return end
+
+
+def place_section(catalogue: Catalogue, section: Section) -> None:
+    """Insert the new ``section`` into ``catalogue.sections`` where it belongs."""
+    catalogue.sections.insert(section_index(catalogue, section), section)

@@ -20,6 +20,7 @@ import json
 import os
 import re
 import secrets
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from dataclasses import fields as dataclass_fields
@@ -394,9 +395,10 @@ def real_path(path: Path) -> Path:
     """
     resolved = Path(os.path.realpath(path))
     try:
-        links = os.stat(resolved).st_nlink
+        st = os.stat(resolved)
     except OSError:
         return resolved
+    links = st.st_nlink if stat.S_ISREG(st.st_mode) else 1  # a folder's count is no hard link
     if links > 1:
         raise CatalogueError(
             f"{path} has {links} hard links; a write would replace this one and leave the others "

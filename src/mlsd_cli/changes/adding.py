@@ -35,6 +35,7 @@ from mlsd_cli.catalogue.model import Section
 from mlsd_cli.catalogue.model import slugify
 from mlsd_cli.catalogue.model import unique_id
 from mlsd_cli.catalogue.placement import place_resource
+from mlsd_cli.catalogue.placement import place_section
 from mlsd_cli.catalogue.urls import url_problem
 from mlsd_cli.changes.commit import Plan
 
@@ -295,7 +296,7 @@ class AddPlan(Plan[Resource]):
         for section in self.new_sections:
             title = names.fold(section.title)
             if all(names.fold(s.title) != title for s in catalogue.sections):
-                catalogue.sections.append(new_section(catalogue, section.title))
+                place_section(catalogue, new_section(catalogue, section.title))
         resource = build_resource(catalogue, self.fields, today=self.today)
         place_resource(catalogue, resource)  # in its section, not at the end: PRs merge
         return resource

@@ -20,6 +20,7 @@ from mlsd_cli.catalogue.model import Catalogue
 from mlsd_cli.catalogue.model import Resource
 from mlsd_cli.catalogue.model import Section
 from mlsd_cli.catalogue.model import slugify
+from mlsd_cli.catalogue.placement import place_section
 from mlsd_cli.changes.commit import Basis
 from mlsd_cli.changes.commit import Plan
 from mlsd_cli.errors import InputError
@@ -119,7 +120,10 @@ class AddSection(Plan[SectionChange]):
         if self.parent is not None and catalogue.section(self.parent) is None:
             raise StaleError(self.parent, removed=True)
         added = Section(id=self.id, title=self.title, parent=self.parent)
-        _place(catalogue, [added], self.parent, self.position)
+        if self.position is None:  # by id among its siblings, as entries: pull requests merge
+            place_section(catalogue, added)
+        else:
+            _place(catalogue, [added], self.parent, self.position)
         return SectionChange("added", added)
 
 

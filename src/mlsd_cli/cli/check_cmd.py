@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 from typing import Annotated
+from typing import Any
 
 import typer
 
@@ -28,6 +29,7 @@ from mlsd_cli.cli.common import print_json
 from mlsd_cli.cli.common import stdout_is_terminal
 from mlsd_cli.cli.prompts import require_terminal
 from mlsd_cli.cli.prompts import yes_no
+from mlsd_cli.errors import CatalogueError
 
 if TYPE_CHECKING:
     from rich.progress import Progress
@@ -37,6 +39,19 @@ if TYPE_CHECKING:
     from mlsd_cli.catalogue.store import CatalogueLocation
     from mlsd_cli.web.catalogue_check import CheckReport
     from mlsd_cli.web.results import LinkResult
+
+
+class StateNotSaved(CatalogueError):
+    """The link state could not be saved: reported after the run's results (exit 2); with
+    --json the one document holds the results and the error."""
+
+    def __init__(self, message: str, document: dict[str, Any] | None = None) -> None:
+        hint = "make that path a writable file (move away what is there), then check again"
+        super().__init__(message, hint=hint)
+        self.document = document
+
+    def json_details(self) -> dict[str, Any] | None:
+        return self.document
 
 
 @handle_errors
@@ -204,6 +219,8 @@ def command(
     _rewrite_and_print(location, cat, report, fix=fix_redirects, yes=yes, json_out=json_out)
     if fix_dead:
         _fix_dead(location, cat, report, yes=yes, json_out=json_out)
+    if report.state_error:  # the results are out; the lost state is the command's error
+        raise StateNotSaved(report.state_error)
 
 
 def _may_rewrite(location: CatalogueLocation, flag: str, *, yes: bool, json_out: bool) -> None:
@@ -235,7 +252,10 @@ def _rewrite_and_print(
     moves = report.moves() if fix else {}
     fixed = fix_redirects(location, moves, cat) if moves and yes else []
     if json_out:
-        print_json(report.to_json(fixed))
+        document = report.to_json(fixed)
+        if report.state_error:
+            raise StateNotSaved(report.state_error, document)
+        print_json(document)
         return
     _print_report(report, fix_redirects=fix)
     _print_archives(report)

@@ -89,14 +89,16 @@ def add(
     json_out: JsonOpt = False,
     catalogue: CatalogueOpt = None,
 ) -> None:
-    """Add a section, at the top level or under --parent; last among its siblings unless --position.
+    """Add a section, at the top level or under --parent.
+
+    Without --position it goes among its siblings by id (after the last one whose id sorts before its own), so pull requests that add sections merge (docs/merging.md).
 
     [bold]Examples[/bold]
 
       mlsd section add "Feature stores" --parent platforms
 
       mlsd section add "Search" --id search --position 1
-    """
+    """  # noqa: E501
     from mlsd_cli.changes.sections import plan_add
 
     location, cat = load_catalogue(catalogue)

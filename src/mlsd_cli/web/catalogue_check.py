@@ -86,6 +86,9 @@ class CheckReport:
     checked_at: datetime
     dead_after: int
     state_warning: str | None = None
+    #: Why the link state could not be saved (this run's results are not remembered): the
+    #: command reports the results, then answers with this as its error (exit 2).
+    state_error: str | None = None
     catalogue: Path | None = None
     #: With ``--suggest-archive``: dead URL -> its archived copy (None: the archive has none).
     archives: dict[str, Snapshot | None] | None = None
@@ -191,20 +194,22 @@ def check_catalogue(
     keep = set(all_urls) if all_urls is not None else None
     if keep is not None:
         keep.update(by_url)
+    state_error = None
     try:
         linkstate.save_state(
             state, updated={r.url for r in results}, keep=keep, catalogue=location.path
         )
     except (OSError, MlsdError) as exc:  # a folder in its place, a read-only folder...
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        state.warning = f"could not save the link state to {state.path} ({reason}); this run's "
-        state.warning += "results are reported below but not remembered"
+        state_error = f"could not save the link state to {state.path} ({reason}); this run's "
+        state_error += "results are reported but not remembered"
     return CheckReport(
         links=list(reports.values()),
         state_file=state.path,
         checked_at=now,
         dead_after=dead_after,
         state_warning=state.warning,
+        state_error=state_error,
         catalogue=location.path,
     )
 

@@ -146,6 +146,8 @@ def _read(path: Path) -> tuple[dict[str, LinkRecord], str | None]:
     except FileNotFoundError:
         old = _legacy(path)  # the file an earlier mlsd wrote beside the catalogue
         return _read(old) if old is not None and old.is_file() else ({}, None)
+    except IsADirectoryError:
+        return {}, None  # a folder in its place: the save says so, as the run's one error
     except (OSError, ValueError, RecursionError) as exc:
         reason = (
             exc.strerror
