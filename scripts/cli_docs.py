@@ -33,6 +33,12 @@ file and the code disagree. Regenerate with `python scripts/cli_docs.py`.
   did not do, `not added; nothing was written` (`not removed`, `not tagged`, `not merged`,
   `not rewritten`, ...), and exits 0 (1 only if it had findings to report anyway); with
   `--json`, `{"declined": "...", "exit_code": 0}` on stdout.
+- **Completion** for bash, zsh and fish: `mlsd --install-completion` (or
+  `mlsd --show-completion` to see the script). Tab completes commands and options, and their
+  values: entry ids (zsh and fish show each title beside it), section ids and titles, tags
+  (`mlsd tag ID +<Tab>`), kinds and export formats. Values come from the catalogue a `-c`
+  earlier on the line names (else the default one), through the load cache, never the network;
+  a catalogue that cannot be read completes nothing (`cli/completion.py`).
 """
 
 

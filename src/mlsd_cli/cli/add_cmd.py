@@ -10,6 +10,7 @@ from typing import TypeVar
 
 import typer
 
+from mlsd_cli.cli import completion
 from mlsd_cli.cli.common import CatalogueOpt
 from mlsd_cli.cli.common import JsonOpt
 from mlsd_cli.cli.common import echo
@@ -54,18 +55,27 @@ def command(
     ] = None,
     kind: Annotated[
         str | None,
-        typer.Option(
+        completion.option(
             "--kind",
             "-k",
             help="blog, paper, video, talk, book, course, slides, podcast, thread or other "
             "(default: guessed from the URL).",
+            values=completion.kinds,
         ),
     ] = None,
     section: Annotated[
         list[str] | None,
-        typer.Option("--section", "-s", help="Section id or title. Repeatable; one is required."),
+        completion.option(
+            "--section",
+            "-s",
+            help="Section id or title. Repeatable; one is required.",
+            values=completion.section_names,
+        ),
     ] = None,
-    tag: Annotated[list[str] | None, typer.Option("--tag", "-t", help="Tag. Repeatable.")] = None,
+    tag: Annotated[
+        list[str] | None,
+        completion.option("--tag", "-t", help="Tag. Repeatable.", values=completion.tags),
+    ] = None,
     author: Annotated[
         list[str] | None, typer.Option("--author", "-a", help="Author. Repeatable.")
     ] = None,

@@ -20,6 +20,7 @@ import typer
 
 from mlsd_cli.catalogue.controls import UNSAFE
 from mlsd_cli.catalogue.controls import visible
+from mlsd_cli.cli import completion
 from mlsd_cli.cli.prompts import Declined
 from mlsd_cli.errors import ExitCode
 from mlsd_cli.errors import MissingFieldsError
@@ -51,22 +52,36 @@ CatalogueOpt = Annotated[
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of text.")]
 YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
+#: The entry a command works on (``mlsd show ID``); completes entry ids, titles as help.
+IdArg = Annotated[
+    str,
+    completion.argument(
+        metavar="ID", help="Resource id, or an unambiguous title.", values=completion.entry_ids
+    ),
+]
 
 SectionOpt = Annotated[
     list[str] | None,
-    typer.Option(
+    completion.option(
         "--section",
         "-s",
         help="Only this section (id or title; includes sub-sections). Repeatable.",
+        values=completion.section_names,
     ),
 ]
 TagOpt = Annotated[
-    list[str] | None, typer.Option("--tag", "-t", help="Only resources with this tag. Repeatable.")
+    list[str] | None,
+    completion.option(
+        "--tag", "-t", help="Only resources with this tag. Repeatable.", values=completion.tags
+    ),
 ]
 KindOpt = Annotated[
     list[str] | None,
-    typer.Option(
-        "--kind", "-k", help="Only this kind (blog, paper, video, talk, book, ...). Repeatable."
+    completion.option(
+        "--kind",
+        "-k",
+        help="Only this kind (blog, paper, video, talk, book, ...). Repeatable.",
+        values=completion.kinds,
     ),
 ]
 OrgOpt = Annotated[

@@ -9,7 +9,9 @@ from typing import Annotated
 
 import typer
 
+from mlsd_cli.cli import completion
 from mlsd_cli.cli.common import CatalogueOpt
+from mlsd_cli.cli.common import IdArg
 from mlsd_cli.cli.common import JsonOpt
 from mlsd_cli.cli.common import echo
 from mlsd_cli.cli.common import handle_errors
@@ -29,26 +31,50 @@ ListOpt = list[str] | None
 
 @handle_errors
 def command(
-    ref: Annotated[str, typer.Argument(metavar="ID", help="Resource id, or an unambiguous title.")],
+    ref: IdArg,
     title: Annotated[str | None, typer.Option("--title", help="New title.")] = None,
-    kind: Annotated[str | None, typer.Option("--kind", "-k", help="New kind.")] = None,
+    kind: Annotated[
+        str | None, completion.option("--kind", "-k", help="New kind.", values=completion.kinds)
+    ] = None,
     url: Annotated[str | None, typer.Option("--url", help='New URL ("" removes it).')] = None,
     section: Annotated[
         ListOpt,
-        typer.Option("--section", "-s", help="Replace the sections (id or title). Repeatable."),
+        completion.option(
+            "--section",
+            "-s",
+            help="Replace the sections (id or title). Repeatable.",
+            values=completion.section_names,
+        ),
     ] = None,
     add_section: Annotated[
-        ListOpt, typer.Option("--add-section", help="Also list it in this section. Repeatable.")
+        ListOpt,
+        completion.option(
+            "--add-section",
+            help="Also list it in this section. Repeatable.",
+            values=completion.section_names,
+        ),
     ] = None,
     remove_section: Annotated[
-        ListOpt, typer.Option("--remove-section", help="Take it out of this section. Repeatable.")
+        ListOpt,
+        completion.option(
+            "--remove-section",
+            help="Take it out of this section. Repeatable.",
+            values=completion.section_names,
+        ),
     ] = None,
     tag: Annotated[
-        ListOpt, typer.Option("--tag", "-t", help="Replace the tags. Repeatable.")
+        ListOpt,
+        completion.option(
+            "--tag", "-t", help="Replace the tags. Repeatable.", values=completion.tags
+        ),
     ] = None,
-    add_tag: Annotated[ListOpt, typer.Option("--add-tag", help="Add a tag. Repeatable.")] = None,
+    add_tag: Annotated[
+        ListOpt,
+        completion.option("--add-tag", help="Add a tag. Repeatable.", values=completion.tags),
+    ] = None,
     remove_tag: Annotated[
-        ListOpt, typer.Option("--remove-tag", help="Remove a tag. Repeatable.")
+        ListOpt,
+        completion.option("--remove-tag", help="Remove a tag. Repeatable.", values=completion.tags),
     ] = None,
     author: Annotated[
         ListOpt, typer.Option("--author", "-a", help="Replace the authors. Repeatable.")

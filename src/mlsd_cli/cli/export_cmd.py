@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from mlsd_cli.cli import completion
 from mlsd_cli.cli.common import CatalogueOpt
 from mlsd_cli.cli.common import KindOpt
 from mlsd_cli.cli.common import NoUrlOpt
@@ -32,7 +33,12 @@ if TYPE_CHECKING:
 def command(
     fmt: Annotated[
         str,
-        typer.Option("--format", "-f", help="markdown, json, csv, bibtex, html, atom or site."),
+        completion.option(
+            "--format",
+            "-f",
+            help="markdown, json, csv, bibtex, html, atom or site.",
+            values=completion.export_formats,
+        ),
     ] = "markdown",
     output: Annotated[
         Path | None,

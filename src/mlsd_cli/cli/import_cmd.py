@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from mlsd_cli.cli import completion
 from mlsd_cli.cli.common import CatalogueOpt
 from mlsd_cli.cli.common import JsonOpt
 from mlsd_cli.cli.common import echo
@@ -30,11 +31,12 @@ def command(
     ],
     section: Annotated[
         str | None,
-        typer.Option(
+        completion.option(
             "--section",
             "-s",
             help="Put the list's sections under this section (id, title or the start of one, as "
             "everywhere; created when it names none).",
+            values=completion.section_names,
         ),
     ] = None,
     dry_run: Annotated[

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from mlsd_cli.cli.common import CatalogueOpt
+from mlsd_cli.cli.common import IdArg
 from mlsd_cli.cli.common import echo
 from mlsd_cli.cli.common import handle_errors
 from mlsd_cli.cli.common import load_catalogue
@@ -14,7 +15,7 @@ from mlsd_cli.cli.common import load_catalogue
 
 @handle_errors
 def command(
-    ref: Annotated[str, typer.Argument(metavar="ID", help="Resource id, or an unambiguous title.")],
+    ref: IdArg,
     print_only: Annotated[
         bool, typer.Option("--print", help="Print the URL instead of opening it.")
     ] = False,

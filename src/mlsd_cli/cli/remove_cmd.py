@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
-from typing import Annotated
-
-import typer
 
 from mlsd_cli.cli.common import CatalogueOpt
+from mlsd_cli.cli.common import IdArg
 from mlsd_cli.cli.common import JsonOpt
 from mlsd_cli.cli.common import YesOpt
 from mlsd_cli.cli.common import echo
@@ -25,7 +23,7 @@ if TYPE_CHECKING:
 
 @handle_errors
 def command(
-    ref: Annotated[str, typer.Argument(metavar="ID", help="Resource id, or an unambiguous title.")],
+    ref: IdArg,
     yes: YesOpt = False,
     json_out: JsonOpt = False,
     catalogue: CatalogueOpt = None,

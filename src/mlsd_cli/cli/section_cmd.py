@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from mlsd_cli.cli import completion
 from mlsd_cli.cli.common import CatalogueOpt
 from mlsd_cli.cli.common import JsonOpt
 from mlsd_cli.cli.common import echo
@@ -39,7 +40,12 @@ app = typer.Typer(
 )
 
 SectionArg = Annotated[
-    str, typer.Argument(metavar="SECTION", help="Section id, or an unambiguous title.")
+    str,
+    completion.argument(
+        metavar="SECTION",
+        help="Section id, or an unambiguous title.",
+        values=completion.section_names,
+    ),
 ]
 PositionOpt = Annotated[
     int | None,
@@ -83,7 +89,10 @@ def add(
         str | None, typer.Option("--id", help="Its id (default: made from the title).")
     ] = None,
     parent: Annotated[
-        str | None, typer.Option("--parent", help="The section it goes under.")
+        str | None,
+        completion.option(
+            "--parent", help="The section it goes under.", values=completion.section_names
+        ),
     ] = None,
     position: PositionOpt = None,
     json_out: JsonOpt = False,
@@ -139,7 +148,10 @@ def rename(
 def move(
     section: SectionArg,
     parent: Annotated[
-        str | None, typer.Option("--parent", help="The section it goes under.")
+        str | None,
+        completion.option(
+            "--parent", help="The section it goes under.", values=completion.section_names
+        ),
     ] = None,
     top: Annotated[bool, typer.Option("--top", help="Make it a top-level section.")] = False,
     position: PositionOpt = None,
@@ -173,7 +185,11 @@ def remove(
     section: SectionArg,
     into: Annotated[
         str | None,
-        typer.Option("--into", help="The section its entries go to (needed if it has any)."),
+        completion.option(
+            "--into",
+            help="The section its entries go to (needed if it has any).",
+            values=completion.section_names,
+        ),
     ] = None,
     json_out: JsonOpt = False,
     catalogue: CatalogueOpt = None,

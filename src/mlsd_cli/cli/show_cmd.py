@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-import typer
-
 from mlsd_cli.cli.common import CatalogueOpt
+from mlsd_cli.cli.common import IdArg
 from mlsd_cli.cli.common import JsonOpt
 from mlsd_cli.cli.common import console
 from mlsd_cli.cli.common import echo
@@ -18,7 +15,7 @@ from mlsd_cli.cli.common import stdout_is_terminal
 
 @handle_errors
 def command(
-    ref: Annotated[str, typer.Argument(metavar="ID", help="Resource id, or an unambiguous title.")],
+    ref: IdArg,
     json_out: JsonOpt = False,
     catalogue: CatalogueOpt = None,
 ) -> None:

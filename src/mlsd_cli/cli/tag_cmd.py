@@ -8,6 +8,7 @@ from typing import Any
 
 import typer
 
+from mlsd_cli.cli import completion
 from mlsd_cli.cli.common import JsonOpt
 from mlsd_cli.cli.common import console
 from mlsd_cli.cli.common import echo
@@ -45,16 +46,25 @@ _SHORT_OPTIONS = {
 # The shared filter options, without their one-letter forms (see CONTEXT_SETTINGS).
 SectionOpt = Annotated[
     list[str] | None,
-    typer.Option(
-        "--section", help="Entries in this section (id or title; with sub-sections). Repeatable."
+    completion.option(
+        "--section",
+        help="Entries in this section (id or title; with sub-sections). Repeatable.",
+        values=completion.section_names,
     ),
 ]
 TagFilterOpt = Annotated[
-    list[str] | None, typer.Option("--tag", help="Entries that have this tag. Repeatable.")
+    list[str] | None,
+    completion.option(
+        "--tag", help="Entries that have this tag. Repeatable.", values=completion.tags
+    ),
 ]
 KindOpt = Annotated[
     list[str] | None,
-    typer.Option("--kind", help="Entries of this kind (blog, paper, video, ...). Repeatable."),
+    completion.option(
+        "--kind",
+        help="Entries of this kind (blog, paper, video, ...). Repeatable.",
+        values=completion.kinds,
+    ),
 ]
 OrgOpt = Annotated[
     list[str] | None, typer.Option("--org", help="Entries of this organisation. Repeatable.")
@@ -83,10 +93,11 @@ def command(
     ctx: typer.Context,
     args: Annotated[
         list[str] | None,
-        typer.Argument(
+        completion.argument(
             metavar="[ID] [+TAG] [-TAG]...",
             help="An entry (id or unambiguous title), then tags to add (+tag) and remove (-tag).",
             show_default=False,
+            values=completion.tag_words,
         ),
     ] = None,
     query: Annotated[
