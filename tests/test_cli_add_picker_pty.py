@@ -60,3 +60,62 @@ def test_a_long_default_is_shown_whole(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(prompts, "read_line", lambda prompt, words=None: asked.append(prompt) or "")
     assert prompts.ask("Title", str, default=long) == long
     assert asked == [f"Title [{long}] (- for none): "]
+
+
+def _many_sections(path: Path, count: int) -> None:
+    from mlsd_cli.catalogue.model import Section
+
+    from . import ondisk
+
+    with ondisk.editing(path) as cat:
+        cat.sections.extend(Section(f"topic-{n:02d}", f"Topic {n:02d}") for n in range(count))
+
+
+@pytest.mark.slow
+def test_a_long_tree_pages_on_a_short_terminal(
+    sample_catalogue: Path,
+    sessions: list[Session],  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """40 sections on a terminal 20 lines high: 16 at a time, Enter shows the next page."""
+    _many_sections(sample_catalogue, 40)  # 42 sections with the two of the sample
+    before = store.load(sample_catalogue).resource_ids()
+    monkeypatch.delenv("LINES")  # the terminal's own height counts (the suite sets 50)
+    s = start(sessions, sample_catalogue)
+    s.child.setwinsize(20, 120)
+    s.answer("URL", NEW_URL)
+    s.answer("Title", NEW_TITLE)
+    s.answer(r"Kind \(blog", "")
+    s.child.expect(r" 16  topic-13 +Topic 13\r\n")
+    s.child.expect(r"Sections \(numbers, ids or titles, comma-separated\) \(Enter: 26 more\): ")
+    assert "topic-14" not in s.child.before  # the first page stops at 16
+    s.child.sendline("")
+    s.child.expect(r" 17  topic-14 ")
+    s.child.expect(r" 32  topic-29 +Topic 29\r\n")
+    s.child.expect(r"\(Enter: 10 more\): ")
+    assert "topic-30" not in s.child.before
+    s.child.sendline("")
+    s.child.expect(r" 42  topic-39 +Topic 39\r\n")
+    s.child.expect(r"comma-separated\): ")  # the last page: no "more"
+    s.child.sendline("40")
+    for prompt in ("Tags", "Authors", "Organisation", "Year", "Description"):
+        s.answer(prompt, "")
+    s.answer(r"Add it\?", "y")
+    status, tail = s.finish()
+    assert status == 0, tail
+    [new] = [r for r in store.load(sample_catalogue).resources if r.id not in before]
+    assert new.sections == ["topic-37"]
+
+
+def test_pager_pages_and_enter_asks_for_the_next(monkeypatch: pytest.MonkeyPatch) -> None:
+    from mlsd_cli.cli import prompts
+
+    said: list[str] = []
+    answers = iter(["", "", "7"])
+    asked: list[str] = []
+    monkeypatch.setattr(prompts, "say", said.append)
+    monkeypatch.setattr(prompts, "read_line", lambda q, w=None: asked.append(q) or next(answers))
+    pager = prompts.Pager([f"line {n}" for n in range(1, 11)], size=4)
+    assert prompts.ask("Pick", int, pager=pager) == 7
+    assert said == [f"line {n}" for n in range(1, 11)]
+    assert asked == ["Pick (Enter: 6 more): ", "Pick (Enter: 2 more): ", "Pick: "]

@@ -221,7 +221,7 @@ def test_merge_on_the_read_only_shipped_catalogue_is_refused(
 def test_merge_not_duplicates_and_skip(cli: Cli, dupes: Path) -> None:
     # Group 1: merge, keeping entry 1. Group 2: keep entry 2 (the one with a URL).
     # Group 3: not duplicates (a video and a docs page).
-    answers = "m\n1\nm\n2\nn\n"
+    answers = "m\n1\ny\nm\n2\ny\nn\n"  # each merge previewed, then confirmed
     result = cli("dedupe", "-c", str(dupes), "--merge", input=answers, env=INTERACTIVE)
     assert result.exit_code == 0, result.stdout + result.stderr
     assert "Merged airbnb-homes-2 into airbnb-homes." in result.stdout
@@ -297,7 +297,7 @@ def test_a_concurrent_change_to_another_entry_is_kept(
 ) -> None:
     """The answers are rebased on the catalogue as re-read under the lock."""
     _change_while_asking(monkeypatch, dupes, "part-2")
-    result = cli("dedupe", "-c", str(dupes), "--merge", input="m\n1\ns\ns\n", env=INTERACTIVE)
+    result = cli("dedupe", "-c", str(dupes), "--merge", input="m\n1\ny\ns\ns\n", env=INTERACTIVE)
     assert result.exit_code == 1
     cat = store.load(dupes)
     assert cat.resource("part-2").tags == ["streaming"]  # type: ignore[union-attr]
@@ -308,7 +308,7 @@ def test_a_concurrent_change_to_a_merged_entry_refuses_the_answers(
     cli: Cli, dupes: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _change_while_asking(monkeypatch, dupes, "airbnb-homes-2")
-    result = cli("dedupe", "-c", str(dupes), "--merge", input="m\n1\ns\ns\n", env=INTERACTIVE)
+    result = cli("dedupe", "-c", str(dupes), "--merge", input="m\n1\ny\ns\ns\n", env=INTERACTIVE)
     changed = dupes.read_bytes()
     assert result.exit_code == 2
     assert result.stderr.endswith(
@@ -334,11 +334,22 @@ def test_merge_through_a_real_terminal(dupes: Path) -> None:
         child.expect("Group 1/3: same URL")
         child.expect(r"\[m\]erge, \[n\]ot duplicates, \[s\]kip, \[q\]uit")
         child.sendline("m")
-        child.expect("Keep which entry")
-        child.sendline("")  # the default: entry 1
+        child.expect(r"Keep which entry \(default: the one that says most\) \[1\]")
+        child.sendline("")  # the default: entry 1, with authors and a year
+        child.expect("Merged, it would read:")  # the merged entry, before it is written
+        child.expect(r"sections: +Chapter 1 \[ch1\]; Chapter 9 \[ch9\]")
+        child.expect(r"tags: +case-study, regression")
+        child.expect(r"aliases: +airbnb-homes-2")
+        child.expect_exact("Merge airbnb-homes-2 into airbnb-homes? [Y/n]")
+        child.sendline("")
         child.expect("Group 2/3")
         child.expect(r"\[q\]uit")
-        child.sendline("s")
+        child.sendline("m")
+        child.expect(r"Keep which entry \(default: the one that says most\) \[2\]")
+        child.sendline("")  # entry 2 has the URL and the author: the richer one
+        child.expect_exact("Merge ab-testing into ab-testing-tds? [Y/n]")
+        child.sendline("n")
+        child.expect_exact("not merged; the group is skipped")
         child.expect("Group 3/3")
         child.expect(r"\[q\]uit")
         child.sendline("n")
@@ -346,8 +357,9 @@ def test_merge_through_a_real_terminal(dupes: Path) -> None:
         child.expect(pexpect.EOF)
     finally:
         child.close()
-    assert child.exitstatus == 1  # one group skipped: still duplicates
+    assert child.exitstatus == 1  # one group skipped (not merged): still duplicates
     cat = store.load(dupes)
+    assert {"ab-testing", "ab-testing-tds"} <= cat.resource_ids()
     assert cat.resource("airbnb-homes-2").id == "airbnb-homes"  # type: ignore[union-attr]
     assert cat.not_duplicates == [("metaflow-docs", "metaflow-video")]
 
@@ -372,3 +384,17 @@ def test_ctrl_c_in_a_real_terminal_writes_nothing(dupes: Path) -> None:
         child.close()
     assert child.exitstatus == 130
     assert dupes.read_bytes() == before
+
+
+def test_the_richest_entry_is_the_default_to_keep(dupes: Path) -> None:
+    from mlsd_cli.changes.merge import merged_entry
+    from mlsd_cli.changes.merge import richest
+
+    cat = store.load(dupes)
+    pair = [cat.resource("ab-testing"), cat.resource("ab-testing-tds")]
+    assert richest(pair) == 1  # a URL and an author beat a longer title
+    assert richest(pair[::-1]) == 0
+    before = store.dumps(cat)
+    preview = merged_entry(cat, "ab-testing-tds", ["ab-testing"])
+    assert preview.aliases == ["ab-testing"] and preview.sections == ["ch1", "ch9"]
+    assert store.dumps(cat) == before  # a preview changes nothing

@@ -276,7 +276,7 @@ def test_importing_twice_adds_nothing_even_after_dedupe_merge(cli: Cli, tmp_path
     md = tmp_path / "list.md"
     md.write_text(old_import_markdown(), encoding="utf-8")
     assert cli("dedupe", "-c", str(catalogue)).exit_code == 1
-    merged = cli("dedupe", "-c", str(catalogue), "--merge", input="m\n1\n" * 3, env=INTERACTIVE)
+    merged = cli("dedupe", "-c", str(catalogue), "--merge", input="m\n1\ny\n" * 3, env=INTERACTIVE)
     assert merged.exit_code == 0, merged.stdout + merged.stderr
     survivors = [r.id for r in store.load(catalogue).resources]
     assert survivors == [

@@ -65,7 +65,7 @@ def _catalogue(case: Case, tmp_path: Path, cli: Cli) -> Path:
     if case.name == "url-variant":
         return write_known(tmp_path / "resources.toml")
     path = write_old_import(tmp_path / "resources.toml")
-    merged = cli("dedupe", "-c", str(path), "--merge", input="m\n1\n" * 3, env=INTERACTIVE)
+    merged = cli("dedupe", "-c", str(path), "--merge", input="m\n1\ny\n" * 3, env=INTERACTIVE)
     assert merged.exit_code == 0, merged.stdout + merged.stderr
     assert OLD_IMPORT[1][0] in store.load(path).resources[0].aliases
     return path

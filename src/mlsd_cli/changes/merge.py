@@ -106,6 +106,29 @@ def _find(catalogue: Catalogue, resource_id: str) -> int:
     )
 
 
+def merged_entry(catalogue: Catalogue, keep_id: str, other_ids: Sequence[str]) -> Resource:
+    """The entry :func:`merge_into` would leave (``catalogue`` is not changed): a preview."""
+    merged = catalogue.resources[_find(catalogue, keep_id)]
+    for other_id in other_ids:
+        if other_id != keep_id:
+            merged = merge_resources(merged, catalogue.resources[_find(catalogue, other_id)])
+    return merged
+
+
+def richest(resources: Sequence[Resource]) -> int:
+    """The index of the entry that says the most (the first of equals): the one to keep by
+    default. Fields set count first (a URL, a year, authors, tags...), then the length of
+    the title and description."""
+
+    def richness(r: Resource) -> tuple[int, int]:
+        values = (r.url, r.org, r.venue, r.year, r.authors, r.tags, r.sections, r.description)
+        known = sum(1 for v in values if v) + (r.kind != "other")
+        return known, len(r.title) + len(r.description or "")
+
+    scores = [richness(r) for r in resources]
+    return scores.index(max(scores))
+
+
 def merge_into(catalogue: Catalogue, keep_id: str, other_ids: Sequence[str]) -> Resource:
     """Merge ``other_ids`` into ``keep_id`` in ``catalogue`` (changed in place).
 
@@ -115,9 +138,7 @@ def merge_into(catalogue: Catalogue, keep_id: str, other_ids: Sequence[str]) -> 
     others = [o for o in dict.fromkeys(other_ids) if o != keep_id]
     if not others:
         raise InputError("nothing to merge", hint="name at least two different resources")
-    merged = catalogue.resources[_find(catalogue, keep_id)]
-    for other_id in others:
-        merged = merge_resources(merged, catalogue.resources[_find(catalogue, other_id)])
+    merged = merged_entry(catalogue, keep_id, others)
     gone = set(others)
     at = _find(catalogue, keep_id)
     catalogue.resources[at] = merged

@@ -20,6 +20,7 @@ from mlsd_cli.cli.common import load_catalogue
 from mlsd_cli.cli.common import option_for
 from mlsd_cli.cli.common import print_json
 from mlsd_cli.cli.common import warn
+from mlsd_cli.cli.prompts import Pager
 from mlsd_cli.cli.prompts import ask
 from mlsd_cli.cli.prompts import confirm
 from mlsd_cli.cli.prompts import interactive
@@ -403,14 +404,17 @@ def _ask_sections(cat: Catalogue, plan: AddPlan) -> list[str]:
     from mlsd_cli.errors import InputError
     from mlsd_cli.lookup.names import find_section
 
-    rows = tree(cat)  # numbered in tree order, indented by depth
+    rows = tree(cat)  # numbered in tree order, indented by depth, a page at a time
     numbered = [row.section for row in rows]
+    width = max((2 * row.depth + len(row.section.id) for row in rows), default=0)
+    pager = Pager(
+        [
+            f"  {n:>3}  {'  ' * row.depth + row.section.id:<{width}}  {row.section.title}"
+            for n, row in enumerate(rows, 1)
+        ]
+    )
     if rows:
         say("Sections:")
-        width = max(2 * row.depth + len(row.section.id) for row in rows)
-        for n, row in enumerate(rows, 1):
-            name = "  " * row.depth + row.section.id
-            say(f"  {n:>3}  {name:<{width}}  {row.section.title}")
     else:
         say("The catalogue has no sections yet: type the title of a new one.")
     words = [s.id for s in cat.sections] + [s.title for s in cat.sections]
@@ -421,7 +425,9 @@ def _ask_sections(cat: Catalogue, plan: AddPlan) -> list[str]:
         return adding.split_list(text)
 
     while True:
-        refs = ask("Sections (numbers, ids or titles, comma-separated)", parse, words=words)
+        refs = ask(
+            "Sections (numbers, ids or titles, comma-separated)", parse, words=words, pager=pager
+        )
         chosen: list[str] = []
         created: list[Any] = []
         for ref in refs:

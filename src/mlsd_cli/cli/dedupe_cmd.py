@@ -207,7 +207,7 @@ def _answers(
             break
         if action == "n":
             plan.distinct.append([r.id for r in members])
-        elif action == "m" and (merged := _ask_merge([r.id for r in members])):
+        elif action == "m" and (merged := _ask_merge(cat, members)):
             plan.merges.append(merged)
         else:
             left.append(group)
@@ -215,14 +215,32 @@ def _answers(
     return plan, left
 
 
-def _ask_merge(ids: list[str]) -> tuple[str, list[str]] | None:
-    """Which entry survives and which merge into it (None: none chosen, the group is skipped)."""
+def _ask_merge(cat: Catalogue, members: list[Resource]) -> tuple[str, list[str]] | None:
+    """Which entry survives (the richest by default) and which merge into it; then the merged
+    entry, and a last yes/no (None: the group is skipped)."""
+    from mlsd_cli.changes.merge import merged_entry
+    from mlsd_cli.changes.merge import richest
     from mlsd_cli.cli.prompts import numbers
+    from mlsd_cli.cli.prompts import say
+    from mlsd_cli.cli.prompts import yes_no
+    from mlsd_cli.cli.render import resource_details
 
-    keep = numbers("Keep which entry", len(ids), default="1")[0]
-    rest = [k for k in range(1, len(ids) + 1) if k != keep]
+    ids = [r.id for r in members]
+    richer = str(richest(members) + 1)
+    keep = numbers("Keep which entry (default: the one that says most)", len(ids), default=richer)
+    keep_at = keep[0]
+    rest = [k for k in range(1, len(ids) + 1) if k != keep_at]
     if len(rest) > 1:
         default = " ".join(map(str, rest))
         rest = [k for k in numbers("Merge which entries into it", len(ids), default=default)]
-        rest = [k for k in rest if k != keep]
-    return (ids[keep - 1], [ids[k - 1] for k in rest]) if rest else None
+        rest = [k for k in rest if k != keep_at]
+    if not rest:
+        return None
+    chosen = (ids[keep_at - 1], [ids[k - 1] for k in rest])
+    say("Merged, it would read:")
+    for line in resource_details(merged_entry(cat, *chosen), cat):
+        say(f"    {line}" if line else "")
+    if not yes_no(f"Merge {', '.join(chosen[1])} into {chosen[0]}?", default=True):
+        say("not merged; the group is skipped")
+        return None
+    return chosen

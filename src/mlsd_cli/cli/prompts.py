@@ -122,6 +122,32 @@ def read_line(prompt: str, words: list[str] | None = None) -> str:
         raise
 
 
+class Pager:
+    """A long list shown a page at a time beside a question (:func:`ask`'s ``pager``): the
+    first page before the question, the next each time Enter is pressed on it."""
+
+    def __init__(self, lines: list[str], size: int | None = None) -> None:
+        self.lines = lines
+        self.size = size or page_size()
+        self.shown = 0
+
+    @property
+    def left(self) -> int:
+        return len(self.lines) - self.shown
+
+    def next_page(self) -> None:
+        for line in self.lines[self.shown : self.shown + self.size]:
+            say(line)
+        self.shown = min(len(self.lines), self.shown + self.size)
+
+
+def page_size() -> int:
+    """How many lines of a list fit on the terminal with the question under them."""
+    import shutil
+
+    return max(5, shutil.get_terminal_size((80, 24)).lines - 4)
+
+
 def _whole(text: str) -> str:
     """A default as the prompt shows it: whole, on one line."""
     return " ".join(text.split())
@@ -134,13 +160,22 @@ def ask(
     default: str | None = None,
     words: list[str] | None = None,
     clearable: bool = True,
+    pager: Pager | None = None,
 ) -> T:
     """Ask until ``parse`` accepts the answer (its InputError is shown, and asked again).
-    Enter takes the default; "-" empties it when ``clearable``."""
+    Enter takes the default; "-" empties it when ``clearable``. With a ``pager`` (and no
+    default), its first page is shown first, and Enter shows the next while some are left."""
     shown = f" [{_whole(default)}]" if default else ""
     tip = " (- for none)" if default and clearable else ""
+    if pager is not None and not pager.shown:
+        pager.next_page()
     while True:
-        answer = read_line(f"{question}{shown}{tip}: ", words).strip()
+        left = pager.left if pager is not None else 0
+        more = f" (Enter: {left} more)" if left else ""
+        answer = read_line(f"{question}{more}{shown}{tip}: ", words).strip()
+        if not answer and pager is not None and left:
+            pager.next_page()
+            continue
         if not answer and default:
             answer = default
         elif answer == "-" and clearable:
