@@ -203,8 +203,13 @@ def test_bad_filters_are_one_line_exit_2(
     assert len(lines) == 1 and message in lines[0]
 
 
-def test_limit_must_be_positive(cli: Run, catalogue_file: Path) -> None:
-    assert search(cli, catalogue_file, "kafka", "--limit", "0").exit_code == 2
+def test_limit_0_is_every_result_and_a_negative_limit_is_refused(
+    cli: Run, catalogue_file: Path
+) -> None:
+    every = search(cli, catalogue_file, "kafka", "--all")
+    zero = search(cli, catalogue_file, "kafka", "--limit", "0")
+    assert zero.exit_code == 0 and zero.stdout == every.stdout and zero.stderr == ""
+    assert search(cli, catalogue_file, "kafka", "--limit", "-1").exit_code == 2
 
 
 def test_bad_catalogue_is_one_line_exit_2_and_untouched(cli: Run, tmp_path: Path) -> None:

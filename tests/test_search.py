@@ -534,3 +534,38 @@ def test_unwritable_cache_directory_still_searches(tmp_path: Path) -> None:
     cat = _big_catalogue()
     index = cached_index(cat, tmp_path / "resources.toml", "d", blocker / "cache")
     assert search(cat, "kafka", index=index) == search(cat, "kafka")
+
+
+def test_repeated_texts_are_kept_once_and_find_the_same_entries(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from mlsd_cli.lookup import textindex
+
+    cat = _big_catalogue(300)
+    shared = SearchIndex.build(cat)
+    by_name = {f.name: f for f in shared.fields}
+    assert by_name["sections"].owners is not None and by_name["org"].owners is not None
+    assert by_name["title"].owners is None  # every title differs
+    monkeypatch.setattr(textindex, "DISTINCT_SHARE", 0.0)  # no field shares its texts
+    plain = SearchIndex.build(cat)
+    assert all(f.owners is None for f in plain.fields)
+    for query in [*QUERIES, "section", "uber"]:
+        assert search(cat, query, index=shared) == search(cat, query, index=plain), query
+
+
+def test_the_best_n_are_the_first_n_of_every_result() -> None:
+    # With a limit, only the entries containing every word are scored when there are enough.
+    cat = _big_catalogue(300)
+    for query in [*QUERIES, "notes", "kafka notes", "netflix"]:
+        every = search(cat, query)
+        for n in (1, 5, 40):
+            assert search(cat, query, limit=n) == every[:n], (query, n)
+
+
+def test_a_shared_field_with_impossible_owners_is_ignored() -> None:
+    index = SearchIndex.build(_big_catalogue(300))
+    org = index.fields[2]
+    assert org.owners is not None
+    holders, _starts = org.owners
+    holders[0] = 300  # no such entry
+    assert SearchIndex.from_bytes(index.to_bytes("k"), "k", 300) is None

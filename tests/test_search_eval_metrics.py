@@ -90,3 +90,53 @@ def test_vocabulary_rule_forms() -> None:
     assert not matches("personal-ise-ize", "Personal finance")
     assert matches("ann", "Approximate nearest neighbour search with HNSW")
     assert not matches("ann", "Annotation tooling")
+
+
+def _row(qid: str, cls: str, split: str, mlsd: float, fts5: float) -> dict[str, object]:
+    row: dict[str, object] = {"id": qid, "class": cls, "split": split, "query": qid}
+    for name, value in (("mlsd", mlsd), ("fts5", fts5)):
+        row[name] = {"nDCG@10": value, "MRR@10": value, "Recall@10": value, "top": []}
+    return row
+
+
+def test_acceptance_says_which_points_hold() -> None:
+    from run import acceptance
+
+    rows = [
+        _row("known-item-a", "known-item", "held", 1.0, 1.0),
+        _row("known-item-typo-a", "known-item-typo", "held", 0.98, 0.90),
+        _row("company-topic-a", "company-topic", "held", 0.9, 1.0),
+        _row("vocabulary-a", "vocabulary", "dev", 0.5, 0.9),
+    ]
+    held = acceptance(rows, ["mlsd", "fts5"], "held")
+    assert held[0] == (
+        "- held: at least the best baseline in every class: **not met** (company-topic -0.100)"
+        " (smallest margin -0.100)"
+    )
+    assert held[1] == "- held: at least +0.05 in known-item-typo: **met** (+0.080)"
+    assert held[2] == "- held: typo class within 0.01 of the clean one: **not met** (-0.020)"
+    assert any(
+        "vocabulary: **not met** (-0.400)" in line
+        for line in acceptance(rows, ["mlsd", "fts5"], "all")
+    )
+
+
+def test_write_docs_replaces_only_between_the_markers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import run
+
+    search_md, bench_md = tmp_path / "search.md", tmp_path / "benchmarks.md"
+    search_md.write_text("a\n<!-- search-eval:start -->\nold\n<!-- search-eval:end -->\nz\n")
+    bench_md.write_text("b\n<!-- bench:search-eval:start -->\n<!-- bench:search-eval:end -->\n")
+    monkeypatch.setattr(run, "DOCS", {search_md: "search-eval", bench_md: "bench:search-eval"})
+    rows = [_row("known-item-a", "known-item", "held", 1.0, 0.5)]
+    run.write_docs(rows, ["mlsd", "fts5"], "Run time 1 s.", "python run.py --write")
+    text = search_md.read_text()
+    assert text.startswith("a\n<!-- search-eval:start -->\n") and text.endswith("end -->\nz\n")
+    assert (
+        "old" not in text
+        and "Run time 1 s." in text
+        and "| known-item | 1 | 1.000 | 0.500 |" in text
+    )
+    assert "+0.500" in bench_md.read_text()

@@ -242,3 +242,56 @@ def test_forms_ending_in_e_are_one_word() -> None:
     )
     assert [h.resource.id for h in search(cat, "normalization")] == ["n"]
     assert [h.score >= 50 for h in search(cat, "normalisation")] == [True]
+
+
+def test_a_company_in_the_title_too_does_not_outweigh_the_topic_word_as_typed() -> None:
+    # 'linkedin detecting': two titles repeat the company and hold another form of the topic
+    # word; the one holding the word as typed (rarer than all its forms together) comes first.
+    titles = [
+        ("typed", "Detecting interference: an A/B test of A/B tests"),
+        ("form1", "Automated fake account detection at LinkedIn"),
+        ("form2", "Viral spam content detection at LinkedIn"),
+        ("form3", "Detect abusive sequences"),
+        ("other", "Building the LinkedIn knowledge graph"),
+    ]
+    cat = Catalogue(
+        sections=[Section("s", "S")],
+        resources=[
+            Resource(id=rid, title=title, org="LinkedIn", sections=["s"]) for rid, title in titles
+        ]
+        + [
+            Resource(id=f"x{i}", title=f"Anomaly detection {i}", org="Acme", sections=["s"])
+            for i in range(20)
+        ],
+    )
+    hits = search(cat, "LinkedIn detecting")
+    assert hits[0].resource.id == "typed"
+    assert {h.resource.id for h in hits[1:4]} == {"form1", "form2", "form3"}
+
+
+def test_a_misspelt_word_that_begins_longer_words_is_still_corrected() -> None:
+    # 'deta' begins 'details', but is no word of the catalogue: a typo of 'delta'.
+    cat = Catalogue(
+        sections=[Section("s", "S")],
+        resources=[
+            Resource(
+                id="fs", title="LakeFS", description="Versions of a data lake", sections=["s"]
+            ),
+            Resource(id="delta", title="Delta-Lake", description="A storage layer", sections=["s"]),
+            Resource(id="notes", title="Release notes", description="The details", sections=["s"]),
+        ],
+    )
+    assert next(h.resource.id for h in search(cat, "deta lake")) == "delta"
+
+
+def test_another_spelling_counts_as_the_word_itself() -> None:
+    cat = Catalogue(
+        sections=[Section("s", "S")],
+        resources=[
+            Resource(id="uk", title="User behaviour models", sections=["s"]),
+            Resource(id="us", title="User behavior models", sections=["s"]),
+        ],
+    )
+    for query in ("behaviour", "behavior"):
+        hits = search(cat, query)
+        assert len(hits) == 2 and hits[0].score == hits[1].score

@@ -1,6 +1,8 @@
 """The engines of the search evaluation, each ranking one catalogue's documents for a query.
 
 - mlsd: `python -m mlsd_cli search --json --limit K -c CAT -- WORDS...`, one process a query.
+- mlsd-api: the same search through mlsd's Python API in this process (what `search` calls:
+  the catalogue, its vocabulary file and the index loaded once); the same ranking, for tuning.
 - fts5 / fts5-porter: SQLite FTS5, one column per field, the OR of the words, bm25().
 - rank-bm25: BM25Okapi over the words of all fields together.
 
@@ -45,6 +47,25 @@ class Mlsd:
                 f"error: mlsd {' '.join(args)} exited {proc.returncode}: {proc.stderr}"
             )
         return [doc_key(r.get("url"), r["title"]) for r in json.loads(proc.stdout)][:k]
+
+
+class MlsdApi:
+    """`mlsd search` without the process: ``lookup.search.search`` as the command calls it."""
+
+    def __init__(self, catalogue: Catalogue) -> None:
+        from mlsd_cli.catalogue import store
+        from mlsd_cli.lookup.search import SearchIndex
+        from mlsd_cli.lookup.vocabulary import load
+
+        self.catalogue = store.load(catalogue.path)
+        self.index = SearchIndex.build(self.catalogue)
+        self.vocabulary = load(catalogue.path)
+
+    def search(self, query: str, k: int) -> list[str]:
+        from mlsd_cli.lookup.search import search
+
+        hits = search(self.catalogue, query, limit=k, index=self.index, vocabulary=self.vocabulary)
+        return [doc_key(h.resource.url, h.resource.title) for h in hits]
 
 
 class Fts5:
@@ -103,6 +124,8 @@ ENGINES = ("mlsd", *BASELINES)
 def make(name: str, catalogue: Catalogue) -> Engine:
     if name == "mlsd":
         return Mlsd(catalogue)
+    if name == "mlsd-api":
+        return MlsdApi(catalogue)
     if name == "fts5":
         return Fts5(catalogue, "unicode61")
     if name == "fts5-porter":

@@ -5,6 +5,7 @@
     python benchmarks/search_eval/run.py --limit 10 --output results.json
     python benchmarks/search_eval/run.py --split dev        # tune on dev only
     python benchmarks/search_eval/run.py --splits           # tables for all, dev and held
+    python benchmarks/search_eval/run.py --write            # ...and put them in docs/
 
 Tuning honesty: every query is in one of two halves by the SHA-1 of its id (:func:`split_of`);
 weights and vocabulary are tuned looking at ``dev`` only, and ``held`` is what is reported.
@@ -19,6 +20,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import re
 import sys
 import tempfile
 import time
@@ -41,6 +43,16 @@ from search_metrics import mean
 from search_metrics import paired_bootstrap
 
 K = 10
+ROOT = Path(__file__).resolve().parents[2]
+#: The files --write updates, each between its two markers.
+DOCS = {
+    ROOT / "docs" / "search.md": "search-eval",
+    ROOT / "docs" / "benchmarks.md": "bench:search-eval",
+}
+#: Issue 11: mlsd at least this much above the best baseline (nDCG@10) in these classes...
+MARGINS = {"vocabulary": 0.05, "known-item-typo": 0.05}
+#: ...and the typo class at most this far below the clean known items.
+TYPO_COST = 0.01
 
 
 SPLITS = ("all", "dev", "held")
@@ -91,9 +103,16 @@ def grades_of(query: dict[str, Any], catalogue: Catalogue) -> dict[str, int]:
 
 
 class Runner:
-    def __init__(self, catalogues: dict[str, tuple[Catalogue, Catalogue]], jobs: int) -> None:
+    def __init__(
+        self,
+        catalogues: dict[str, tuple[Catalogue, Catalogue]],
+        jobs: int,
+        in_process: bool = False,
+    ) -> None:
         self.catalogues = catalogues
         self.jobs = jobs
+        #: Rank mlsd through its Python API in this process (the same ranking, much faster).
+        self.in_process = in_process
         self.engines: dict[tuple[str, str, bool], Engine] = {}
         self.seconds: dict[str, float] = defaultdict(float)
 
@@ -104,13 +123,14 @@ class Runner:
     def engine(self, name: str, query: dict[str, Any]) -> Engine:
         key = (name, query["list"], query["sections_searchable"])
         if key not in self.engines:
-            self.engines[key] = make(name, self.catalogue(query))
+            made = "mlsd-api" if name == "mlsd" and self.in_process else name
+            self.engines[key] = make(made, self.catalogue(query))
         return self.engines[key]
 
     def rank(self, name: str, queries: list[dict[str, Any]]) -> list[list[str]]:
         engines = [self.engine(name, q) for q in queries]  # built outside the timing
         start = time.perf_counter()
-        jobs = self.jobs if name == "mlsd" else 1
+        jobs = self.jobs if name == "mlsd" and not self.in_process else 1
         with ThreadPoolExecutor(max_workers=jobs) as pool:
             pairs = zip(engines, queries, strict=True)
             ranked = list(pool.map(lambda eq: eq[0].search(eq[1]["query"], K), pairs))
@@ -152,15 +172,20 @@ def table(rows: list[dict[str, Any]], metric: str, names: list[str]) -> str:
     return "\n".join(lines)
 
 
-def typo_cost(rows: list[dict[str, Any]], names: list[str]) -> str:
-    """nDCG@10 of the known items with a typo variant, clean and with the typo, paired."""
+def typo_pairs(rows: list[dict[str, Any]]) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """(the known item, its typo variant) of every known item with one among ``rows``."""
     by_id = {r["id"]: r for r in rows}
-    pairs = [
+    return [
         (by_id[clean], r)
         for r in rows
         if r["class"] == "known-item-typo"
         and (clean := r["id"].replace("known-item-typo-", "known-item-", 1)) in by_id
     ]
+
+
+def typo_cost(rows: list[dict[str, Any]], names: list[str]) -> str:
+    """nDCG@10 of the known items with a typo variant, clean and with the typo, paired."""
+    pairs = typo_pairs(rows)
     if not pairs:
         return ""
     cells = []
@@ -191,6 +216,71 @@ def worst(rows: list[dict[str, Any]], names: list[str], n: int) -> str:
     return "\n".join(lines)
 
 
+def ndcg(rows: list[dict[str, Any]], cls: str, name: str) -> float:
+    return mean([r[name]["nDCG@10"] for r in rows if r["class"] == cls])
+
+
+def acceptance(rows: list[dict[str, Any]], names: list[str], split: str) -> list[str]:
+    """Issue 11's acceptance on nDCG@10, one line per point, for ``split``."""
+    part = [r for r in rows if split in ("all", r["split"])]
+    baselines = [n for n in names if n in BASELINES]
+    classes = [c for c in CLASS_ORDER if any(r["class"] == c for r in part)]
+    gaps = {c: ndcg(part, c, "mlsd") - max(ndcg(part, c, b) for b in baselines) for c in classes}
+    behind = [f"{c} {gaps[c]:+.3f}" for c in classes if gaps[c] < 0]
+    lines = [
+        "at least the best baseline in every class: "
+        + (f"**not met** ({', '.join(behind)})" if behind else "**met**")
+        + f" (smallest margin {min(gaps.values()):+.3f})"
+    ]
+    for cls, margin in MARGINS.items():
+        if cls in gaps:
+            verdict = "met" if gaps[cls] >= margin else "not met"
+            lines.append(f"at least {margin:+.2f} in {cls}: **{verdict}** ({gaps[cls]:+.3f})")
+    pairs = typo_pairs(part)
+    if pairs:
+        cost = mean([t["mlsd"]["nDCG@10"] - c["mlsd"]["nDCG@10"] for c, t in pairs])
+        verdict = "met" if cost >= -TYPO_COST else "not met"
+        lines.append(f"typo class within {TYPO_COST} of the clean one: **{verdict}** ({cost:+.3f})")
+    return [f"- {split}: {line}" for line in lines]
+
+
+def report(rows: list[dict[str, Any]], names: list[str], splits: tuple[str, ...]) -> str:
+    """The tables of every split (all three metrics), as printed and as --write writes them."""
+    out = []
+    for split in splits:
+        part = [r for r in rows if split in ("all", r["split"])]
+        if len(splits) > 1:
+            out.append(f"#### {split} ({len(part)} queries)\n")
+        out += [table(part, metric, names) + "\n" for metric in METRICS]
+    return "\n".join(out)
+
+
+def write_docs(rows: list[dict[str, Any]], names: list[str], tail: str, command: str) -> None:
+    """Put the figures of this run between the markers of docs/search.md and docs/benchmarks.md."""
+    verdicts = "\n".join(acceptance(rows, names, "held") + acceptance(rows, names, "all"))
+    head = f"Figures of one run of every engine over {len(rows)} queries, the command\n\n    {command}\n"
+    held = [r for r in rows if r["split"] == "held"]
+    texts = {
+        "search-eval": f"{head}\nAcceptance (issue 11, nDCG@10):\n\n{verdicts}\n\n"
+        + report(rows, names, SPLITS)
+        + f"\n{tail}",
+        "bench:search-eval": f"{head}\nAll {len(rows)} queries:\n\n"
+        + table(rows, "nDCG@10", names)
+        + f"\n\nHeld half ({len(held)} queries; the weights were tuned on the other half):\n\n"
+        + table(held, "nDCG@10", names)
+        + f"\n\nAcceptance (issue 11, nDCG@10):\n\n{verdicts}",
+    }
+    for path, marker in DOCS.items():
+        start, end = f"<!-- {marker}:start -->", f"<!-- {marker}:end -->"
+        doc = path.read_text(encoding="utf-8")
+        found = re.search(re.escape(start) + ".*?" + re.escape(end), doc, re.DOTALL)
+        if found is None:
+            raise SystemExit(f"error: {path}: markers {start} ... {end} not found")
+        block = f"{start}\n{texts[marker]}\n{end}"
+        path.write_text(doc[: found.start()] + block + doc[found.end() :], encoding="utf-8")
+        print(f"wrote {path}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--set", type=Path, default=OUT, help="the evaluation set (JSON lines)")
@@ -203,6 +293,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--splits", action="store_true", help="print the tables of all, dev and held (one run)"
     )
+    parser.add_argument(
+        "--in-process",
+        action="store_true",
+        help="rank mlsd through its Python API, not one process a query (same ranking; tuning)",
+    )
+    parser.add_argument(
+        "--write",
+        action="store_true",
+        help="put the figures in docs/search.md and docs/benchmarks.md (a full run of every "
+        "engine only)",
+    )
     parser.add_argument("--worst", type=int, default=0, help="list the N worst queries a class")
     args = parser.parse_args(argv)
     names = [n.strip() for n in args.engines.split(",") if n.strip()]
@@ -210,26 +311,33 @@ def main(argv: list[str] | None = None) -> int:
     if unknown or args.jobs < 1 or (args.limit is not None and args.limit < 1):
         problem = f"unknown engine {unknown[0]!r} (valid: {', '.join(ENGINES)})" if unknown else ""
         raise SystemExit(f"error: {problem or '--jobs and --limit must be 1 or more'}")
+    if args.write and (
+        args.quick or args.limit or args.split != "all" or set(names) != set(ENGINES)
+    ):
+        raise SystemExit(
+            "error: --write needs a full run: no --quick, --limit, --split or --engines"
+        )
     started = time.perf_counter()
     queries = load(args.set, args.quick, args.limit, args.split)
     with tempfile.TemporaryDirectory(prefix="mlsd-search-eval-") as tmp:
         catalogues = build_all(Path(tmp), sorted({q["list"] for q in queries}))
         built = time.perf_counter() - started
-        runner = Runner(catalogues, args.jobs)
+        runner = Runner(catalogues, args.jobs, args.in_process)
         rows = score(queries, runner, names)
     total = time.perf_counter() - started
     print(f"{len(queries)} queries over {len(catalogues)} lists; top {K}\n")
-    for split in SPLITS if args.splits else (args.split,):
-        part = [r for r in rows if split in ("all", r["split"])]
-        if args.splits:
-            print(f"### {split} ({len(part)} queries)\n")
-        for metric in METRICS:
-            print(table(part, metric, names) + "\n")
+    print(report(rows, names, SPLITS if args.splits or args.write else (args.split,)))
     cost = typo_cost(rows, names)
-    if cost:
-        print(cost + "\n")
     timings = ", ".join(f"{n} {runner.seconds[n]:.1f} s" for n in names)
-    print(f"Run time {total:.0f} s: catalogues {built:.0f} s; searching: {timings}.")
+    mode = " (mlsd in this process)" if args.in_process else ""
+    run_time = f"Run time {total:.0f} s: catalogues {built:.0f} s; searching{mode}: {timings}."
+    tail = (cost + "\n\n" if cost else "") + run_time
+    print(tail)
+    if args.write:
+        command = "python benchmarks/search_eval/run.py --write" + (
+            " --in-process" if args.in_process else ""
+        )
+        write_docs(rows, names, tail, command)
     if args.worst > 0 and "mlsd" in names and set(names) & set(BASELINES):
         print("\n" + worst(rows, names, args.worst))
     if args.output:

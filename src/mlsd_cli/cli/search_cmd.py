@@ -74,7 +74,9 @@ def command(
     year: YearOpt = None,
     since: SinceOpt = None,
     no_url: NoUrlOpt = False,
-    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="At most N results.")] = 20,
+    limit: Annotated[
+        int, typer.Option("--limit", "-n", min=0, help="At most N results (0: every one).")
+    ] = 20,
     every: Annotated[bool, typer.Option("--all", help="Every result (no --limit).")] = False,
     json_out: JsonOpt = False,
     catalogue: CatalogueOpt = None,
@@ -85,7 +87,7 @@ def command(
 
     Query syntax: "a phrase" (quoted inside the shell's quotes: '"feature store"'); -word or -"a phrase" leaves out the entries containing it; a OR b; author:huyen, org:netflix, tag:feature-store, section:ranking, title:kafka, venue:kdd (the word in that field); kind:paper; year:2019, year:2019..2021, year:2019.., year:..2021. A dash and two letters or more that name no option are a word to leave out, so write a short option's value apart (-k blog). The filters select the entries searched, as in mlsd list.
 
-    A table on a terminal, with the matched words highlighted; one tab-separated line per result (score, id, title, url) when piped; --json for scripts (an array of resource objects, best first, each with its score from 0 to 100 and the catalogue words it matched). When more results than --limit match, stderr says so; --all shows every one.
+    A table on a terminal, with the matched words highlighted; one tab-separated line per result (score, id, title, url) when piped; --json for scripts (an array of resource objects, best first, each with its score from 0 to 100 and the catalogue words it matched). When more results than --limit match, stderr says so (on a terminal and piped); --all or --limit 0 shows every one.
 
     Finding nothing is not an error: mlsd says so on stderr and exits 0 (with --json it prints []); so does a query of common words only. An empty query exits 2.
 
@@ -108,6 +110,7 @@ def command(
     from mlsd_cli.lookup.vocabulary import load
 
     text = " ".join(query)
+    every = every or limit == 0
     location, cat, digest = load_catalogue_with_digest(catalogue)
     selection = build_filter(cat, section, tag, kind, org, year, since, no_url)
     vocabulary = load(location.path)

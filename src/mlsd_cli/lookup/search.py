@@ -82,7 +82,7 @@ FUZZY_LIMIT = 8
 #: A multi-word query found as a phrase in the title adds this (before normalising).
 PHRASE_BONUS = 0.1
 #: An entry holding every query word exactly as typed (not another form) adds this.
-EXACT_BONUS = 0.4
+EXACT_BONUS = 0.3
 #: Saturation of a word's summed field evidence (as BM25's k1): more fields count, less and less.
 #: Tuned on the evaluation set's dev half (docs/search.md), as the field weights were.
 K1 = 3.0
@@ -114,6 +114,8 @@ class _Match:
     similarity: float
     #: Is the term the query word itself, a form of it, or a word it begins (not a correction)?
     contained: bool
+    #: Is the term only a longer word the query word begins?
+    prefix: bool = False
 
 
 def _similarity(word: str, term: str, word_stem: str) -> float:
@@ -148,8 +150,10 @@ class _Finder:
         for clause in clauses:
             found += self.clause(clause)
         literal = clauses[0]
-        if not found and len(literal.words) == 1 and not literal.cjk:
-            found = self.fuzzy(literal.words[0], self.fields(literal))
+        # A word found nowhere as a word (only inside longer words, or not at all) may be a
+        # typo: its corrections are looked for too ('deta' -> 'delta', beside 'details').
+        if all(m.prefix for m in found) and len(literal.words) == 1 and not literal.cjk:
+            found += self.fuzzy(literal.words[0], self.fields(literal))
         return found
 
     def clause(self, clause: Clause) -> list[_Match]:
@@ -170,16 +174,23 @@ class _Finder:
             word = clause.words[0]
             found += self.word(word, fields, scale)
             for variant in self.vocabulary.spellings(word):
-                found += self.word(variant, fields, SAME_STEM * scale)
+                found += self.word(variant, fields, scale)  # the same word, spelt the other way
         return found
 
     def _add(
-        self, found: list[_Match], f: Field, term: str, docs: set[int], sim: float, whole: bool
+        self,
+        found: list[_Match],
+        f: Field,
+        term: str,
+        docs: set[int],
+        sim: float,
+        whole: bool,
+        prefix: bool = False,
     ) -> None:
         if self.allowed is not None:
             docs &= self.allowed
         if docs:
-            found.append(_Match(f, term, docs, sim, whole))
+            found.append(_Match(f, term, docs, sim, whole, prefix))
 
     def word(self, word: str, fields: list[Field], scale: float) -> list[_Match]:
         """Where a word occurs: as itself, in another form, or as a prefix."""
@@ -192,7 +203,7 @@ class _Finder:
                 for term, docs in f.words_from(root if len(root) >= 3 else word).items():
                     sim = _similarity(word, term, word_stem)
                     if sim:
-                        self._add(found, f, term, docs, sim * scale, True)
+                        self._add(found, f, term, docs, sim * scale, True, sim < SAME_STEM)
             else:  # a short word: whole words only, and its plural ('ad' finds 'ads')
                 for term, sim in ((word, EXACT), (word + "s", SAME_STEM)):
                     self._add(found, f, term, f.word(term), sim * scale, True)
@@ -215,23 +226,48 @@ class _Finder:
         return found
 
 
-def _evidence(matches: list[_Match]) -> dict[int, float]:
-    """resource -> the group's saturated, field-weighted evidence (BM25F-style)."""
+def _evidence(
+    matches: list[_Match], candidates: set[int] | None
+) -> tuple[dict[int, float], dict[int, float]]:
+    """resource -> the group's saturated, field-weighted evidence (BM25F-style), of the
+    ``candidates`` (None: all); and resource -> the best similarity it matched with (in any
+    field), of every resource."""
     per_field: dict[str, dict[int, float]] = {}
     weights: dict[str, float] = {}
+    quality: dict[int, float] = {}
     for m in sorted(matches, key=lambda m: -m.similarity):
         best = per_field.setdefault(m.field.name, {})
         weights[m.field.name] = m.field.weight
         new = m.docs.difference(best)
         if new:
             best.update(dict.fromkeys(new, m.similarity))
+            quality.update(dict.fromkeys(new.difference(quality), m.similarity))
     total: dict[int, float] = {}
     get = total.get
     for name, best in per_field.items():
         weight = weights[name]
-        for d, sim in best.items():
-            total[d] = get(d, 0.0) + weight * sim
-    return {d: s * (K1 + 1.0) / (s + K1) for d, s in total.items()}
+        for d in best.keys() if candidates is None else best.keys() & candidates:
+            total[d] = get(d, 0.0) + weight * best[d]
+    return {d: s * (K1 + 1.0) / (s + K1) for d, s in total.items()}, quality
+
+
+def _rarity(quality: dict[int, float], searched: int) -> tuple[dict[float, float], float]:
+    """The inverse document frequency of a group's evidence at each similarity, and its top.
+
+    Evidence is as rare as the entries matching at least as well: the word as typed counts its
+    own entries (``detecting`` is rarer than ``detecting`` or ``detection``), another form or a
+    vocabulary name the entries of every better match too, a correction to a rare word more
+    than one to a common word.
+    """
+    counts: dict[float, int] = {}
+    for sim in quality.values():
+        counts[sim] = counts.get(sim, 0) + 1
+    at: dict[float, float] = {}
+    seen = 0
+    for sim in sorted(counts, reverse=True):
+        seen += counts[sim]
+        at[sim] = math.log(1.0 + searched / (1.0 + seen))
+    return at, max(at.values(), default=math.log(1.0 + searched))
 
 
 def _allowed(
@@ -306,22 +342,16 @@ def _search(
         docs = range(len(resources)) if allowed is None else sorted(allowed)
         return [SearchHit(resources[d], 100.0, ()) for d in list(docs)[:limit]]
 
-    evidence = [_evidence(m) for m in found]
-    searched = len(resources) if allowed is None else len(allowed)
-    idf = [math.log(1.0 + searched / (1.0 + len(e))) for e in evidence]
-    total_idf = sum(idf) or 1.0
-    relevance: dict[int, float] = {}
-    get = relevance.get
-    for values, weight in zip(evidence, idf, strict=True):
-        share = weight / total_idf
-        for d, value in values.items():
-            relevance[d] = get(d, 0.0) + share * value
-    if allowed is not None:
-        relevance = {d: v for d, v in relevance.items() if d in allowed}
     # Entries containing every word come first; a phrase in the title adds a little.
     complete = set.intersection(
         *(set().union(*(m.docs for m in group if m.contained)) for group in found)
-    ).intersection(relevance)
+    )
+    if allowed is not None:
+        complete &= allowed
+    # No other entry can rank among the best `limit` when that many contain every word.
+    candidates = complete if limit is not None and len(complete) >= limit else allowed
+    searched = len(resources) if allowed is None else len(allowed)
+    relevance = _relevance(found, searched, candidates)
     if len(query.plain) > 1:
         for d in index.fields[0].word(" ".join(query.plain)) & complete:
             relevance[d] += PHRASE_BONUS
@@ -334,6 +364,21 @@ def _search(
     for d in complete:
         relevance[d] += _COMPLETE
     return _hits(resources, relevance, found, limit)
+
+
+def _relevance(
+    found: list[list[_Match]], searched: int, candidates: set[int] | None
+) -> dict[int, float]:
+    """resource -> its relevance (0 to about 3), for the ``candidates`` (None: every one)."""
+    evidence = [_evidence(m, candidates) for m in found]
+    rarities = [_rarity(quality, searched) for _values, quality in evidence]
+    total_idf = sum(top for _at, top in rarities) or 1.0
+    relevance: dict[int, float] = {}
+    get = relevance.get
+    for (values, quality), (at, _top) in zip(evidence, rarities, strict=True):
+        for d, value in values.items():
+            relevance[d] = get(d, 0.0) + at[quality[d]] * value / total_idf
+    return relevance
 
 
 def _hits(

@@ -1,8 +1,10 @@
 """The searchable text of a catalogue (:class:`SearchIndex`), and its cache file.
 
-Every searched field of every resource is folded (:func:`fold`) into one string per field; words
-are found with ``str.find`` (C speed) and mapped back to entries by bisecting their offsets, so
-there is no Python loop over all entries per query word. The vocabulary for fuzzy corrections
+Every searched field of every resource is folded (:func:`fold`) into one string per field, each
+distinct text once (sections, tags, organisations and venues repeat: a field whose texts repeat
+keeps, for each text, the entries holding it); words are found with ``str.find`` (C speed) and
+mapped back to entries by bisecting their offsets, so there is no Python loop over all entries
+per query word. The vocabulary for fuzzy corrections
 (every word of every field but descriptions and URLs) is built only when a query word is not in
 the catalogue. Large catalogues keep their index, with its vocabulary, in the cache directory
 (:func:`cached_index`), keyed by the file's content hash. Only :func:`cached_index` touches files.
@@ -19,6 +21,7 @@ import tempfile
 import unicodedata
 from array import array
 from bisect import bisect_right
+from collections import Counter
 from functools import partial
 from itertools import accumulate
 from itertools import count
@@ -102,24 +105,48 @@ def url_path(url: str | None) -> str:
     return _URL_HOST.sub("", url) if url else ""
 
 
-class Field:
-    """One field of every resource, folded into a single string.
+#: A field keeps each distinct text once when at most this share of its texts are distinct.
+DISTINCT_SHARE = 0.8
 
-    Words are found with ``str.find`` and mapped back to resources by bisecting ``bounds``.
+
+class Field:
+    """One field of every resource, folded into a single string (each distinct text once).
+
+    Words are found with ``str.find`` and mapped back to texts by bisecting ``bounds``, then to
+    the resources holding each text (``owners``).
     """
 
-    __slots__ = ("blob", "bounds", "name", "weight")
+    __slots__ = ("blob", "bounds", "name", "owners", "weight")
 
-    def __init__(self, name: str, blob: str, bounds: list[int]) -> None:
+    def __init__(
+        self,
+        name: str,
+        blob: str,
+        bounds: list[int],
+        owners: tuple[array[int], array[int]] | None = None,
+    ) -> None:
         self.name = name
         self.weight = WEIGHTS[name]
         self.blob = blob
-        #: Where each resource's text but the first starts in ``blob``.
+        #: Where each text but the first starts in ``blob``.
         self.bounds = bounds
+        #: None: text i is resource i's. Else (resources, starts): the resources holding text i
+        #: are ``resources[starts[i]:starts[i + 1]]``.
+        self.owners = owners
 
     @classmethod
     def from_texts(cls, name: str, texts: list[str]) -> Field:
         """``texts``: the field of each resource, in catalogue order."""
+        owners = None
+        distinct = list(dict.fromkeys(texts))
+        if len(distinct) <= DISTINCT_SHARE * len(texts):
+            number = {text: i for i, text in enumerate(distinct)}
+            ids = list(map(number.__getitem__, texts))
+            counts = Counter(ids)
+            starts = accumulate(map(counts.__getitem__, range(len(distinct))), initial=0)
+            holders = sorted(range(len(texts)), key=ids.__getitem__)  # stable: in order
+            owners = (array("q", holders), array("q", starts))
+            texts = distinct
         blob = _SEP.join(texts)
         if blob.count(_SEP) != len(texts) - 1:  # a text contained the separator itself
             texts = [t.replace(_SEP, " ") for t in texts]
@@ -133,7 +160,18 @@ class Field:
         if name == "description" and "://" in blob:
             # Blank out link targets without moving any offset.
             blob = _URL.sub(lambda m: " " * len(m.group()), blob)
-        return cls(name, blob, list(map(add, accumulate(lengths), count(1))))
+        return cls(name, blob, list(map(add, accumulate(lengths), count(1))), owners)
+
+    def _resources(self, positions: list[int]) -> set[int]:
+        """The resources whose text holds these offsets of ``blob``."""
+        texts = set(map(partial(bisect_right, self.bounds), positions))
+        if self.owners is None:
+            return texts
+        holders, starts = self.owners
+        found: set[int] = set()
+        for i in texts:
+            found.update(holders[starts[i] : starts[i + 1]])
+        return found
 
     def words_from(self, root: str) -> dict[str, set[int]]:
         """Catalogue words starting with ``root`` -> the resources (indexes) holding them."""
@@ -154,10 +192,9 @@ class Field:
                 end = m.end()
                 longer.setdefault(m.group(), []).append(pos)
             pos = find(root, end)
-        to_doc = partial(bisect_right, self.bounds)
-        found = {term: set(map(to_doc, positions)) for term, positions in longer.items()}
+        found = {term: self._resources(positions) for term, positions in longer.items()}
         if itself:
-            found[root] = set(map(to_doc, itself))
+            found[root] = self._resources(itself)
         return found
 
     def word(self, word: str) -> set[int]:
@@ -173,7 +210,7 @@ class Field:
             ):
                 positions.append(pos)
             pos = find(word, end)
-        return set(map(partial(bisect_right, self.bounds), positions))
+        return self._resources(positions)
 
     def substring(self, text: str) -> set[int]:
         """The resources holding ``text`` anywhere, inside words too (for CJK text)."""
@@ -183,7 +220,7 @@ class Field:
         while pos != -1:
             positions.append(pos)
             pos = find(text, pos + size)
-        return set(map(partial(bisect_right, self.bounds), positions))
+        return self._resources(positions)
 
     def pattern(self, pattern: re.Pattern[str]) -> dict[str, set[int]]:
         """The words ``pattern`` (see :func:`phrase_pattern`) matched -> the resources."""
@@ -194,8 +231,7 @@ class Field:
             if start and blob[start - 1].isalnum():
                 continue  # inside a word
             found.setdefault(" ".join(WORD.findall(m.group())), []).append(start)
-        to_doc = partial(bisect_right, self.bounds)
-        return {text: set(map(to_doc, starts)) for text, starts in found.items()}
+        return {text: self._resources(starts) for text, starts in found.items()}
 
     def vocabulary(self) -> set[str]:
         # Splitting at white space first, then tokenising only the distinct chunks, is about
@@ -264,14 +300,19 @@ class SearchIndex:
 
     def to_bytes(self, key: str) -> bytes:
         """The index (vocabulary included) as bytes, tagged with ``key`` (a content hash)."""
+        empty = array("q")
         parts = [f.blob.encode("utf-8") for f in self.fields]
         parts += [array("q", f.bounds).tobytes() for f in self.fields]
+        for f in self.fields:
+            holders, starts = f.owners if f.owners is not None else (empty, empty)
+            parts += [holders.tobytes(), starts.tobytes()]
         parts.append("\n".join(self.vocabulary()).encode("utf-8"))
         header = {
             "format": _INDEX_FORMAT,
             "key": key,
             "size": self.size,
             "fields": [f.name for f in self.fields],
+            "shared": [f.owners is not None for f in self.fields],
             "parts": [len(p) for p in parts],
         }
         head = json.dumps(header).encode("utf-8")
@@ -296,7 +337,8 @@ class SearchIndex:
                 or header.get("key") != key
                 or header.get("size") != size
                 or header.get("fields") != names
-                or len(header["parts"]) != 2 * len(names) + 1
+                or len(header["shared"]) != len(names)
+                or len(header["parts"]) != 4 * len(names) + 1
                 or min(header["parts"]) < 0
                 or sum(header["parts"]) != len(data) - end
             ):
@@ -307,22 +349,65 @@ class SearchIndex:
                 offset += length
             fields = []
             for i, name in enumerate(names):
-                blob = parts[i].decode("utf-8")
-                offsets = array("q")
-                offsets.frombytes(parts[len(names) + i])
-                bounds = offsets.tolist()
-                if size and (
-                    len(bounds) != size
-                    or bounds[0] < 1
-                    or bounds[-1] != len(blob) + 1
-                    or bounds != sorted(bounds)
-                ):
+                field = _field_from_parts(
+                    name,
+                    parts[i],
+                    parts[len(names) + i],
+                    (parts[2 * len(names) + 2 * i], parts[2 * len(names) + 2 * i + 1]),
+                    header["shared"][i] is True,
+                    size,
+                )
+                if field is None:
                     return None
-                fields.append(Field(name, blob, bounds))
+                fields.append(field)
             vocabulary = parts[-1].decode("utf-8").split("\n") if parts[-1] else []
             return cls(fields, size, vocabulary)
         except (ValueError, TypeError, KeyError, AttributeError, UnicodeDecodeError):
             return None
+
+
+def _array(data: bytes) -> array[int]:
+    values = array("q")
+    values.frombytes(data)
+    return values
+
+
+def _field_from_parts(
+    name: str,
+    blob_data: bytes,
+    bounds_data: bytes,
+    owners_data: tuple[bytes, bytes],
+    shared: bool,
+    size: int,
+) -> Field | None:
+    """A field read back from its parts, or None when they cannot be a field of ``size``."""
+    blob = blob_data.decode("utf-8")
+    bounds = _array(bounds_data).tolist()
+    owners = None
+    texts = size
+    if shared:
+        holders, starts = map(_array, owners_data)
+        texts = len(starts) - 1
+        if size and (
+            len(holders) != size
+            or min(holders) < 0
+            or max(holders) >= size
+            or starts[0] != 0
+            or starts[-1] != size
+            or list(starts) != sorted(starts)
+        ):
+            return None
+        owners = (holders, starts)
+    elif any(owners_data):
+        return None
+    if size and (
+        len(bounds) != texts
+        or bounds[0] < 1
+        or bounds[-1] != len(blob) + 1
+        or bounds != sorted(bounds)
+    ):
+        return None
+    return Field(name, blob, bounds, owners)
 
 
 #: Catalogues with fewer resources are indexed on the fly: faster than reading a file.
@@ -330,7 +415,7 @@ INDEX_CACHE_MIN_RESOURCES = 2000
 _INDEX_MAGIC = b"mlsd-search-index\n"
 #: Bump whenever what the index holds changes (fields, folding, vocabulary): old files are then
 #: ignored and rebuilt.
-_INDEX_FORMAT = 2
+_INDEX_FORMAT = 3
 
 
 def cached_index(catalogue: Catalogue, path: Path, key: str, cache_dir: Path) -> SearchIndex:
