@@ -6,8 +6,8 @@ per URL (in the order given). How a URL is checked:
 - Only http and https URLs are ever requested (redirect targets included).
 - A fixed pool of ``concurrency`` workers takes URLs from a queue ordered round-robin over
   hosts; at most ``per_host`` requests are in flight to one host, and two requests to one
-  host start at least ``host_delay`` seconds apart. One httpx ``AsyncClient`` with connection
-  limits serves them all, so thousands of URLs use a bounded number of sockets and tasks.
+  host start at least ``host_delay`` seconds apart. One :class:`mlsd_cli.web.transport.Pool`
+  keeps connections per host, so thousands of URLs use a bounded number of sockets and tasks.
 - HEAD first; when HEAD is not answered with an accepted status (405 and 501 are the usual
   ones, but servers answer HEAD with 400, 403, 404 or 500 too, or hang up), the same attempt
   asks again with GET. Bodies are streamed and at most ``max_body`` bytes of one are read.
@@ -27,9 +27,8 @@ per URL (in the order given). How a URL is checked:
 
 Which URLs of a catalogue to check and what the results mean across runs:
 :mod:`mlsd_cli.web.catalogue_check`. The User-Agent and the wording of network errors:
-:mod:`mlsd_cli.web.http`; the connection pools: :mod:`mlsd_cli.web.transport`.
-
-httpx is imported when a check starts, never at import time.
+:mod:`mlsd_cli.web.http`; the HTTP/1.1 client and its connections: :mod:`mlsd_cli.web.transport`
+(plain asyncio: no httpx on this path).
 """
 
 from __future__ import annotations
@@ -39,7 +38,6 @@ import contextlib
 import random
 import time
 from collections import OrderedDict
-from collections.abc import AsyncIterator
 from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Sequence
@@ -62,7 +60,8 @@ from mlsd_cli.web.results import LinkResult
 from mlsd_cli.web.results import Redirect
 
 if TYPE_CHECKING:
-    import httpx
+    from mlsd_cli.web.transport import Pool
+    from mlsd_cli.web.transport import Response
 
 #: Statuses that mean "you look like a bot" or "slow down" rather than "gone".
 SOFT_STATUSES = frozenset({403, 429, 999})
@@ -145,20 +144,23 @@ class _HostGate:
         self.semaphore = asyncio.Semaphore(limit)
         self.delay = delay
         self.next_start = 0.0
-        self.lock = asyncio.Lock()
 
-    @contextlib.asynccontextmanager
-    async def turn(self) -> AsyncIterator[None]:
-        async with self.semaphore:
-            if self.delay:
-                async with self.lock:
-                    loop = asyncio.get_running_loop()
-                    now = loop.time()
-                    start = max(now, self.next_start)
-                    self.next_start = start + self.delay
-                if start > now:
+    async def enter(self) -> None:
+        """Wait for this host's turn (then :meth:`leave` when the request is over)."""
+        await self.semaphore.acquire()
+        if self.delay:
+            now = asyncio.get_running_loop().time()
+            start = max(now, self.next_start)
+            self.next_start = start + self.delay
+            if start > now:
+                try:
                     await asyncio.sleep(start - now)
-            yield
+                except BaseException:
+                    self.semaphore.release()
+                    raise
+
+    def leave(self) -> None:
+        self.semaphore.release()
 
 
 @dataclass
@@ -179,8 +181,8 @@ class _OutOfTime(Exception):
 
 
 class _Checker:
-    def __init__(self, client: httpx.AsyncClient, options: CheckOptions) -> None:
-        self.client = client
+    def __init__(self, pool: Pool, options: CheckOptions) -> None:
+        self.pool = pool
         self.options = options
         self.gates: dict[str, _HostGate] = {}
 
@@ -294,7 +296,7 @@ class _Checker:
                     final_url=current,
                     method=method,
                 )
-            except Exception as exc:  # httpx errors, SSL errors, anything from the socket
+            except Exception as exc:  # refused, TLS, dropped, anything from the socket
                 reason, retryable = http.describe_error(exc)
                 return _Answer(
                     error=reason,
@@ -346,57 +348,42 @@ class _Checker:
         self, method: str, url: str, budget: list[float]
     ) -> tuple[int, dict[str, str]]:
         """One request; at most ``max_body`` bytes of the body read; time taken off budget."""
-        async with self.gate(url).turn():
+        gate = self.gate(url)
+        await gate.enter()
+        try:
             if budget[0] <= 0:
                 raise _OutOfTime
             started = time.monotonic()
-            deadline = started + budget[0]
             try:
                 try:
                     async with asyncio.timeout(budget[0]):
-                        request = self.client.build_request(method, url)
-                        response = await self.client.send(request, stream=True)
+                        response = await self.pool.send(method, url)
                 except TimeoutError:
                     raise _OutOfTime from None
                 try:
                     # Reading to the end (an empty HEAD body, a short page or redirect body)
                     # lets the connection be reused; a longer body is cut at the cap.
-                    await _read_some_body(response, self.options.max_body, deadline)
+                    await _read_some_body(response, self.options.max_body, started + budget[0])
                 finally:
-                    await response.aclose()
+                    response.release()
             finally:
                 budget[0] -= time.monotonic() - started
-            headers = {k.lower(): v for k, v in response.headers.items()}
-            return response.status_code, headers
+            return response.status, response.headers
+        finally:
+            gate.leave()
 
 
-async def _read_some_body(response: httpx.Response, max_body: int, deadline: float) -> int:
+async def _read_some_body(response: Response, max_body: int, deadline: float) -> None:
     """Read at most ``max_body`` bytes of the body, until ``deadline`` at the latest.
 
     The status line already decided the verdict: a slow, endless or broken body changes
-    nothing, so reading just stops (and closing the response drops the connection).
+    nothing, so reading just stops (and the connection is closed, not reused).
     """
-    read = 0
+    if not response.has_body:
+        return
     with contextlib.suppress(Exception):
         async with asyncio.timeout(max(0.0, deadline - time.monotonic())):
-            async for chunk in response.aiter_raw():
-                read += len(chunk)
-                if read >= max_body:
-                    break
-    return read
-
-
-def _client(options: CheckOptions) -> httpx.AsyncClient:
-    import httpx
-
-    from mlsd_cli.web.transport import per_host_transport
-
-    return httpx.AsyncClient(
-        follow_redirects=False,
-        timeout=httpx.Timeout(options.timeout),
-        transport=per_host_transport(per_host=options.per_host, concurrency=options.concurrency),
-        headers=http.request_headers(options.user_agent),
-    )
+            await response.drain(max_body)
 
 
 async def check_links_async(
@@ -412,8 +399,11 @@ async def check_links_async(
         return []
     queue = iter(interleave_by_host(unique))
     results: dict[str, LinkResult] = {}
-    async with _client(options) as client:
-        checker = _Checker(client, options)
+    from mlsd_cli.web.transport import Pool
+
+    pool = Pool(http.request_headers(options.user_agent), max_hosts=max(2 * options.concurrency, 8))
+    try:
+        checker = _Checker(pool, options)
 
         async def worker() -> None:
             for url in queue:  # a shared iterator: each URL goes to exactly one worker
@@ -425,6 +415,8 @@ async def check_links_async(
         async with asyncio.TaskGroup() as group:
             for _ in range(min(options.concurrency, len(unique))):
                 group.create_task(worker())
+    finally:
+        pool.close()
     return [results[url] for url in unique]
 
 

@@ -6,7 +6,8 @@
   :func:`timed_out` for a spent time budget, :func:`describe_error` for a network error (and
   whether trying again may help).
 
-httpx is imported inside :func:`describe_error` only.
+httpx is imported by :func:`describe_error` only for an httpx error (the page-metadata fetch and
+the archive look-up use httpx; the link checker has its own client, :mod:`mlsd_cli.web.transport`).
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ def user_agent() -> str:
     not be honest.)"""
     from mlsd_cli import __version__
 
-    return f"mlsd/{__version__} (link checker of a curated reading list; python-httpx)"
+    return f"mlsd/{__version__} (link checker of a curated reading list)"
 
 
 def request_headers(agent: str | None = None) -> dict[str, str]:
@@ -74,13 +75,20 @@ def timed_out(seconds: float) -> str:
     return f"timed out after {seconds:g} s"
 
 
+class ConnectError(Exception):
+    """No connection could be made (the OS or TLS error is the ``__cause__``)."""
+
+
+class DroppedError(Exception):
+    """The connection broke, or what came back was not an HTTP/1 answer."""
+
+
 def describe_error(exc: BaseException) -> tuple[str, bool]:
     """A few words for a network error, and whether trying again may help."""
-    import httpx
-
     text = str(exc).strip()
     text = re.sub(r"^\[Errno -?\d+\]\s*", "", text)
-    if isinstance(exc, httpx.TimeoutException):
+    kind = _error_kind(exc)
+    if kind == "timeout":
         return "timed out", True
     causes: list[BaseException] = []
     cause: BaseException | None = exc
@@ -89,7 +97,7 @@ def describe_error(exc: BaseException) -> tuple[str, bool]:
         cause = cause.__cause__ or cause.__context__
     if any(isinstance(c, ConnectionRefusedError) for c in causes):
         return "connection refused", False
-    if isinstance(exc, httpx.ConnectError):
+    if kind == "connect":
         if "Name or service not known" in text or "nodename nor servname" in text:
             return "host name does not resolve", False
         if "Temporary failure in name resolution" in text:
@@ -99,8 +107,29 @@ def describe_error(exc: BaseException) -> tuple[str, bool]:
         if "CERTIFICATE" in text.upper() or "SSL" in text.upper():
             return f"TLS error: {text.splitlines()[0][:120]}", False
         return f"cannot connect: {text.splitlines()[0][:120] if text else type(exc).__name__}", True
-    if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError | httpx.WriteError):
+    if kind == "dropped":
         return f"connection dropped: {text[:120] if text else type(exc).__name__}", True
-    if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
+    if kind == "not-http":
         return "not an http(s) URL", False
     return f"{type(exc).__name__}: {text[:120]}", False
+
+
+def _error_kind(exc: BaseException) -> str | None:
+    """timeout, connect, dropped or not-http: mlsd's own client's errors and httpx's alike."""
+    if isinstance(exc, ConnectError):
+        return "connect"
+    if isinstance(exc, DroppedError):
+        return "dropped"
+    if not type(exc).__module__.startswith("httpx"):
+        return None
+    import httpx
+
+    if isinstance(exc, httpx.TimeoutException):
+        return "timeout"
+    if isinstance(exc, httpx.ConnectError):
+        return "connect"
+    if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError | httpx.WriteError):
+        return "dropped"
+    if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
+        return "not-http"
+    return None
