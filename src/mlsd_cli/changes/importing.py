@@ -21,6 +21,7 @@ from mlsd_cli.catalogue.model import unique_id
 from mlsd_cli.catalogue.placement import place_appended
 from mlsd_cli.changes.commit import Plan
 from mlsd_cli.changes.duplicates import describe
+from mlsd_cli.formats.intro_html import intro_markdown
 from mlsd_cli.formats.markdown import relink
 from mlsd_cli.formats.markdown_reader import ParsedList
 from mlsd_cli.lookup.names import find_section
@@ -66,6 +67,8 @@ class ImportReport:
     #: The list's title, when it became the catalogue's title (and its front matter the
     #: catalogue's description, if it had none) rather than a section.
     title_taken: str | None = None
+    #: The list's own housekeeping sections left out (:data:`HOUSEKEEPING`), by title.
+    sections_left_out: list[str] = field(default_factory=list)
     dry_run: bool = False
 
     @property
@@ -148,8 +151,12 @@ def import_into(
     mapping: dict[str, str] = {}
     front = _front_matter(target, parsed) if root is None else None
     report.title_taken = target.title if front else None
+    used = _sections_with_items(parsed)
     for ps in parsed.sections:
         if ps.id == front:
+            continue
+        if ps.id not in used and _housekeeping(ps.title):
+            report.sections_left_out.append(ps.title)
             continue
         parent = mapping.get(ps.parent, root) if ps.parent else root
         existing = next(
@@ -162,7 +169,7 @@ def import_into(
         )
         if existing is not None:
             if not existing.intro and ps.intro:
-                existing.intro = relink(ps.intro)
+                existing.intro = intro_markdown(relink(ps.intro))
             mapping[ps.id] = existing.id
             continue
         taken = {s.id for s in target.sections}
@@ -170,7 +177,7 @@ def import_into(
             id=unique_id(slugify(ps.title), taken),
             title=ps.title,
             parent=parent,
-            intro=relink(ps.intro),
+            intro=intro_markdown(relink(ps.intro)),
         )
         _insert_section(target, section)
         report.sections_added.append(section)
@@ -256,8 +263,36 @@ def _front_matter(catalogue: Catalogue, parsed: ParsedList) -> str | None:
         return None
     catalogue.title = catalogue.title or front.title
     if not catalogue.description.strip():
-        catalogue.description = relink(front.intro)
+        catalogue.description = intro_markdown(relink(front.intro))
     return front.id
+
+
+#: Sections about the list itself, not its resources (folded titles): a list's "Contributing"
+#: and "License" are left out of the catalogue when they hold no item (docs/import.md).
+HOUSEKEEPING = frozenset(
+    {"contributing", "contribute", "contributors", "contribution", "contributions",
+     "how to contribute", "contribution guidelines", "license", "licence", "licensing",
+     "code of conduct"}
+)  # fmt: skip
+
+
+def _housekeeping(title: str) -> bool:
+    """``## 🤝 Contributing``, ``## License``: a section about the list, not its resources."""
+    folded = " ".join("".join(c if c.isalpha() else " " for c in title.casefold()).split())
+    return folded in HOUSEKEEPING
+
+
+def _sections_with_items(parsed: ParsedList) -> set[str]:
+    """The local ids of the sections that hold an item, themselves or below them."""
+    parents = {s.id: s.parent for s in parsed.sections}
+    used: set[str] = set()
+    for r in parsed.resources:
+        for sid in r.sections:
+            at: str | None = sid
+            while at is not None and at not in used:
+                used.add(at)
+                at = parents.get(at)
+    return used
 
 
 def _fallback_section(catalogue: Catalogue, report: ImportReport, parsed: ParsedList) -> str:

@@ -148,6 +148,7 @@ def _as_json(report: ImportReport, path: str) -> dict[str, object]:
         "possible_duplicates": [asdict(s) for s in report.possible_duplicates],
         "url_less": report.url_less,
         "title_taken": report.title_taken,
+        "sections_left_out": report.sections_left_out,
         "sections_added": [
             {"id": s.id, "title": s.title, "parent": s.parent} for s in report.sections_added
         ],
@@ -170,6 +171,9 @@ def _print(report: ImportReport, path: str, name: str) -> None:
     )
     if report.title_taken:
         echo(f"The list's title is the catalogue's: {printable(report.title_taken)}")
+    if report.sections_left_out:
+        left = printable(", ".join(report.sections_left_out))
+        echo(f"Left out the list's own sections (about the list, not its resources): {left}")
     known = [s for s in report.skipped if not s.within_list]
     within = [s for s in report.skipped if s.within_list]
     possible = report.possible_duplicates

@@ -35,11 +35,11 @@ from mlsd_cli.formats.export import ExportOptions
 from mlsd_cli.formats.export import check_style
 from mlsd_cli.formats.export import groups
 from mlsd_cli.formats.export import linkable
-from mlsd_cli.formats.markdown_text import all_text
 from mlsd_cli.formats.markdown_text import awesome_url_key
 from mlsd_cli.formats.markdown_text import first_paragraph_text
 from mlsd_cli.formats.markdown_text import plain
 from mlsd_cli.formats.markdown_text import sentence
+from mlsd_cli.formats.markdown_text import to_text
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -167,6 +167,15 @@ def _web_target(raw: str) -> bool:
     return target.lower().startswith(("http://", "https://")) and is_http_url(target)
 
 
+def _spaced(text: str, escaped: str) -> str:
+    """``escaped`` with the blanks ``text`` starts or ends with (one space each)."""
+    return f"{' ' if text[:1].isspace() else ''}{escaped}{' ' if text[-1:].isspace() else ''}"
+
+
+def _is_web(target: str) -> bool:
+    return target.lower().startswith(("http://", "https://")) and is_http_url(target)
+
+
 def problems(text: str) -> list[str]:
     """What makes markdown unsafe once rendered: raw HTML, links that are not http(s)."""
     env: dict[str, Any] = {}
@@ -177,11 +186,11 @@ def problems(text: str) -> list[str]:
             found.append(f"raw HTML {token.content.strip()[:40]!r}")
         elif token.type in ("link_open", "image"):
             target = str(token.attrGet("href") or token.attrGet("src") or "")
-            if not (target.lower().startswith(("http://", "https://")) and is_http_url(target)):
+            if not _is_web(target):
                 found.append(f"link to {target[:40]!r}")
     for ref in (env.get("references") or {}).values():
         target = str(ref.get("href", ""))
-        if not (target.lower().startswith(("http://", "https://")) and is_http_url(target)):
+        if not _is_web(target):
             found.append(f"link definition to {target[:40]!r}")
     return found
 
@@ -425,6 +434,29 @@ def awesome_item(r: Resource) -> str:
     return f"- {head} - {escape_text(summary)}" if summary else f"- {head}"
 
 
+def awesome_intro(intro: str) -> str:
+    """A section intro in the awesome style: one paragraph of its text, links unlinked (every
+    link once, the list's items hold them), images (badges) kept as images."""
+    out: list[str] = []
+
+    def visit(tokens: Sequence[Token]) -> None:
+        for token in tokens:
+            if token.type in ("text", "code_inline", "fence", "code_block"):
+                out.append(_spaced(token.content, escape_text(token.content)))
+            elif token.type == "html_block":
+                out.append(f" {escape_text(to_text(token.content))} ")
+            elif token.type in ("softbreak", "hardbreak") or (token.block and token.nesting < 0):
+                out.append(" ")
+            elif token.type == "image":  # its alt text is its children: not visited
+                src, alt = str(token.attrGet("src") or ""), escape_text(token.content)
+                out.append(f"![{alt}]({link_destination(src)})" if _is_web(src) else alt)
+            elif token.children:
+                visit(token.children)
+
+    visit(_checker().parse(intro))
+    return escape_line_start(plain("".join(out)))
+
+
 _AFTER_NAME = re.compile(r"[\s.,!?:-]")
 _WRAPPED = re.compile(r"\((.*)\)", re.DOTALL)
 
@@ -496,7 +528,7 @@ def render(catalogue: Catalogue, options: ExportOptions) -> str:
         body += [_heading(top + group.depth, group.title), ""]
         if group.intro.strip():
             if awesome:
-                intro = escape_line_start(escape_text(all_text(group.intro)))
+                intro = awesome_intro(group.intro)
                 body += [intro, ""] if intro else []
             else:
                 intro = top_level_markdown(group.intro)

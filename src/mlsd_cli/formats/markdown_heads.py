@@ -191,10 +191,29 @@ def _links(children: list[Token]) -> list[_Link]:
 
 
 def heading_links(inline: Token) -> str:
-    """The links a heading holds (``### [Queues](u)``), as markdown, for its section's intro:
-    a heading's link is never dropped."""
+    """The links and badges a heading holds (``### [Queues](u)``, ``# Awesome Widgets
+    [![Awesome](badge)](u)``), as markdown, for its section's intro: a heading's link or badge
+    is never dropped (a badge as written, so it shows as it did)."""
     links = [lk for lk in _links(inline.children or []) if lk.label and not lk.is_anchor]
-    return " · ".join(f"[{lk.label}]({lk.href})" for lk in links)
+    out = [f"[{lk.label}]({lk.href})" for lk in links]
+    return " · ".join(out + _badges(inline))
+
+
+def _badges(inline: Token) -> list[str]:
+    """The images of a heading (linked or not) as written in its source."""
+    raw, children = inline.content, inline.children or []
+    found: list[str] = []
+    open_link: tuple[int, int] | None = None
+    for t in children:
+        if t.type == "link_open":
+            open_link = t.meta.get("span")
+        elif t.type == "link_close":
+            open_link = None
+        elif t.type == "image" and t.meta.get("span"):
+            start, end = open_link or t.meta["span"]
+            if not found or found[-1] != raw[start:end]:
+                found.append(raw[start:end])
+    return found
 
 
 def _trailing_group(raw: str, not_before: int = 0) -> tuple[int, str] | None:
