@@ -128,3 +128,17 @@ def test_an_item_listed_twice_with_different_text_is_refused(cli: Cli, copy: Pat
     readme.write_text(text.replace(netflix, netflix + f"- [Another name]({NAUTILUS})\n"), "utf-8")
     result = cli("import", "--from-readme", str(readme), "-c", str(cat))
     assert result.exit_code == 2 and "listed twice with different text" in result.stderr
+
+
+def test_an_org_edited_in_the_byline_flows_back(cli: Cli, copy: Path) -> None:
+    """The full export writes the org as the bold part of the byline; editing it there changes
+    the entry's org, and nothing else."""
+    cat, readme = copy / "resources.toml", copy / "README.md"
+    text = readme.read_text("utf-8")
+    line = _line(text, NAUTILUS)
+    assert line.endswith("(**Dropbox**)")
+    readme.write_text(text.replace(line, line.replace("**Dropbox**", "**Dropbox Inc.**")), "utf-8")
+    done = cli("import", "--from-readme", str(readme), "-c", str(cat), "--json")
+    assert done.exit_code == 0, done.stderr
+    assert [c["fields"] for c in json.loads(done.stdout)["changed"]] == [["org"]]
+    assert {r.url: r.org for r in store.load(cat).resources}[NAUTILUS] == "Dropbox Inc."
