@@ -137,3 +137,30 @@ def test_the_fixture_round_trips(cli: Cli, tmp_path: Path, style: str) -> None:
 def test_intro_html_becomes_markdown(intro: str, expected: str) -> None:
     assert intro_markdown(intro) == expected
     assert intro_markdown(expected) == expected  # what it writes it keeps
+
+
+def test_a_list_without_a_title_gives_its_preamble_to_the_description(
+    cli: Cli, tmp_path: Path
+) -> None:
+    """awesome-scalability's shape: a linked logo (a relative image) and the pitch, then
+    headings of level 2 or more, no H1: the catalogue's description, not the first section's
+    intro; the relative image shows its alt text inside the link."""
+    source = tmp_path / "list.md"
+    source.write_text(
+        "[![Logo](/logo.png)](https://widgets.example.org/)\n\nA reading list of widgets.\n\n"
+        "#### Tools\n\n- [A](https://a.example.org) - A.\n",
+        encoding="utf-8",
+    )
+    cat, _ = _imported(cli, tmp_path, source)
+    catalogue = store.load(cat)
+    assert catalogue.description == (
+        "[Logo](https://widgets.example.org/)\n\nA reading list of widgets."
+    )
+    assert [(s.title, s.intro) for s in catalogue.sections] == [("Tools", "")]
+    for style in ("full", "awesome"):
+        exported = _export(cli, cat, style)
+        again = tmp_path / f"again-{style}.md"
+        again.write_text(exported, encoding="utf-8")
+        second, _ = _imported(cli, tmp_path, again, f"second-{style}.toml")
+        assert _export(cli, second, style) == exported
+        assert store.load(second).description == catalogue.description

@@ -103,6 +103,7 @@ def test_edits_of_the_region_are_planned_then_taken_back(cli: Cli, copy: Path) -
         ),
         (("#### Instagram\n", ""), "heading"),
         (("#### Dropbox\n\n", "#### Dropbox\n\nSome prose a contributor added.\n\n"), "text under"),
+        (("Case studies, papers, talks", "Case studies and talks"), "above the first heading"),
         (("<!-- mlsd:end -->", ""), "has no matching"),
     ],
 )

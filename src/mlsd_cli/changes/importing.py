@@ -151,6 +151,9 @@ def import_into(
     mapping: dict[str, str] = {}
     front = _front_matter(target, parsed) if root is None else None
     report.title_taken = target.title if front else None
+    preamble = intro_markdown(relink(parsed.preamble))
+    if preamble and root is None and not target.description.strip():
+        target.description, preamble = preamble, ""
     used = _sections_with_items(parsed)
     for ps in parsed.sections:
         if ps.id == front:
@@ -167,9 +170,10 @@ def import_into(
             ),
             None,
         )
+        intro = "\n\n".join(p for p in (preamble, intro_markdown(relink(ps.intro))) if p)
+        preamble = ""
         if existing is not None:
-            if not existing.intro and ps.intro:
-                existing.intro = intro_markdown(relink(ps.intro))
+            existing.intro = existing.intro or intro
             mapping[ps.id] = existing.id
             continue
         taken = {s.id for s in target.sections}
@@ -177,7 +181,7 @@ def import_into(
             id=unique_id(slugify(ps.title), taken),
             title=ps.title,
             parent=parent,
-            intro=intro_markdown(relink(ps.intro)),
+            intro=intro,
         )
         _insert_section(target, section)
         report.sections_added.append(section)

@@ -131,6 +131,11 @@ def _same_headings(expected: ParsedList, edited: ParsedList, source: str) -> Non
             f"{source}: the heading {' > '.join(path)!r} was removed",
             hint="headings are not taken back: remove the section with mlsd, regenerate",
         )
+    if relink(edited.preamble).strip() != relink(expected.preamble).strip():
+        raise InputError(
+            f"{source}: the text above the first heading of the region changed",
+            hint="only list items are taken back: edit the catalogue's description instead",
+        )
     for path, section in after.items():
         if relink(section.intro).strip() != relink(before[path].intro).strip():
             raise InputError(

@@ -116,8 +116,9 @@ def _links(text: str) -> str:
 
     def change(match: re.Match[str]) -> str:
         target, label = match.group("target"), match.group("text")
-        if _web(target):
-            return match.group()
+        if _web(target):  # its text may hold an image that cannot show
+            inner = _links(label)
+            return match.group() if inner == label else f"{match.group('bang')}[{inner}]({target})"
         if match.group("bang"):  # an image that cannot show: its alt text
             return label
         inner = _links(label)

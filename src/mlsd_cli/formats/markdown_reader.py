@@ -93,6 +93,9 @@ class ParsedList:
     #: :func:`~mlsd_cli.changes.importing.import_into` makes it the catalogue's title and
     #: description when the catalogue has none (or the same title), a section otherwise.
     front: str | None = None
+    #: The text before the first heading of a list with no title heading (its logo and pitch):
+    #: the catalogue's description when it has none, else the first section's intro.
+    preamble: str = ""
 
     def section(self, local_id: str) -> ParsedSection | None:
         for s in self.sections:
@@ -137,9 +140,11 @@ class _Walker:
         sid = unique_id(slugify(title), self.taken)
         self.taken.add(sid)
         section = ParsedSection(id=sid, title=title, parent=parent, level=level)
-        if self.preamble:
+        if self.preamble and level >= 2 and not self.out.sections:  # no title: the list's own
+            self.out.preamble = "\n\n".join(self.preamble)
+        elif self.preamble:
             section.intro = "\n\n".join(self.preamble)
-            self.preamble = []
+        self.preamble = []
         self.out.sections.append(section)
         return section
 
