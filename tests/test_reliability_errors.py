@@ -23,6 +23,10 @@ from .httpserver import http_server as http_server  # the fixture
 
 Run = Callable[..., Result]
 
+UBER = "https://eng.uber.com/michelangelo-machine-learning-platform/"
+FIRST = "ubers-michelangelo"
+RES = "[[resources]]"
+CONFLICT = '\n[[conflicts]]\nresource = "the-log"\nfield = "year"\nours = 2014\ntheirs = 2015\n'
 DEEP_TOML = SAMPLE_TOML + "\n[extra]\nx = " + "[" * 500 + "]" * 500 + "\n"
 
 #: (arguments after "mlsd", the words the one line must hold). CAT is the catalogue's path.
@@ -55,6 +59,47 @@ BAD_INPUTS = [
     (["edit", "the-log", "--url", "http://evil.test\\@example.com/"], "backslash"),
     (["tag", "the-log", "+x"], "MLSD_LOCK_TIMEOUT", {"MLSD_LOCK_TIMEOUT": "soon"}),
     (["list"], "nested too deeply", {"CONTENT": DEEP_TOML}),
+    # bad data in the file: each named by file:line
+    (["list"], "the catalogue file is empty", {"CONTENT": ""}),
+    (["list"], ":18:18: invalid TOML", {"CONTENT": SAMPLE_TOML.replace('Michelangelo"', "M")}),
+    (
+        ["show", "the-log"],
+        "uses 'javascript:'",
+        {"CONTENT": SAMPLE_TOML.replace(UBER, "javascript:x")},
+    ),
+    (["list"], "unknown kind 'pdf'", {"CONTENT": SAMPLE_TOML.replace('"blog"', '"pdf"', 1)}),
+    (
+        ["list"],
+        "duplicate resource id",
+        {"CONTENT": SAMPLE_TOML.replace('"the-log"', f'"{FIRST}"')},
+    ),
+    (["list"], "unresolved merge conflict", {"CONTENT": SAMPLE_TOML + CONFLICT}),
+    (
+        ["list"],
+        ":16:1: invalid TOML",
+        {"CONTENT": SAMPLE_TOML.replace(RES, "<<<<<<< ours\n" + RES, 1)},
+    ),
+    # bad values for the commands that write
+    (["tag", "the-log", "+!!!"], "has no letters or digits"),
+    (["tag", "nosuch", "+x"], "no resource with id or title 'nosuch'"),
+    (["edit", "the-log", "--year", "abc"], "'--year'"),
+    (["edit", "the-log", "--title", "a\x1b[2Jb"], "control character U+001B"),
+    (["edit", "the-log", "--url", "javascript:alert(1)"], "javascript"),
+    (["remove", "nosuch", "--yes"], "no resource with id or title 'nosuch'"),
+    (
+        ["add", "https://b.test/", "--title", "T", "--kind", "blog", "--section", "nowhere"],
+        "--section",
+    ),
+    (["section", "add", "X", "--parent", "nowhere"], "--parent: no section named 'nowhere'"),
+    (["section", "remove", "platforms"], "holds 2 entries"),
+    (["import", "NOFILE"], "no such file"),
+    # bad options of the commands that read
+    (["list", "--sort", "bogus"], "--sort"),
+    (["list", "--since", "yesterday-ish"], "--since"),
+    (["check", "--timeout", "-1"], "--timeout"),
+    (["check", "--accept", "abc"], "--accept"),
+    (["check", "--max-age", "forever"], "--max-age"),
+    (["export", "--format", "docx"], "--format"),
 ]
 
 

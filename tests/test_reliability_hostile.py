@@ -313,3 +313,70 @@ def test_a_backslash_url_is_refused_by_add(cli: Run, sample_catalogue: Path) -> 
 @pytest.mark.parametrize("cell", ["  =SUM(A1:A9)", " +1", "\u00a0@cmd", "   -2+3"])
 def test_the_csv_formula_guard_looks_past_leading_blanks(cell: str) -> None:
     assert guard(cell) == "'" + cell
+
+
+# ----------------------------------------------------------------- every command, pty and pipe
+
+#: What mlsd itself may send to a terminal: rich's colour and style codes (SGR), and for
+#: check's progress bar: cursor hidden/shown, line erased, cursor up, carriage return.
+OWN_STYLES = re.compile(r"\x1b\[[0-9;]*m|\x1b\[\?25[lh]|\x1b\[[0-9]*[AK]|\r")
+
+
+def _commands_on_a_hostile_entry(url: str) -> list[list[str]]:
+    """``add`` the hostile page, then every command that prints entries (and check, which
+    fetches the page again)."""
+    return [
+        ["add", url, "--kind", "blog", "--section", "platforms", "--yes"],
+        ["list"],
+        ["search", "page"],
+        ["show", "page-0-pwned-title"],
+        ["dedupe"],
+        ["export", "--format", "markdown"],
+        ["check", "--retries", "0", "--exclude", "^https://"],  # the local page only
+    ]
+
+
+def test_no_escape_sequence_reaches_a_pipe(
+    cli: Run, sample_catalogue: Path, http_server: TestServer
+) -> None:
+    http_server.route("/hostile", Reply(200, HOSTILE_PAGE))
+    for args in _commands_on_a_hostile_entry(http_server.url("/hostile")):
+        result = cli(*args, "--catalogue", str(sample_catalogue))
+        assert result.exit_code in (0, 1), (args, result.stderr)
+        assert "\x1b" not in result.stdout + result.stderr, args
+        _assert_clean(result.stdout, result.stderr)
+    assert (
+        "Page ]0;pwned title"
+        in cli("show", "page-0-pwned-title", "-c", str(sample_catalogue)).stdout
+    )
+
+
+@pytest.mark.slow
+def test_no_escape_sequence_reaches_a_terminal(
+    sample_catalogue: Path, http_server: TestServer
+) -> None:
+    """On a real pseudo-terminal (colour on): only mlsd's own codes (:data:`OWN_STYLES`),
+    never the page's: no title change, screen clear, hyperlink, C1 or bidi control."""
+    import os
+
+    import pexpect
+
+    http_server.route("/hostile", Reply(200, HOSTILE_PAGE))
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "TERM", "COLUMNS")}
+    env["TERM"] = "xterm-256color"
+    styled = 0
+    for args in _commands_on_a_hostile_entry(http_server.url("/hostile")):
+        child = pexpect.spawn(
+            sys.executable,
+            ["-m", "mlsd_cli", *args, "--catalogue", str(sample_catalogue)],
+            env=env,
+            dimensions=(50, 120),
+            encoding="utf-8",
+        )
+        child.expect(pexpect.EOF, timeout=120)
+        child.close()
+        assert child.exitstatus in (0, 1), (args, child.before)
+        text = child.before.replace("\r\n", "\n")  # the terminal's own line ends
+        styled += len(OWN_STYLES.findall(text))
+        _assert_clean(OWN_STYLES.sub("", text))
+    assert styled > 0  # a terminal indeed: rich styled the output

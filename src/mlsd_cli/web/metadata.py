@@ -28,6 +28,8 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import date
@@ -439,7 +441,7 @@ async def _download(url: str, timeout: float, max_bytes: int) -> tuple[str, str,
         follow_redirects=True,
         max_redirects=http.MAX_REDIRECTS,
         timeout=httpx.Timeout(timeout),
-        headers=http.request_headers(),
+        headers={**http.request_headers(), "Accept-Encoding": "gzip, deflate"},
     ) as client:
         async with asyncio.timeout_at(deadline):
             response = await client.send(client.build_request("GET", url), stream=True)
@@ -464,7 +466,14 @@ async def _read_head(response: Any, content_type: str, max_bytes: int, chunks: l
     ``max_bytes``; of a PDF only the first chunk (the kind is all a PDF gives)."""
     size = 0
     tail = b""
-    async for chunk in response.aiter_bytes():
+    decode = _bounded_decoder(response.headers.get("content-encoding", ""))
+    if decode is None:  # an encoding we did not ask for: no page
+        return
+    async for raw in response.aiter_raw():
+        try:
+            chunk = decode(raw, max_bytes - size)
+        except zlib.error:  # a corrupt stream: what came before it is the page
+            return
         chunks.append(chunk)
         size += len(chunk)
         if size >= max_bytes or _is_pdf(content_type, str(response.url), chunks[0][:8]):
@@ -473,6 +482,23 @@ async def _read_head(response: Any, content_type: str, max_bytes: int, chunks: l
         if b"</head>" in window:
             break
         tail = window[-8:]
+
+
+def _bounded_decoder(encoding: str) -> Callable[[bytes, int], bytes] | None:
+    """Decode the body's ``Content-Encoding`` (identity, gzip, deflate) never producing more
+    than the room left: httpx's own decoder inflates a whole read at once, so a gzip bomb of
+    64 KiB gave 64 MiB of zeros in one chunk. None: an encoding mlsd does not read."""
+    encoding = encoding.strip().lower()
+    if encoding in ("", "identity"):
+        return lambda data, room: data[:room]
+    if encoding not in ("gzip", "x-gzip", "deflate"):
+        return None
+    inflate = zlib.decompressobj(zlib.MAX_WBITS | 32)  # a gzip or zlib header, either
+
+    def decode(data: bytes, room: int) -> bytes:
+        return inflate.decompress(data, max(room, 1))  # the rest is never inflated
+
+    return decode
 
 
 def fetch_metadata(
