@@ -209,10 +209,11 @@ def render(
         "the catalogue from the store's JSON cache, and reading the search index that "
         "`mlsd search` keeps beside it for catalogues of 2,000 entries or more (folded text of "
         "every field, entry offsets and the vocabulary; rebuilt when the file's content hash "
-        "changes). The search itself finds words with `str.find` over one string per field and "
-        'bisects offsets back to entries; a common word ("feature" in 7% of the synthetic '
-        "titles and many tags and descriptions) costs one loop turn per occurrence. Cold runs "
-        "parse and validate the TOML file, then write both caches.",
+        "changes). The search itself finds words with `str.find` over one string per field, "
+        "each distinct text once (sections, tags, organisations repeat), and bisects offsets "
+        "back to texts, then entries; when enough entries hold every word to fill the limit, "
+        "only those are scored. Cold runs parse and validate the TOML file, then write both "
+        "caches.",
     ]
     return "\n".join(out)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import subprocess
@@ -240,6 +241,18 @@ def test_piped_output_of_a_real_process_is_plain(catalogue_file: Path) -> None:
         "The Log: What every software engineer should know about real-time data",
     ]
     assert "\x1b[" not in proc.stdout
+
+
+def test_a_real_process_piped_says_on_stderr_that_results_were_cut(catalogue_file: Path) -> None:
+    argv = [sys.executable, "-m", "mlsd_cli", "search", "year:1900..", "-c", str(catalogue_file)]
+    run = functools.partial(
+        subprocess.run, capture_output=True, text=True, check=False, stdin=subprocess.DEVNULL
+    )
+    cut, every = run([*argv, "-n", "1"]), run([*argv, "--limit", "0"])
+    assert cut.returncode == every.returncode == 0
+    assert len(cut.stdout.splitlines()) == 1 < len(every.stdout.splitlines())
+    assert "best 1 results" in cut.stderr and "--all" in cut.stderr
+    assert every.stderr == ""
 
 
 @pytest.mark.slow

@@ -18,10 +18,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from dataclasses import field
+from functools import cache
 
 from mlsd_cli.errors import InputError
 from mlsd_cli.lookup.names import resolve_kind
-from mlsd_cli.lookup.textindex import CJK
 from mlsd_cli.lookup.textindex import WORD
 from mlsd_cli.lookup.textindex import fold
 from mlsd_cli.lookup.vocabulary import Vocabulary
@@ -43,6 +43,8 @@ FIELD_QUALIFIERS = {
 }
 QUALIFIERS = (*FIELD_QUALIFIERS, "kind", "year")
 
+#: Han, kana, hangul: scripts written without spaces between words.
+_CJK = "[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]"
 _TOKEN = re.compile(r'(-?)(?:([A-Za-z]+):)?(?:"([^"]*)"?|(\S+))')
 _YEAR = re.compile(r"^(\d{4})?(?:(\.\.)(\d{4})?)?$")
 
@@ -82,11 +84,22 @@ class Query:
         return not (self.groups or self.excluded or self.kinds or self.years)
 
 
+@cache
+def _cjk() -> re.Pattern[str]:
+    """The CJK characters' pattern, compiled on first use (it costs 4 ms: most queries are
+    ASCII)."""
+    return re.compile(_CJK)
+
+
+def _has_cjk(word: str) -> bool:
+    return not word.isascii() and _cjk().search(word) is not None
+
+
 def _cjk_pieces(word: str) -> list[Clause]:
     """A word with CJK characters: its CJK runs as character pairs, the rest as words."""
     pieces: list[Clause] = []
-    for run in re.findall(f"(?:{CJK.pattern})+|(?:(?!{CJK.pattern})[^\\W_])+", word):
-        if CJK.match(run):
+    for run in re.findall(f"(?:{_CJK})+|(?:(?!{_CJK})[^\\W_])+", word):
+        if _cjk().match(run):
             pairs = [run[i : i + 2] for i in range(max(1, len(run) - 1))]
             pieces += [Clause((p,), cjk=True) for p in dict.fromkeys(pairs)]
         else:
@@ -177,7 +190,7 @@ def _plain_groups(query: Query, words: list[str], vocabulary: Vocabulary | None)
         for word in words[at:start]:
             if word in STOP_WORDS:
                 query.ignored.append(word)
-            elif CJK.search(word):
+            elif _has_cjk(word):
                 query.groups += [[piece] for piece in _cjk_pieces(word)]
                 query.plain.append(word)
             else:

@@ -52,8 +52,6 @@ VOCABULARY_FIELDS = frozenset(("title", "tags", "org", "authors", "venue", "sect
 WEIGHTS = dict(FIELDS)
 
 WORD = re.compile(r"[^\W_]+")
-#: Han, kana, hangul: scripts written without spaces between words.
-CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _URL = re.compile(r"\]\([^)\s]*\)|<?https?://[^\s)\]>\x00]+")
 #: A URL's scheme, host and query string: only its path is searched.
