@@ -121,6 +121,19 @@ def test_pull_request_mode_fails_on_a_stale_readme_or_a_duplicate(tmp_path: Path
     assert (code, ran) == (1, ["Validate the catalogue", "No new duplicates"])
 
 
+def test_the_readme_check_takes_the_feed_the_readme_links(tmp_path: Path) -> None:
+    make_list(tmp_path, {"a": "https://example.com/a"})
+    subprocess.run(
+        ["mlsd", "export", "--format", "markdown", "-o", "README.md", "--feed", "feed.xml"],
+        cwd=tmp_path,
+        check=True,
+        capture_output=True,
+    )
+    assert run_action(tmp_path, tmp_path, feed="feed.xml")[0] == 0
+    code, ran = run_action(tmp_path, tmp_path)  # told of no feed: the README's link is stale
+    assert (code, ran[-1]) == (1, "README in sync")
+
+
 def test_links_mode_posts_the_report(tmp_path: Path, http_server: TestServer) -> None:
     http_server.route("/ok", Reply(200))
     http_server.route("/gone", Reply(404))

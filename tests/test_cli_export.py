@@ -181,6 +181,8 @@ def test_ci_command_works_from_the_repository_root(tmp_path: Path) -> None:
         "markdown",
         "--output",
         "README.md",
+        "--feed",
+        "feed.xml",
     ]
     run = subprocess.run(
         command,

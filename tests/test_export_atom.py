@@ -62,6 +62,16 @@ def catalogue() -> Catalogue:
     )
 
 
+def catalogue_file(tmp_path: Path, n: int, description: str = "") -> Path:
+    """A catalogue file holding the first ``n`` resources of :func:`catalogue`."""
+    path = tmp_path / "resources.toml"
+    store.init_catalogue(path, title="Test list")
+    with ondisk.editing(path) as cat:
+        cat.description = description
+        cat.sections, cat.resources = catalogue().sections, catalogue().resources[:n]
+    return path
+
+
 def parse(text: str) -> feedparser.FeedParserDict:
     feed = feedparser.parse(text.encode("utf-8"))
     assert not feed.bozo, feed.get("bozo_exception")
@@ -95,10 +105,7 @@ def test_an_empty_feed_is_still_valid() -> None:
 
 
 def test_cli_since_and_limit(cli: Run, tmp_path: Path) -> None:
-    path = tmp_path / "resources.toml"
-    store.init_catalogue(path, title="Test list")
-    with ondisk.editing(path) as cat:
-        cat.sections, cat.resources = catalogue().sections, catalogue().resources[:3]
+    path = catalogue_file(tmp_path, 3)
     out = tmp_path / "feed.xml"
     result = cli("export", "-f", "atom", "--since", "2026-01-01", "-o", str(out), "-c", str(path))
     assert result.exit_code == 0, result.stderr
@@ -121,3 +128,64 @@ def test_the_html_page_links_the_feed(cli: Run, tmp_path: Path) -> None:
     bad = cli("export", "-f", "html", "--feed", "javascript:alert(1)", "-c", str(path))
     assert bad.exit_code == 2
     assert bad.stderr.startswith("mlsd: error: --feed: not a feed address")
+
+
+def test_the_readme_links_the_feed(cli: Run, tmp_path: Path) -> None:
+    """--feed puts one link under the description of the generated part, and --check holds
+    the README to it (with the same --feed)."""
+    from markdown_it import MarkdownIt
+
+    path = catalogue_file(tmp_path, 1, description="New & notable.")
+    readme = tmp_path / "README.md"
+    readme.write_text("# My list\n\n<!-- mlsd:start -->\n<!-- mlsd:end -->\n", encoding="utf-8")
+    args = ("export", "-f", "markdown", "-o", str(readme), "-c", str(path))
+    assert cli(*args, "--feed", "feed.xml").exit_code == 0
+    text = readme.read_text(encoding="utf-8")
+    assert "New & notable.\n\nNew entries: [Atom feed](feed.xml)\n" in text
+    tokens = MarkdownIt("commonmark").parse(text)
+    links = [
+        c.attrs["href"]
+        for t in tokens
+        if t.type == "inline"
+        for c in t.children or []
+        if c.type == "link_open"
+    ]
+    assert links.count("feed.xml") == 1
+    assert cli(*args, "--feed", "feed.xml", "--check").exit_code == 0
+    stale = cli(*args, "--check")  # the README links a feed the command was not told about
+    assert stale.exit_code == 1 and "-New entries: [Atom feed](feed.xml)" in stale.stderr
+    before = readme.read_bytes()
+    for hostile in ("javascript:alert(1)", "feed.xml) [x](javascript:alert(1)", "a b.xml"):
+        bad = cli(*args, "--feed", hostile)
+        assert bad.exit_code == 2 and "--feed: not a feed address" in bad.stderr
+    assert readme.read_bytes() == before
+    wrong = cli("export", "-f", "csv", "--feed", "feed.xml", "-c", str(path))
+    assert wrong.exit_code == 2
+    assert "--feed applies to --format markdown, html and site only" in wrong.stderr
+
+
+def test_every_site_page_links_the_feed(cli: Run, tmp_path: Path) -> None:
+    path = catalogue_file(tmp_path, 1)
+    site = tmp_path / "site"
+    result = cli("export", "-f", "site", "--feed", "feed.xml", "-o", str(site), "-c", str(path))
+    assert result.exit_code == 0, result.stderr
+    pages = sorted(site.glob("*.html"))
+    assert [p.name for p in pages] == ["index.html", "s.html"]
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert '<link rel="alternate" type="application/atom+xml" href="feed.xml">' in html
+        assert '<p class="feed"><a href="feed.xml">Feed of new entries</a></p>' in html
+
+
+def test_the_shipped_readme_links_the_shipped_feed() -> None:
+    """The project's own list: README.md links feed.xml (`.ci/run` checks that both are what
+    resources.toml gives), and feed.xml is a valid feed of its newest entries."""
+    from .conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    region = readme.split("<!-- mlsd:start -->", 1)[1]
+    assert "\nNew entries: [Atom feed](feed.xml)\n" in region
+    shipped = store.load(ROOT / "resources.toml")
+    feed = parse((ROOT / "feed.xml").read_text(encoding="utf-8"))
+    dated = [r for r in shipped.resources if r.added is not None]
+    assert len(feed.entries) == min(50, len(dated)) > 0

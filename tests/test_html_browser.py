@@ -229,6 +229,16 @@ def test_each_entry_shows_byline_kind_and_tags(open_page: Any) -> None:
     assert entry.locator("a").first.get_attribute("href") == "https://example.com/detr"
 
 
+def test_the_feed_is_linked_in_the_head_and_visibly(open_page: Any) -> None:
+    from mlsd_cli.formats.export import ExportOptions
+
+    page = open_page(export(small(), "html", ExportOptions(feed_url="feed.xml")))
+    alternate = page.locator('head link[rel="alternate"][type="application/atom+xml"]')
+    assert alternate.get_attribute("href") == "feed.xml"
+    shown = page.get_by_role("link", name="Feed of new entries")
+    assert shown.is_visible() and shown.get_attribute("href") == "feed.xml"
+
+
 def test_readable_at_this_width(open_page: Any, tmp_path: Path) -> None:
     cat = store.load(ROOT / "resources.toml")
     page = open_page(export(cat, "html"), "shipped")

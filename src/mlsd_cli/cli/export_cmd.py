@@ -85,7 +85,8 @@ def command(
         str | None,
         typer.Option(
             "--feed",
-            help="HTML: link the page to the list's Atom feed at this URL or relative path.",
+            help="Markdown, html, site: link the list's Atom feed at this URL or relative path "
+            "(a line under the description; the pages' head and header).",
             metavar="URL",
         ),
     ] = None,
@@ -138,8 +139,8 @@ def command(
         raise InputError(f"--output {output} is a directory", hint="give a file name")
     if fmt_name == "site" and (output is None or check):
         raise InputError("--format site needs --output DIR (and no --check)")
-    if feed is not None and fmt_name != "html":
-        raise InputError("--feed applies to --format html only")
+    if feed is not None and fmt_name not in ("markdown", "html", "site"):
+        raise InputError("--feed applies to --format markdown, html and site only")
     feed_url = check_feed_url(feed) if feed is not None else None
     location, cat = load_catalogue(catalogue)
     if output is not None and output.resolve() == location.path.resolve():

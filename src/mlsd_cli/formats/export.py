@@ -49,7 +49,8 @@ class ExportOptions:
     headings_above: tuple[str, ...] = ()
     #: Atom only: at most this many entries, newest ``added`` first (None: the format's default).
     limit: int | None = None
-    #: HTML only: the URL (or a relative path) of the list's Atom feed, linked from the page.
+    #: Markdown, HTML and site: the URL (or a relative path) of the list's Atom feed, linked
+    #: under the description (markdown), in each page's head and header (HTML, site).
     feed_url: str | None = None
 
     def resources(self, catalogue: Catalogue) -> Sequence[Resource]:

@@ -210,12 +210,17 @@ def header_html(catalogue: Catalogue, title: str, feed: str | None = None) -> st
     out = [f'<header class="top">\n<h1>{escape(title, quote=False)}</h1>\n']
     if catalogue.description.strip():
         out.append(markdown_html(catalogue.description))
-    if feed:
-        out.append(
-            f'<p class="feed"><a href="{escape(feed, quote=True)}">Feed of new entries</a></p>\n'
-        )
+    out.append(feed_html(feed))
     out.append("</header>\n")
     return "".join(out)
+
+
+def feed_html(feed: str | None) -> str:
+    """The visible link to the list's Atom feed (its ``<link rel="alternate">`` is in
+    :func:`page_head`); "" without one."""
+    if not feed:
+        return ""
+    return f'<p class="feed"><a href="{escape(feed, quote=True)}">Feed of new entries</a></p>\n'
 
 
 def controls_html(resources: Sequence[Resource]) -> str:

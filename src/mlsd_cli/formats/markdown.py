@@ -511,6 +511,8 @@ def render(catalogue: Catalogue, options: ExportOptions) -> str:
             slugger.slug(heading)
         if _needs_break(description):
             out += [LIST_BREAK, ""]
+    if options.feed_url:  # checked by html_assets.check_feed_url: http(s) or a relative path
+        out += [f"New entries: [Atom feed]({link_destination(options.feed_url)})", ""]
     if awesome:
         out += [_heading(top, "Contents"), ""]
         slugger.slug("Contents")

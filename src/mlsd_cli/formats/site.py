@@ -23,6 +23,7 @@ from mlsd_cli.catalogue.model import Catalogue
 from mlsd_cli.formats.export import ExportOptions
 from mlsd_cli.formats.export import Group
 from mlsd_cli.formats.export import groups
+from mlsd_cli.formats.html import feed_html
 from mlsd_cli.formats.html import markdown_html
 from mlsd_cli.formats.html import page_head
 from mlsd_cli.formats.html import search_text
@@ -119,14 +120,17 @@ def _site_nav(pages: list[tuple[str, str, int]], current: str | None) -> str:
     return "".join(out)
 
 
-def _page(title: str, head_title: str, total: int, nav: str, main: str, intro: str = "") -> str:
+def _page(
+    title: str, head_title: str, total: int, nav: str, main: str, intro: str = "", *,
+    feed: str | None = None,
+) -> str:  # fmt: skip
     return "".join(
         [
-            page_head(head_title, SITE_SCRIPT, connect=True).replace(
+            page_head(head_title, SITE_SCRIPT, feed, connect=True).replace(
                 "<body>", '<body data-index="search.json">', 1
             ),
             f'<header class="top">\n<h1><a href="index.html">{escape(title, quote=False)}</a>'
-            f"</h1>\n{intro}</header>\n",
+            f"</h1>\n{intro}{feed_html(feed)}</header>\n",
             _search_bar(total),
             '<div class="layout">\n',
             nav,
@@ -152,14 +156,14 @@ def render_site(catalogue: Catalogue, options: ExportOptions) -> dict[str, str]:
     spans = _pages(heads)
     pages = [(f"{anchors[a]}.html", heads[a].title, counts[a]) for a, _ in spans]
     total = len({r.id for r in options.resources(catalogue)})
+    feed = options.feed_url
     files: dict[str, str] = {}
     records: dict[str, dict[str, object]] = {}
     for (name, page_title, _n), (a, b) in zip(pages, spans, strict=True):
         sub, sub_anchors = heads[a:b], anchors[a:b]
         nav = toc_html(sub, sub_anchors, counts[a:b], before=_site_nav(pages, name))
-        files[name] = _page(
-            title, f"{page_title} · {title}", total, nav, sections_html(sub, sub_anchors)
-        )
+        main = sections_html(sub, sub_anchors)
+        files[name] = _page(title, f"{page_title} · {title}", total, nav, main, feed=feed)
         for g, anchor in zip(sub, sub_anchors, strict=True):
             for r in g.resources:
                 records.setdefault(
@@ -182,7 +186,7 @@ def render_site(catalogue: Catalogue, options: ExportOptions) -> dict[str, str]:
     intro = markdown_html(catalogue.description) if catalogue.description.strip() else ""
     home_nav = f'<nav class="toc" aria-label="Pages">\n{_site_nav(pages, None)}</nav>\n'
     files["index.html"] = _page(
-        title, title, total, home_nav, f'<ul class="entries">\n{cards}</ul>\n', intro
+        title, title, total, home_nav, f'<ul class="entries">\n{cards}</ul>\n', intro, feed=feed
     )
     index = {"title": title, "resources": list(records.values())}
     files["search.json"] = json.dumps(index, ensure_ascii=False, separators=(",", ":")) + "\n"
