@@ -351,6 +351,25 @@ def test_malformed_and_unknown_identifiers(
         assert apis.calls() == 0  # a malformed identifier never reaches the network
 
 
+@pytest.mark.parametrize(
+    ("reply", "said"),
+    [
+        (Reply(200, (DATA / "arxiv-error.xml").read_bytes(), content_type=ATOM),
+         "arXiv says: incorrect id format for 1706.0376; check the identifier"),
+        (Reply(400, "Bad Request"), "arXiv has no record of arxiv:1706.03762"),
+        (Reply(404, "Not Found"), "arXiv has no record of arxiv:1706.03762"),
+    ],
+)  # fmt: skip
+def test_arxiv_refusing_the_id_is_one_line(
+    cli: Run, sample_catalogue: Path, apis: Apis, reply: Reply, said: str
+) -> None:
+    """The old API's error entry (HTTP 200) and the error statuses of the new one."""
+    apis.server.route("/api/query", reply)
+    before = sample_catalogue.read_bytes()
+    assert said in one_error_line(add(cli, sample_catalogue, "arxiv:1706.03762"))
+    assert sample_catalogue.read_bytes() == before
+
+
 def hostile(server: TestServer) -> dict[str, Reply]:
     feed = b'<?xml version="1.0"?>\n<feed xmlns="http://www.w3.org/2005/Atom">'
     deep = b"<entry>" + b"<a>" * 200_000 + b"</a>" * 200_000 + b"</entry></feed>"
