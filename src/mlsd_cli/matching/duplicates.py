@@ -28,6 +28,7 @@ import operator
 import re
 import weakref
 from collections import defaultdict
+from collections.abc import Callable
 from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
@@ -62,6 +63,7 @@ from mlsd_cli.matching.reasons import TIERS
 from mlsd_cli.matching.reasons import DuplicateCandidate
 from mlsd_cli.matching.reasons import DuplicateGroup
 from mlsd_cli.matching.reasons import tier_named
+from mlsd_cli.matching.sametitle import joining_pairs
 from mlsd_cli.matching.titles import core_title
 from mlsd_cli.matching.titles import extra_numbers
 from mlsd_cli.matching.titles import fold_title
@@ -534,10 +536,9 @@ class _Pairs:
                 self.match(i, j, score, reason)
 
         for block in self.index.blocks.values():
-            for owners in block.owners:
-                for x, i in enumerate(owners):
-                    for j in owners[x + 1 :]:
-                        pair(i, j, 100.0, SIMILAR_TITLE)
+            for owners, title in zip(block.owners, block.titles, strict=True):
+                if len(owners) > 1:
+                    self.same_title(owners, title, pair)
             for a, b, score in similar_title_pairs(block.titles, threshold):
                 for i in block.owners[a]:
                     for j in block.owners[b]:
@@ -549,6 +550,20 @@ class _Pairs:
                 for j in other.owners[at]:
                     for i in members:
                         pair(i, j, SUBTITLE_SCORE, SUBTITLE)
+
+    def same_title(self, owners: list[int], title: str, pair: Callable[..., None]) -> None:
+        """The allowed pairs of entries of one core title, or the few joining the same."""
+        if any(self.ids[i] in self.declared_ids for i in owners):
+            for x, i in enumerate(owners):
+                for j in owners[x + 1 :]:
+                    pair(i, j, 100.0, SIMILAR_TITLE)
+            return
+        index, same = self.index, self.same
+        sides = [index.side(i) for i in owners]
+        roots = [same.find(i) for i in owners]
+        extras = [index.extras[i] for i in owners]
+        for x, y in joining_pairs(sides, title, roots, extras):
+            self.match(owners[x], owners[y], 100.0, SIMILAR_TITLE)
 
     def groups(self) -> list[DuplicateGroup]:
         stats: dict[int, tuple[float, int]] = {}

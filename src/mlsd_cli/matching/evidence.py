@@ -225,6 +225,8 @@ _FAMILY = {
     "thread": "blog",
 }
 _CROSS_SITE = frozenset({"paper", "talk", "book", "course"})
+#: The families whose entries share a title across sites (:func:`may_share_title`).
+CROSS_SITE_FAMILIES = _CROSS_SITE
 
 
 def family(kind: str | None, url: str | None = None, key: str | None = None) -> str | None:

@@ -56,6 +56,7 @@ comes before the URL: the list's author said what it is. After the URL, the item
 
 from __future__ import annotations
 
+import functools
 import re
 from urllib.parse import urlsplit
 
@@ -135,7 +136,22 @@ _AMAZON = re.compile(r"^amazon\.[a-z.]+$")
 
 
 def _host_in(host: str, hosts: tuple[str, ...]) -> bool:
-    return any(host == h or host.endswith("." + h) for h in hosts)
+    """Whether ``host`` is one of ``hosts`` or a sub-domain of one: ``host`` and each of its
+    parent domains looked up in a set (the same answer as comparing with every host)."""
+    known = _host_set(hosts)
+    if host in known:
+        return True
+    at = host.find(".")
+    while at >= 0:
+        if host[at + 1 :] in known:
+            return True
+        at = host.find(".", at + 1)
+    return False
+
+
+@functools.lru_cache(maxsize=64)
+def _host_set(hosts: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(hosts)
 
 
 def kind_from_url(url: str) -> str | None:

@@ -180,13 +180,27 @@ def load_state(path: Path) -> LinkState:
 
 
 def dumps_state(links: dict[str, LinkRecord], catalogue: Path | None = None) -> str:
-    payload = {
+    """The state file: ``json.dumps(payload, indent=1, ensure_ascii=False)``, byte for byte.
+
+    Written faster than that: indentation sends json to its pure-Python encoder (20 ms for
+    1,000 links); each record, a flat object of scalars, is written by the C encoder with the
+    separators that indentation gives it (tests/test_linkstate_format.py compares the two)."""
+    head = {
         "format": STATE_FORMAT,
         "version": STATE_VERSION,
         "catalogue": str(catalogue.resolve()) if catalogue else None,
-        "links": {url: _record_to_json(links[url]) for url in sorted(links)},
     }
-    return json.dumps(payload, indent=1, ensure_ascii=False) + "\n"
+    lines = [
+        f" {json.dumps(k, ensure_ascii=False)}: {json.dumps(v, ensure_ascii=False)},"
+        for k, v in head.items()
+    ]
+    record = json.JSONEncoder(ensure_ascii=False, separators=(",\n   ", ": ")).encode
+    url = json.JSONEncoder(ensure_ascii=False).encode
+    body = ",\n".join(
+        f"  {url(u)}: {{\n   {record(_record_to_json(links[u]))[1:-1]}\n  }}" for u in sorted(links)
+    )
+    lines.append(f' "links": {{\n{body}\n }}' if body else ' "links": {}')
+    return "{\n" + "\n".join(lines) + "\n}\n"
 
 
 def save_state(

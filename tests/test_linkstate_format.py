@@ -1,0 +1,50 @@
+"""The link state file is written as ``json.dumps(..., indent=1)`` would write it, byte for
+byte (web/linkstate.py writes it faster), whatever the URLs and records hold."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC
+from datetime import datetime
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import settings
+from hypothesis import strategies as st
+
+from mlsd_cli.web.linkstate import LinkRecord
+from mlsd_cli.web.linkstate import _record_to_json
+from mlsd_cli.web.linkstate import dumps_state
+
+times = st.none() | st.datetimes(
+    min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(UTC)
+)
+records = st.builds(
+    LinkRecord,
+    last_checked=times,
+    outcome=st.none() | st.sampled_from(["ok", "redirected", "soft", "broken"]),
+    status=st.none() | st.integers(100, 999),
+    final_url=st.none() | st.text(max_size=30),
+    error=st.none() | st.text(max_size=30),
+    failures=st.integers(0, 50),
+    last_ok=times,
+)
+
+
+def reference(links: dict[str, LinkRecord], catalogue: Path | None) -> str:
+    payload = {
+        "format": "mlsd-linkstate",
+        "version": 1,
+        "catalogue": str(catalogue.resolve()) if catalogue else None,
+        "links": {url: _record_to_json(links[url]) for url in sorted(links)},
+    }
+    return json.dumps(payload, indent=1, ensure_ascii=False) + "\n"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.text(max_size=40), records, max_size=8), st.booleans())
+def test_the_state_file_is_what_indented_json_would_be(
+    links: dict[str, LinkRecord], with_catalogue: bool
+) -> None:
+    catalogue = Path('/tmp/cätalogue "x".toml') if with_catalogue else None
+    assert dumps_state(links, catalogue) == reference(links, catalogue)
