@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from generate import generate  # noqa: E402
 
-from mlsd_cli import store  # noqa: E402
+from mlsd_cli.catalogue import store  # noqa: E402
 from mlsd_cli.catalogue.model import Catalogue  # noqa: E402
 from mlsd_cli.formats.export import ExportOptions  # noqa: E402
 from mlsd_cli.formats.export import export  # noqa: E402
@@ -91,7 +91,7 @@ def main() -> None:
     )
     parser.add_argument("--n", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--update-docs", action="store_true")
+    parser.add_argument("--update-docs", "--write", action="store_true", dest="update_docs")
     args = parser.parse_args()
 
     catalogue, _ = generate(args.n, seed=1)
@@ -136,6 +136,7 @@ def main() -> None:
     command += f" --repeat {args.repeat}" if args.repeat != 3 else ""
     markdown = rows[0][1]
     verdict = "under" if markdown < LIMIT_S else "OVER"
+    whole_verdict = "met" if whole < LIMIT_S else "MISSED"
     lines = [
         START,
         "### Export (`mlsd export`)",
@@ -159,8 +160,11 @@ def main() -> None:
         "",
         f"Markdown export of {args.n:,} entries after load: **{markdown:.2f} s**, {verdict} the "
         f"{LIMIT_S:.0f} s budget. Whole process (`mlsd export -f markdown -c FILE > /dev/null`, "
-        f"warm load cache, start-up and load included): {whole:.2f} s = {whole / py_pass:.0f}× "
-        f"`python -c pass` ({py_pass:.3f} s) in the same run.",
+        f"warm load cache, start-up and load included): **{whole:.2f} s** = "
+        f"{whole / py_pass:.0f}× `python -c pass` ({py_pass:.3f} s) in the same run; issue 13's "
+        f"target, under {LIMIT_S:.0f} s whole process: **{whole_verdict}**. (The first run after "
+        "the file changed parses it and fills the load cache: the cold start, timed by "
+        "`benchmarks/bench_cli.py`.)",
         "",
         "The other formats are there for reference. HTML renders the descriptions that hold "
         "markdown with markdown-it (the tenth with a link and a tag here), which is most of its "

@@ -17,12 +17,13 @@ _SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f]")
 _FORBIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Zs"})
 
 
-#: The common case, checked in one step: http(s), a plain host name, no port, no user info, and
-#: nothing but printable ASCII (no backslash) after the host. Anything else (a non-ASCII
-#: character anywhere included) takes the careful path below, which accepts every URL this one
-#: accepts.
+#: The common case, checked in one step: http(s), a plain host name, a port from 1 to 65535
+#: (written without leading zeros) or none, no user info, and nothing but printable ASCII (no
+#: backslash) after the host. Anything else (a non-ASCII character anywhere included) takes the
+#: careful path below, which accepts every URL this one accepts.
 _PLAIN_HTTP_URL = re.compile(
     r"https?://[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*"
+    r"(?::(?:[1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?"
     r"(?:[/?#][!-\[\]-~]*)?",  # printable ASCII but the backslash
     re.ASCII,
 )

@@ -43,7 +43,6 @@ from collections.abc import Iterable
 from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
-from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING
 from typing import Any
 from urllib.parse import urljoin
@@ -110,6 +109,8 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
     value = value.strip()
     if value.isdigit():
         return float(value)
+    from email.utils import parsedate_to_datetime  # here: the module is slow to import
+
     try:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):
