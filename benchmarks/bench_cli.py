@@ -218,12 +218,13 @@ def render(
     return "\n".join(out)
 
 
-def write_section(text: str) -> None:
+def write_section(text: str, start: str = START, end: str = END) -> None:
+    """Put ``text`` between the markers ``start`` and ``end`` of docs/benchmarks.md."""
     doc = DOC.read_text(encoding="utf-8")
-    pattern = re.compile(re.escape(START) + ".*?" + re.escape(END), re.DOTALL)
+    pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), re.DOTALL)
     if not pattern.search(doc):
-        raise SystemExit(f"{DOC}: markers {START} ... {END} not found")
-    DOC.write_text(pattern.sub(lambda _m: f"{START}\n{text}\n{END}", doc), encoding="utf-8")
+        raise SystemExit(f"{DOC}: markers {start} ... {end} not found")
+    DOC.write_text(pattern.sub(lambda _m: f"{start}\n{text}\n{end}", doc), encoding="utf-8")
 
 
 def main() -> None:

@@ -274,6 +274,17 @@ def catalogue_from_dict(
     return catalogue
 
 
+def validate_resources(
+    catalogue: Catalogue, positions: list[int], source: str = "resources.toml"
+) -> None:
+    """Validate the resources at ``positions`` as :func:`catalogue_from_dict` validates each
+    (not the ids across entries). Raises CatalogueError."""
+    check = _Checker(source, _no_locator)
+    sections = {s.id for s in catalogue.sections}
+    for i in positions:
+        _resource_from_dict(resource_to_dict(catalogue.resources[i]), i, check, sections)
+
+
 def _did_you_mean(value: str, choices: set[str]) -> str | None:
     close = difflib.get_close_matches(value, sorted(choices), n=1)
     return f"did you mean '{close[0]}'?" if close else None

@@ -4,10 +4,12 @@
   directory or a parent > the read-only copy shipped in the package.
 - **load**: strict UTF-8, TOML errors with line and column, full validation
   (:mod:`mlsd_cli.catalogue.schema`). Large files are parsed once and then read from a JSON cache
-  keyed by the file's content hash (never pickle: the cache directory may be writable by others)
-  and signed with a per-user secret key (a cache file this user did not write is not used).
+  keyed by the file's content hash and signed with a per-user secret key
+  (:mod:`mlsd_cli.catalogue.loadcache`).
 - **save**: canonical bytes, written to a temp file in the same directory, fsynced, then
-  renamed over the old file. Writers are serialized by a lock file and re-read the catalogue
+  renamed over the old file. A write whose catalogue came from a cache that knows the file's
+  layout renders only the changed entries and splices them in (:mod:`mlsd_cli.catalogue.splice`):
+  the same bytes as a whole save. Writers are serialized by a lock file and re-read the catalogue
   under the lock (:func:`locked`; :func:`mlsd_cli.changes.commit.commit` is the one write),
   so concurrent commands never lose an update.
 """
@@ -16,24 +18,22 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import os
 import re
 import secrets
 import stat
+from collections.abc import Callable
 from collections.abc import Iterator
 from dataclasses import dataclass
-from dataclasses import fields as dataclass_fields
 from importlib import resources as importlib_resources
-from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
-from mlsd_cli.catalogue import fields
+from mlsd_cli.catalogue import loadcache
+from mlsd_cli.catalogue import splice
 from mlsd_cli.catalogue.filelocks import pid_alive
 from mlsd_cli.catalogue.gcpause import no_cyclic_gc
 from mlsd_cli.catalogue.model import Catalogue
-from mlsd_cli.catalogue.model import Section
 from mlsd_cli.catalogue.schema import catalogue_from_dict
 from mlsd_cli.catalogue.schema import catalogue_to_dict
 from mlsd_cli.errors import CatalogueError
@@ -196,111 +196,23 @@ def _line_locator(text: str) -> Any:
 
 
 def _cache_dir() -> Path:
-    if os.environ.get("MLSD_CACHE_DIR"):
-        return Path(os.environ["MLSD_CACHE_DIR"])
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "mlsd"
+    return loadcache.cache_dir()
 
 
 def _cache_file(path: Path) -> Path:
-    key = hashlib.blake2b(str(path.resolve()).encode(), digest_size=12).hexdigest()
-    return _cache_dir() / f"catalogue-{key}.json"
+    return loadcache.cache_file(path)
 
 
-def _cache_version() -> str:
-    """Derived from the field table (:func:`mlsd_cli.catalogue.fields.signature`) and the
-    sections' dataclass: a cache written for other fields is never read."""
-    section_fields = ",".join(f.name for f in dataclass_fields(Section))
-    return f"{fields.signature()}-{section_fields}"
-
-
-def _cache_payload(digest: str, catalogue: Catalogue) -> dict[str, Any]:
-    """The cache holds rows (lists in the field table's order), not dicts: half the size, and
-    building the dataclasses positionally is several times faster than from keyword dicts."""
-    section_row = attrgetter(*(f.name for f in dataclass_fields(Section)))
-    return {
-        "version": _cache_version(),
-        "digest": digest,
-        "title": catalogue.title,
-        "description": catalogue.description,
-        "sections": [section_row(s) for s in catalogue.sections],
-        "resources": fields.cache_rows(catalogue.resources),
-        "not_duplicates": catalogue.not_duplicates,
-    }
-
-
-def _catalogue_from_cache(cached: dict[str, Any]) -> Catalogue:
-    return Catalogue(
-        title=cached["title"],
-        description=cached["description"],
-        sections=[Section(*row) for row in cached["sections"]],
-        resources=fields.resources_from_rows(cached["resources"]),
-        not_duplicates=[(a, b) for a, b in cached["not_duplicates"]],
-    )
-
-
-def _cache_key() -> bytes | None:
-    """This user's secret key for the load cache (``cache_dir()/cache.key``, mode 0600,
-    created on first use), or None when there is no private one to use. A cache file is
-    trusted only with a keyed digest made with it (:func:`_cache_mac`): someone who can write
-    the cache folder but not read the key cannot forge a cache entry."""
-    key_file = _cache_dir() / "cache.key"
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
-    try:
-        _cache_dir().mkdir(parents=True, exist_ok=True, mode=0o700)
-        with contextlib.suppress(FileExistsError):
-            fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "wb") as f:
-                f.write(secrets.token_bytes(32))
-        fd = os.open(key_file, flags)
-        with os.fdopen(fd, "rb") as f:
-            st = os.fstat(f.fileno())
-            key = f.read(64)
-    except OSError:
-        return None
-    private = st.st_mode & 0o077 == 0 and st.st_uid == getattr(os, "getuid", lambda: st.st_uid)()
-    return key if private and len(key) == 32 else None
-
-
-def _cache_mac(key: bytes, digest: str, body: bytes) -> bytes:
-    mac = hashlib.blake2b(digest.encode() + b"\n", key=key, digest_size=32)
-    mac.update(body)
-    return mac.hexdigest().encode()
+def _write_cache(path: Path, digest: str, make_body: Callable[[], bytes]) -> None:
+    content = loadcache.signed(digest, make_body)
+    if content is not None:
+        with contextlib.suppress(OSError, CatalogueError):
+            write_atomic(loadcache.cache_file(path), content, durable=False)
 
 
 def _read_cache(path: Path, digest: str) -> Catalogue | None:
-    import hmac
-
-    if os.environ.get("MLSD_NO_CACHE"):
-        return None
-    key = _cache_key()
-    if key is None:
-        return None
-    try:
-        with _cache_file(path).open("rb") as f:
-            mac, _, body = f.read().partition(b"\n")
-        if not hmac.compare_digest(mac, _cache_mac(key, digest, body)):
-            return None  # not written by this user for these bytes: parse the file instead
-        cached = json.loads(body)
-        if cached.get("version") != _cache_version() or cached.get("digest") != digest:
-            return None
-        return _catalogue_from_cache(cached)
-    except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError):
-        return None
-
-
-def _write_cache(path: Path, digest: str, catalogue: Catalogue) -> None:
-    if os.environ.get("MLSD_NO_CACHE"):
-        return
-    key = _cache_key()
-    if key is None:
-        return
-    target = _cache_file(path)
-    payload = _cache_payload(digest, catalogue)
-    with contextlib.suppress(OSError, CatalogueError):
-        # json.dumps, not json.dump: only dumps uses the C encoder (10x faster at 100k).
-        body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        write_atomic(target, _cache_mac(key, digest, body) + b"\n" + body, durable=False)
+    cached = loadcache.read(path, digest)
+    return None if cached is None else cached.catalogue
 
 
 def _digest(data: bytes) -> str:
@@ -330,7 +242,28 @@ def load_with_digest(path: Path | CatalogueLocation) -> tuple[Catalogue, str]:
     (``mlsd search`` keeps its index of a large catalogue in :func:`cache_dir` under it)."""
     path = path.path if isinstance(path, CatalogueLocation) else Path(path)
     with no_cyclic_gc():
-        return _load(path)
+        catalogue, digest, _ = _load(path)
+    return catalogue, digest
+
+
+@dataclass
+class WriteBasis:
+    """What a write knows of the file it read under the lock (:func:`load_for_write`): enough
+    for :func:`save` to splice the changed entries into its bytes."""
+
+    snapshot: splice.Snapshot
+    cache_body: bytes
+
+
+def load_for_write(path: Path) -> tuple[Catalogue, WriteBasis | None]:
+    """:func:`load` for a write, under the lock: also the basis for splicing when the catalogue
+    came from a cache that knows the file's layout (else None: :func:`save` writes it whole)."""
+    with no_cyclic_gc():
+        catalogue, _, found = _load(Path(path))
+        if found is None or found[1].layout is None:
+            return catalogue, None
+        snapshot = splice.take(catalogue, found[0], found[1].layout)
+    return catalogue, None if snapshot is None else WriteBasis(snapshot, found[1].body)
 
 
 def cache_dir() -> Path:
@@ -338,23 +271,23 @@ def cache_dir() -> Path:
     return _cache_dir()
 
 
-def _load(path: Path) -> tuple[Catalogue, str]:
+def _load(path: Path) -> tuple[Catalogue, str, tuple[bytes, loadcache.Cached] | None]:
     data = read_bytes(path)
     digest = _digest(data)
     if len(data) < CACHE_MIN_BYTES:
-        return parse_catalogue(data, str(path)), digest
-    cached = _read_cache(path, digest)
+        return parse_catalogue(data, str(path)), digest, None
+    cached = loadcache.read(path, digest)
     if cached is not None:
-        return cached, digest
+        return cached.catalogue, digest, (data, cached)
     catalogue = parse_catalogue(data, str(path))
-    _write_cache(path, digest, catalogue)
-    return catalogue, digest
+    _write_cache(path, digest, lambda: loadcache.make_body(digest, catalogue, None))
+    return catalogue, digest, None
 
 
 # --------------------------------------------------------------------------- saving
 
 
-FILE_HEADER = "# mlsd catalogue: edit with `mlsd` or by hand; see docs/catalogue.md\n"
+FILE_HEADER = splice.FILE_HEADER
 
 
 def dumps(catalogue: Catalogue) -> str:
@@ -369,15 +302,17 @@ def dumps(catalogue: Catalogue) -> str:
 
 def dumps_dict(data: dict[str, Any]) -> str:
     """:func:`dumps` of a catalogue's canonical dict (:func:`catalogue_to_dict`)."""
+    head, blocks, tail = _render(data)
+    return head + "".join(blocks) + tail
+
+
+def _render(data: dict[str, Any]) -> tuple[str, list[str], str]:
+    """The canonical file in its parts: head, one block per resource, tail."""
     from mlsd_cli.catalogue.tomlwriter import dumps_table
 
-    chunks = [FILE_HEADER, "[catalogue]\n", dumps_table(data["catalogue"])]
-    for key in ("sections", "resources", "not_duplicates"):
-        header = f"\n[[{key}]]\n"
-        for table in data.get(key, ()):
-            chunks.append(header)
-            chunks.append(dumps_table(table))
-    return "".join(chunks)
+    header = splice.RESOURCE_HEADER
+    blocks = [header + dumps_table(t) for t in data.get("resources", ())]
+    return splice.render_head(data), blocks, splice.render_tail(data)
 
 
 #: Temp files mlsd writes end so, one ``.gitignore`` line covers them: ``*.mlsd-tmp``.
@@ -480,24 +415,51 @@ def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
             os.close(dir_fd)
 
 
-def save(catalogue: Catalogue, path: Path) -> bool:
+def save(catalogue: Catalogue, path: Path, *, basis: WriteBasis | None = None) -> bool:
     """Write the catalogue canonically and atomically. Returns False when nothing changed.
 
-    Validates first: a catalogue that would not load again is never written.
+    Validates first: a catalogue that would not load again is never written. With the
+    ``basis`` of :func:`load_for_write` (under the same lock), only the entries that changed
+    are rendered and validated, and spliced into the file's bytes (:mod:`splice`): the same
+    bytes as a whole save, which is what happens whenever the splice cannot be sure.
     """
     path = Path(path)
     with no_cyclic_gc():
+        spliced = None if basis is None else splice.splice(basis.snapshot, catalogue, str(path))
+        if spliced is not None and basis is not None:
+            return _save_spliced(catalogue, path, basis, spliced)
         raw = catalogue_to_dict(catalogue)
         catalogue_from_dict(raw, source=str(path))  # never write what would not load again
-        data = dumps(catalogue).encode("utf-8")
+        head, blocks, tail = _render(raw)
+        encoded = [block.encode("utf-8") for block in blocks]
+        data = head.encode("utf-8") + b"".join(encoded) + tail.encode("utf-8")
+        layout = splice.Layout(len(head.encode("utf-8")), [len(b) for b in encoded])
     try:
-        if path.read_bytes() == data:
-            return False
+        unchanged = path.read_bytes() == data
     except OSError:
-        pass
-    write_atomic(path, data)
-    if len(data) >= CACHE_MIN_BYTES:
-        _write_cache(path, _digest(data), catalogue)
+        unchanged = False
+    if not unchanged:
+        write_atomic(path, data)
+    if len(data) >= CACHE_MIN_BYTES:  # the file is canonical now: the cache records its layout
+        digest = _digest(data)
+        _write_cache(path, digest, lambda: loadcache.make_body(digest, catalogue, layout))
+    return not unchanged
+
+
+def _save_spliced(
+    catalogue: Catalogue, path: Path, basis: WriteBasis, spliced: splice.Spliced
+) -> bool:
+    if spliced.data == basis.snapshot.data:
+        return False
+    write_atomic(path, spliced.data)
+    if len(spliced.data) >= CACHE_MIN_BYTES:
+        digest = _digest(spliced.data)
+        body = basis.cache_body
+        _write_cache(
+            path,
+            digest,
+            lambda: loadcache.splice_body(body, digest, catalogue, spliced.layout, spliced.kept),
+        )
     return True
 
 

@@ -157,13 +157,13 @@ def commit(location: CatalogueLocation | Path, plan: Plan[T]) -> T:
         location = store.CatalogueLocation(Path(location), "option")
     store.ensure_writable(location)
     with store.locked(location.path):
-        fresh = store.load(location.path)
+        fresh, basis = store.load_for_write(location.path)
         plan.stale(fresh)
         result = plan.apply(fresh)
         _Progress.path, _Progress.before = location.path, _identity(location.path)
         _Progress.saving = True
         try:
-            store.save(fresh, location.path)
+            store.save(fresh, location.path, basis=basis)
             _Progress.saved = True
         except BaseException:  # Ctrl-C or an error: did the rename happen before it?
             _Progress.saved = _Progress.saved or _identity(location.path) != _Progress.before
