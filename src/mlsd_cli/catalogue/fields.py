@@ -200,6 +200,11 @@ def cache_rows(resources: Iterable[Resource]) -> list[list[Any]]:
     return rows
 
 
+def resource_from_row(row: Sequence[Any]) -> Resource:
+    """The resource whose values, in the table's order, are ``row`` (decoded)."""
+    return Resource(*_CONSTRUCTOR_ORDER(row))
+
+
 def resources_from_rows(rows: Iterable[list[Any]]) -> list[Resource]:
     """The resources of :func:`cache_rows` (positional construction: much faster than
     keywords, and the positions come from the table and the dataclass, never by hand)."""

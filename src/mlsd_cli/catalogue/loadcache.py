@@ -52,9 +52,13 @@ def cache_version() -> str:
     return f"{fields.signature()}-{section_fields}-{BODY_FORMAT}"
 
 
+#: One encoder for every line (json.dumps with options builds a new one each call; json.dump
+#: would not use the C encoder at all).
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
 def _dumps(value: Any) -> bytes:
-    # json.dumps, not json.dump: only dumps uses the C encoder (10x faster at 100k).
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return _ENCODE(value).encode("utf-8")
 
 
 def _header(digest: str, catalogue: Catalogue, layout: Layout | None) -> bytes:
@@ -188,7 +192,7 @@ def read(path: Path, digest: str) -> Cached | None:
         return None
 
 
-def signed(digest: str, make_body: Callable[[], bytes]) -> bytes | None:
+def signed(digest: str, make_body: Callable[[], bytes]) -> list[bytes] | None:
     """The cache file's content for the body ``make_body`` gives (:func:`make_body`,
     :func:`splice_body`): its keyed digest, a line feed, the body. None when there is no cache
     to write (turned off, or no private key); ``make_body`` is then not called."""
@@ -198,4 +202,4 @@ def signed(digest: str, make_body: Callable[[], bytes]) -> bytes | None:
     if key is None:
         return None
     body = make_body()
-    return cache_mac(key, digest, body) + b"\n" + body
+    return [cache_mac(key, digest, body) + b"\n", body]  # written in turn: no 30 MB copy

@@ -21,6 +21,7 @@ from mlsd_cli.catalogue.controls import first_unsafe
 from mlsd_cli.catalogue.fields import RESOURCE_FIELDS
 from mlsd_cli.catalogue.fields import RESOURCE_KEYS as RESOURCE_KEYS
 from mlsd_cli.catalogue.fields import Field
+from mlsd_cli.catalogue.fields import resource_from_row
 from mlsd_cli.catalogue.fields import resource_to_json as resource_to_json
 from mlsd_cli.catalogue.model import FORMAT_VERSION
 from mlsd_cli.catalogue.model import KINDS
@@ -237,7 +238,9 @@ def catalogue_from_dict(
     raw_resources = _table_array(data, "resources", check)
     seen_ids: dict[str, int] = {}
     for i, raw in enumerate(raw_resources):
-        resource = _resource_from_dict(raw, i, check, seen_sections)
+        resource = _quick_resource(raw, seen_sections) or _resource_from_dict(
+            raw, i, check, seen_sections
+        )
         for rid in (resource.id, *resource.aliases):
             if rid in seen_ids:
                 raise check.fail(
@@ -330,6 +333,60 @@ def _resource_from_dict(raw: Any, i: int, check: _Checker, sections: set[str]) -
             _RULES[f.check](check, value, what, i, sections)
         values[f.name] = value
     return Resource(**values)
+
+
+def _quick_resource(raw: Any, sections: set[str]) -> Resource | None:
+    """The resource of a raw table that is valid in every way, checked in one pass with no
+    messages; None at the first doubt (then :func:`_resource_from_dict` decides and words the
+    error). The same rules as the checked path: ``tests/test_schema_quick.py``."""
+    if type(raw) is not dict or not raw.keys() <= _KEY_SET:
+        return None
+    values: list[Any] = []
+    append = values.append
+    for name, kind, required, rule, multiline in _QUICK_PLAN:
+        value = raw.get(name)
+        if value is None:
+            if required:
+                return None
+            append([] if kind == "list" else "" if kind == "text" else None)
+            continue
+        if kind == "string" or kind == "text":
+            if not _safe_string(value, multiline) or (required and not value.strip()):
+                return None
+        elif kind == "list":
+            if type(value) is not list or not all(_safe_string(v, False) for v in value):
+                return None
+            value = list(value)
+        elif kind == "year":
+            if type(value) is not int or not 1000 <= value <= 9999:
+                return None
+        elif type(value) is not date:  # "date": a date, not a datetime
+            return None
+        if rule is not None and not _QUICK_RULES[rule](value, sections):
+            return None
+        append(value)
+    return resource_from_row(values)
+
+
+def _safe_string(value: Any, multiline: bool) -> bool:
+    """A string :meth:`_Checker.printable` accepts."""
+    return type(value) is str and (
+        value.isprintable() or (multiline and first_unsafe(value, multiline=True) is None)
+    )
+
+
+_KEY_SET = frozenset(RESOURCE_KEYS)
+_QUICK_PLAN = tuple(
+    (f.name, f.type, f.required, f.check, f.name in MULTILINE_KEYS) for f in RESOURCE_FIELDS
+)
+_KIND_SET = frozenset(KINDS)
+_QUICK_RULES: dict[str, Callable[[Any, set[str]], bool]] = {
+    "id": lambda v, _s: ID_PATTERN.match(v) is not None,
+    "kind": lambda v, _s: v in _KIND_SET,
+    "url": lambda v, _s: not url_problem(v),
+    "sections": lambda v, s: bool(v) and all(x in s for x in v),
+    "tags": lambda v, _s: all(is_normal(t) for t in v),
+}
 
 
 # A reader per field type: the value of the field in a raw table (its absent value when the key

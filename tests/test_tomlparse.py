@@ -1,0 +1,93 @@
+"""Chunked parsing (rtoml, a chunk of [[resources]] blocks at a time) means what tomli means."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+import tomli
+
+from mlsd_cli.catalogue import store
+from mlsd_cli.catalogue import tomlparse
+from mlsd_cli.catalogue.model import Catalogue
+from mlsd_cli.catalogue.model import Resource
+from mlsd_cli.catalogue.model import Section
+from mlsd_cli.errors import CatalogueError
+
+
+@pytest.fixture(autouse=True)
+def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Chunks of 3 entries, from any size: every case below is cut in several places."""
+    monkeypatch.setattr(tomlparse, "CHUNK_ENTRIES", 3)
+    monkeypatch.setattr(tomlparse, "CHUNK_MIN_CHARS", 0)
+
+
+def _catalogue(n: int) -> str:
+    catalogue = Catalogue(title="T", sections=[Section("s", "S")])
+    for i in range(n):
+        catalogue.resources.append(
+            Resource(
+                f"r{i}",
+                f'Title {i} "quoted" \\ é',
+                "blog",
+                ["s"],
+                url=f"https://x.example/{i}",
+                tags=["a-b"],
+                description=f'Line one\n\n[[resources]]\nid = "fake-{i}"' if i % 4 == 1 else "",
+                added=date(2024, 1, i % 28 + 1),
+            )
+        )
+    catalogue.not_duplicates = [("r0", "r2")]
+    return store.dumps(catalogue)
+
+
+def test_chunks_mean_what_the_whole_document_means() -> None:
+    text = _catalogue(20)
+    assert tomlparse._chunked(text) is None  # a description holds a [[resources]] line
+    plain = text.replace("Line one\n\n[[resources]]\n", "Line one\n\n[[ resources ]]\n")
+    assert plain != text
+    chunked = tomlparse._chunked(plain)
+    assert chunked is not None and chunked == tomli.loads(plain)
+    assert len(tomlparse._cuts(plain)) > 4  # it was cut
+    assert tomlparse.loads(text) == tomli.loads(text)  # the fallback
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a key of the head again after the entries: one document refuses it, chunks must too
+        '[catalogue]\ntitle = "a"\n\n[[resources]]\nid = "x"\n\n[catalogue]\nformat = 1\n',
+        '[catalogue]\n\n[[resources]]\nid = "x"\n\n[catalogue.more]\na = 1\n',
+        # the head sets resources itself
+        'resources = 1\n\n[[resources]]\nid = "x"\n',
+        # [[not_duplicates]] in two chunks: one document appends, chunks must not guess
+        '[[resources]]\nid = "a"\n\n[[not_duplicates]]\nids = ["a", "b"]\n'
+        + '\n[[resources]]\nid = "b"\n' * 4
+        + '\n[[not_duplicates]]\nids = ["a", "c"]\n',
+        # a cut inside an array
+        '[[resources]]\nid = "a"\ntags = [\n"x",\n\n[[resources]]\n]\n',
+    ],
+)
+def test_what_chunks_cannot_settle_goes_to_tomli(text: str) -> None:
+    assert tomlparse._chunked(text) is None
+    try:
+        expected = tomli.loads(text)
+    except tomli.TOMLDecodeError:
+        with pytest.raises(tomli.TOMLDecodeError):
+            tomlparse.loads(text)
+    else:
+        assert tomlparse.loads(text) == expected
+
+
+def test_errors_are_tomli_s_with_their_line(tmp_path: pytest.TempPathFactory) -> None:
+    text = _catalogue(12).replace('id = "r7"', 'id = "r7\nbroken')
+    with pytest.raises(CatalogueError) as error:
+        store.parse_catalogue(text.encode(), "cat.toml")
+    line = text.split("\n").index('id = "r7') + 1
+    assert error.value.location is not None and error.value.location.startswith(f"cat.toml:{line}:")
+
+
+def test_deep_nesting_is_refused_in_one_line() -> None:
+    text = _catalogue(6) + "x = " + "[" * 100_000 + "]" * 100_000 + "\n"
+    with pytest.raises(CatalogueError, match="nested too deeply"):
+        store.parse_catalogue(text.encode(), "cat.toml")
