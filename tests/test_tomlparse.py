@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import pytest
@@ -43,13 +44,15 @@ def _catalogue(n: int) -> str:
 
 def test_chunks_mean_what_the_whole_document_means() -> None:
     text = _catalogue(20)
-    assert tomlparse._chunked(text) is None  # a description holds a [[resources]] line
+    assert tomlparse.merged(text) is None  # a description holds a [[resources]] line
     plain = text.replace("Line one\n\n[[resources]]\n", "Line one\n\n[[ resources ]]\n")
     assert plain != text
-    chunked = tomlparse._chunked(plain)
+    chunked = tomlparse.merged(plain)
     assert chunked is not None and chunked == tomli.loads(plain)
     assert len(tomlparse._cuts(plain)) > 4  # it was cut
-    assert tomlparse.loads(text) == tomli.loads(text)  # the fallback
+    full = store.catalogue_from_dict(tomli.loads(text))
+    assert store.parse_catalogue(text.encode()) == full  # the whole parse
+    assert store.parse_catalogue(plain.encode()) == store.catalogue_from_dict(tomli.loads(plain))
 
 
 @pytest.mark.parametrize(
@@ -69,14 +72,31 @@ def test_chunks_mean_what_the_whole_document_means() -> None:
     ],
 )
 def test_what_chunks_cannot_settle_goes_to_tomli(text: str) -> None:
-    assert tomlparse._chunked(text) is None
+    assert tomlparse.merged(text) is None
+    assert _outcome(lambda: store.parse_catalogue(text.encode(), "x")) == _outcome(
+        lambda: _whole(text)
+    )
+
+
+def _whole(text: str) -> Catalogue:
+    """The catalogue (or error) of the whole-document path: tomli, then the full check."""
+    raw = store._parse_toml(text, "x")
+    return store.catalogue_from_dict(raw, source="x", locate=store._line_locator(text))
+
+
+def _outcome(parse: Callable[[], Catalogue]) -> object:
     try:
-        expected = tomli.loads(text)
-    except tomli.TOMLDecodeError:
-        with pytest.raises(tomli.TOMLDecodeError):
-            tomlparse.loads(text)
-    else:
-        assert tomlparse.loads(text) == expected
+        return parse()
+    except CatalogueError as error:
+        return str(error)
+
+
+def test_an_invalid_entry_in_a_chunk_gets_the_whole_parse_s_error() -> None:
+    text = _catalogue(12).replace('id = "r8"', 'id = "R 8"').replace("Line one\n\n[[", "[[ ")
+    assert tomlparse.merged(text) is not None
+    message = _outcome(lambda: store.parse_catalogue(text.encode(), "x"))
+    assert message == _outcome(lambda: _whole(text))
+    assert isinstance(message, str) and message.startswith("x:")  # with its line
 
 
 def test_errors_are_tomli_s_with_their_line(tmp_path: pytest.TempPathFactory) -> None:

@@ -3,9 +3,10 @@
 JSON, never pickle (the cache directory may be writable by others), and signed with a
 per-user secret key: a cache file this user did not write for these bytes is not used.
 
-The body is a JSON array written one item a line: first a header (version, digest, the
-catalogue's title, description, sections and not-duplicates records, and the file's head
-length when the file is canonical), then one row per resource (its values in the field table's
+The file is one JSON array written one item a line: first the keyed digest of the rest (as a
+string), then a header (version, digest, the catalogue's title, description, sections and
+not-duplicates records, and the file's head length when the file is canonical), then one row
+per resource (its values in the field table's
 order, then its block's length in bytes in the file, or null). One line per entry lets a write
 that changes one entry splice the cache as it splices the file (:func:`splice_body`).
 """
@@ -18,6 +19,7 @@ import json
 import os
 import secrets
 from collections.abc import Callable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from dataclasses import fields as dataclass_fields
 from operator import attrgetter
@@ -72,35 +74,35 @@ def _header(digest: str, catalogue: Catalogue, layout: Layout | None) -> bytes:
         "not_duplicates": catalogue.not_duplicates,
         "head": None if layout is None else layout.head,
     }
-    return b"[" + _dumps(header)
+    return b"," + _dumps(header) + b"\n"
 
 
 def encode_row(row: list[Any], length: int | None) -> bytes:
     """One resource's line of the body."""
     row.append(length)
-    return b"," + _dumps(row)
+    return b"," + _dumps(row) + b"\n"
 
 
-def make_body(digest: str, catalogue: Catalogue, layout: Layout | None) -> bytes:
-    """The whole body for ``catalogue`` (``layout``: the canonical file's, or None)."""
+def make_body(digest: str, catalogue: Catalogue, layout: Layout | None) -> list[bytes]:
+    """The body's lines for ``catalogue`` (``layout``: the canonical file's, or None)."""
     rows = fields.cache_rows(catalogue.resources)
     lengths: list[int | None] = [None] * len(rows) if layout is None else list(layout.lengths)
     lines = [_header(digest, catalogue, layout)]
     lines += [encode_row(row, n) for row, n in zip(rows, lengths, strict=True)]
     lines.append(b"]")
-    return b"\n".join(lines)
+    return lines
 
 
 def splice_body(
-    old_body: bytes,
+    old_file: bytes,
     digest: str,
     catalogue: Catalogue,
     layout: Layout,
     kept: list[int | None],
-) -> bytes:
-    """The body for ``catalogue`` made from ``old_body``: the line of each entry that kept its
-    block (``kept[n]``: its old index) is copied, the others are encoded."""
-    old_lines = old_body.split(b"\n")
+) -> list[bytes]:
+    """The body's lines for ``catalogue`` made from the old cache file: the line of each entry
+    that kept its block (``kept[n]``: its old index) is copied, the others are encoded."""
+    old_lines = old_file.splitlines(keepends=True)  # JSON escapes every line break in a value
     lines = [_header(digest, catalogue, layout)]
     changed = [r for r, old in zip(catalogue.resources, kept, strict=True) if old is None]
     fresh = iter(fields.cache_rows(changed))
@@ -108,14 +110,19 @@ def splice_body(
         if old is None:
             lines.append(encode_row(next(fresh), layout.lengths[n]))
         else:
-            lines.append(old_lines[old + 1])
+            lines.append(old_lines[old + _FIRST_ROW])
     lines.append(b"]")
-    return b"\n".join(lines)
+    return lines
+
+
+#: The file's lines: the keyed digest, the header, then the rows.
+_FIRST_ROW = 2
 
 
 @dataclass
 class Cached:
-    """What a valid cache file gives: the catalogue, and the file's layout if canonical."""
+    """What a valid cache file gives: the catalogue, the file's layout if canonical, and the
+    cache file's bytes (a write splices them)."""
 
     catalogue: Catalogue
     layout: Layout | None
@@ -123,7 +130,7 @@ class Cached:
 
 
 def _from_items(items: list[Any]) -> tuple[Catalogue, Layout | None]:
-    header, rows = items[0], items[1:]
+    header, rows = items[1], items[_FIRST_ROW:]
     lengths = [row[-1] for row in rows]
     catalogue = Catalogue(
         title=header["title"],
@@ -161,9 +168,10 @@ def cache_key() -> bytes | None:
     return key if private and len(key) == 32 else None
 
 
-def cache_mac(key: bytes, digest: str, body: bytes) -> bytes:
+def cache_mac(key: bytes, digest: str, body: Iterable[bytes | memoryview]) -> bytes:
     mac = hashlib.blake2b(digest.encode() + b"\n", key=key, digest_size=32)
-    mac.update(body)
+    for part in body:
+        mac.update(part)
     return mac.hexdigest().encode()
 
 
@@ -179,27 +187,30 @@ def read(path: Path, digest: str) -> Cached | None:
         return None
     try:
         with cache_file(path).open("rb") as f:
-            mac, _, body = f.read().partition(b"\n")
-        if not hmac.compare_digest(mac, cache_mac(key, digest, body)):
+            data = f.read()
+        first = data.index(b"\n") + 1  # the keyed digest's line; the body after it, uncopied
+        mac = cache_mac(key, digest, [memoryview(data)[first:]])
+        if not hmac.compare_digest(data[2 : first - 2], mac):
             return None  # not written by this user for these bytes: parse the file instead
-        items = json.loads(body)
-        header = items[0]
+        items = json.loads(data)  # the whole file is one JSON array: no copy of the body
+        header = items[1]
         if header.get("version") != cache_version() or header.get("digest") != digest:
             return None
         catalogue, layout = _from_items(items)
-        return Cached(catalogue, layout, body)
+        return Cached(catalogue, layout, data)
     except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError):
         return None
 
 
-def signed(digest: str, make_body: Callable[[], bytes]) -> list[bytes] | None:
-    """The cache file's content for the body ``make_body`` gives (:func:`make_body`,
-    :func:`splice_body`): its keyed digest, a line feed, the body. None when there is no cache
-    to write (turned off, or no private key); ``make_body`` is then not called."""
+def signed(digest: str, make_body: Callable[[], list[bytes]]) -> list[bytes] | None:
+    """The cache file's content, in parts, for the body lines ``make_body`` gives
+    (:func:`make_body`, :func:`splice_body`): the keyed digest's line, then the body. None when
+    there is no cache to write (turned off, or no private key); ``make_body`` is then not
+    called."""
     if os.environ.get("MLSD_NO_CACHE"):
         return None
     key = cache_key()
     if key is None:
         return None
     body = make_body()
-    return [cache_mac(key, digest, body) + b"\n", body]  # written in turn: no 30 MB copy
+    return [b'["' + cache_mac(key, digest, body) + b'"\n', *body]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -165,6 +166,39 @@ def catalogue_from_dict(
 ) -> Catalogue:
     """Validate a parsed catalogue file and build the model. Raises CatalogueError."""
     check = _Checker(source, locate)
+    _check_top(data, check)
+    catalogue, sections = _head(data, check)
+    ids: dict[str, int] = {}
+    _add_resources(catalogue, _table_array(data, "resources", check), check, sections, ids)
+    _add_not_duplicates(catalogue, data, check, ids)
+    return catalogue
+
+
+def catalogue_from_chunks(
+    head: dict[str, Any],
+    chunks: Iterable[list[Any]],
+    tail: Callable[[], dict[str, Any]],
+    *,
+    source: str = "resources.toml",
+) -> Catalogue:
+    """:func:`catalogue_from_dict` of a document read in parts (:mod:`tomlparse`): the tables
+    before the resources, the resources a chunk at a time (each chunk's tables can go once
+    read: a 100k-entry file never holds them all), then the tables after them (``tail()``,
+    known once the chunks are read). An invalid document raises CatalogueError, without a
+    line: the caller validates the whole document again for the exact error."""
+    check = _Checker(source, _no_locator)
+    _check_top(head, check)
+    catalogue, sections = _head(head, check)
+    ids: dict[str, int] = {}
+    for chunk in chunks:
+        _add_resources(catalogue, chunk, check, sections, ids)
+    rest = tail()
+    _check_top(rest, check)
+    _add_not_duplicates(catalogue, rest, check, ids)
+    return catalogue
+
+
+def _check_top(data: dict[str, Any], check: _Checker) -> None:
     if CONFLICTS_KEY in data:  # left by `mlsd merge-driver` until the user resolves it
         raise check.fail(conflict_message(data[CONFLICTS_KEY]), CONFLICTS_KEY, 0, hint=HINT)
     for key in data:
@@ -176,6 +210,9 @@ def catalogue_from_dict(
                 None,
                 f"a catalogue holds only {', '.join(TOP_KEYS)}",
             )
+
+
+def _head(data: dict[str, Any], check: _Checker) -> tuple[Catalogue, set[str]]:
     meta = data.get("catalogue", {})
     if not isinstance(meta, dict):
         raise check.fail("'catalogue' must be a table", "catalogue", hint="write [catalogue]")
@@ -235,9 +272,18 @@ def catalogue_from_dict(
             )
     _check_section_cycles(catalogue, check)
 
-    raw_resources = _table_array(data, "resources", check)
-    seen_ids: dict[str, int] = {}
-    for i, raw in enumerate(raw_resources):
+    return catalogue, seen_sections
+
+
+def _add_resources(
+    catalogue: Catalogue,
+    raw_resources: list[Any],
+    check: _Checker,
+    seen_sections: set[str],
+    seen_ids: dict[str, int],
+) -> None:
+    start = len(catalogue.resources)
+    for i, raw in enumerate(raw_resources, start):
         resource = _quick_resource(raw, seen_sections) or _resource_from_dict(
             raw, i, check, seen_sections
         )
@@ -253,6 +299,10 @@ def catalogue_from_dict(
             seen_ids[rid] = i
         catalogue.resources.append(resource)
 
+
+def _add_not_duplicates(
+    catalogue: Catalogue, data: dict[str, Any], check: _Checker, seen_ids: dict[str, int]
+) -> None:
     for i, raw in enumerate(_table_array(data, "not_duplicates", check)):
         what = f"not_duplicates #{i + 1}"
         if not isinstance(raw, dict):
@@ -274,7 +324,6 @@ def catalogue_from_dict(
                 )
         a, b = sorted(ids)
         catalogue.not_duplicates.append((a, b))
-    return catalogue
 
 
 def validate_resources(

@@ -1,21 +1,26 @@
-"""Parsing the catalogue's TOML: fast in chunks when that is safe, tomli's answer always.
+"""Reading the catalogue's TOML in chunks when that is safe; tomli's answer always.
 
 A large catalogue is parsed in chunks of :data:`CHUNK_ENTRIES` ``[[resources]]`` blocks with
 rtoml (Rust: about 3x faster than tomli's compiled wheel, but a whole 100k-entry document held
 as its own tree costs 750 MB; a chunk at a time costs what the Python objects cost). The chunks
-are cut only before a line that is exactly ``[[resources]]``, and their tables put together as
-one document's: ``resources`` concatenated, any other top-level key present in one chunk only.
+are cut only before a line that is exactly ``[[resources]]``, and their tables read as one
+document's: ``resources`` concatenated, any other top-level key present in one chunk only. The
+schema validates the chunks as they come
+(:func:`mlsd_cli.catalogue.schema.catalogue_from_chunks`), so the tables of a 100k-entry file
+are never all held at once.
 
 That is the whole document's meaning whenever every chunk parses: a cut inside a multi-line
 string or an array leaves the chunk before it unterminated, which fails. Whenever anything
-fails, or a key appears in two chunks, or ``resources`` is not an array of tables, the whole
-text is parsed by tomli, so what is accepted and every error (its line and column, deep nesting)
-are tomli's. (rtoml refuses deep nesting itself rather than overflowing its stack.)
+fails, or a key appears in two chunks, or ``resources`` is not an array of tables
+(:class:`Unsettled`), the whole text is parsed by tomli, so what is accepted and every error
+(its line and column, deep nesting) are tomli's. (rtoml refuses deep nesting itself rather
+than overflowing its stack.)
 """
 
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
 from typing import Any
 
 #: ``[[resources]]`` blocks per chunk.
@@ -23,17 +28,6 @@ CHUNK_ENTRIES = 2000
 #: Below this many characters the document is parsed whole by tomli (chunks gain nothing).
 CHUNK_MIN_CHARS = 256 * 1024
 _MARKER = "\n[[resources]]\n"
-
-
-def loads(text: str) -> dict[str, Any]:
-    """The parsed document (as ``tomli.loads(text)``). Raises tomli's errors."""
-    if len(text) >= CHUNK_MIN_CHARS:
-        parsed = _chunked(text)
-        if parsed is not None:
-            return parsed
-    import tomli
-
-    return tomli.loads(text)
 
 
 def _cuts(text: str) -> list[int]:
@@ -51,28 +45,56 @@ def _cuts(text: str) -> list[int]:
     return cuts
 
 
-def _chunked(text: str) -> dict[str, Any] | None:
-    try:
+class Unsettled(Exception):
+    """The chunks cannot settle what the document means: parse it whole with tomli."""
+
+
+class Chunks:
+    """A document read a chunk at a time: :attr:`head` (the tables before the first
+    ``[[resources]]``), :meth:`resources` (each chunk's resource tables, parsed as asked for),
+    then :meth:`rest` (the other tables after them). Raises :class:`Unsettled` (from the
+    constructor or while iterating) whenever the whole document might mean something else."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._cuts = _cuts(text)
+        self.head = self._parse(self._cuts[0], self._cuts[1])
+        if "resources" in self.head:
+            raise Unsettled
+        self._rest: dict[str, Any] = {}
+
+    def _parse(self, start: int, end: int) -> dict[str, Any]:
         import rtoml
-    except ImportError:  # pragma: no cover - a dependency; tomli still answers
-        return None
-    cuts = _cuts(text)
-    merged: dict[str, Any] = {}
-    resources: list[Any] = []
-    for start, end in itertools.pairwise(cuts):
+
         try:
-            part = rtoml.loads(text[start:end])
+            return rtoml.loads(self._text[start:end])
         except Exception:  # any refusal: tomli decides, and words the error
-            return None
-        for key, value in part.items():
-            if key == "resources":
-                if start == 0 or not isinstance(value, list):
-                    return None
-                resources += value
-            elif key in merged:
-                return None
-            else:
-                merged[key] = value
+            raise Unsettled from None
+
+    def resources(self) -> Iterator[list[Any]]:
+        for start, end in itertools.pairwise(self._cuts[1:]):
+            part = self._parse(start, end)
+            chunk = part.pop("resources", None)
+            if not isinstance(chunk, list):
+                raise Unsettled
+            for key, value in part.items():
+                if key in self.head or key in self._rest:
+                    raise Unsettled
+                self._rest[key] = value
+            yield chunk
+
+    def rest(self) -> dict[str, Any]:
+        return self._rest
+
+
+def merged(text: str) -> dict[str, Any] | None:
+    """The whole document as one dict, from its chunks (None: :class:`Unsettled`)."""
+    try:
+        chunks = Chunks(text)
+        resources = [table for chunk in chunks.resources() for table in chunk]
+    except Unsettled:
+        return None
+    document = {**chunks.head, **chunks.rest()}
     if resources:
-        merged["resources"] = resources
-    return merged
+        document["resources"] = resources
+    return document
