@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
+from mlsd_cli.catalogue import quickcheck
 from mlsd_cli.catalogue import schema
 from mlsd_cli.catalogue.fields import RESOURCE_KEYS
 from mlsd_cli.catalogue.model import Catalogue
@@ -72,7 +73,7 @@ def test_quick_check_agrees_with_the_checked_path(
     for key in drop:
         raw.pop(key, None)
     raw = {k: v for k, v in raw.items() if v is not None}  # TOML has no null
-    quick = schema._quick_resource(raw, sections)
+    quick = quickcheck.quick_resource(raw, sections)
     check = schema._Checker("x", schema._no_locator)
     try:
         checked = schema._resource_from_dict(raw, 0, check, sections)
@@ -88,4 +89,4 @@ def test_quick_check_takes_the_usual_entry(sample_catalogue: Any) -> None:
     catalogue = store.load(sample_catalogue)
     sections = {s.id for s in catalogue.sections}
     for r in catalogue.resources:
-        assert schema._quick_resource(schema.resource_to_dict(r), sections) == r
+        assert quickcheck.quick_resource(schema.resource_to_dict(r), sections) == r

@@ -8,7 +8,6 @@ place (``file:line``) and the fix; ``catalogue_to_dict`` gives the canonical dic
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Callable
 from collections.abc import Iterable
 from datetime import date
@@ -22,24 +21,22 @@ from mlsd_cli.catalogue.controls import first_unsafe
 from mlsd_cli.catalogue.fields import RESOURCE_FIELDS
 from mlsd_cli.catalogue.fields import RESOURCE_KEYS as RESOURCE_KEYS
 from mlsd_cli.catalogue.fields import Field
-from mlsd_cli.catalogue.fields import resource_from_row
 from mlsd_cli.catalogue.fields import resource_to_json as resource_to_json
 from mlsd_cli.catalogue.model import FORMAT_VERSION
 from mlsd_cli.catalogue.model import KINDS
 from mlsd_cli.catalogue.model import Catalogue
 from mlsd_cli.catalogue.model import Resource
 from mlsd_cli.catalogue.model import Section
+from mlsd_cli.catalogue.quickcheck import ID_PATTERN as ID_PATTERN
+from mlsd_cli.catalogue.quickcheck import MULTILINE_KEYS as MULTILINE_KEYS
+from mlsd_cli.catalogue.quickcheck import quick_resource
 from mlsd_cli.catalogue.tags import is_normal
 from mlsd_cli.catalogue.urls import url_problem
 from mlsd_cli.errors import CatalogueError
 
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
-
 CATALOGUE_KEYS = ("format", "title", "description")
 SECTION_KEYS = ("id", "title", "parent", "intro")
 TOP_KEYS = ("catalogue", "sections", "resources", "not_duplicates")
-#: Keys whose values may have several lines (and tabs): everything else is one line.
-MULTILINE_KEYS = frozenset({"description", "intro"})
 
 #: Finds the line of a problem: (table name, index of the table or None, key or None) -> line.
 Locator = Callable[[str, int | None, str | None], int | None]
@@ -284,7 +281,7 @@ def _add_resources(
 ) -> None:
     start = len(catalogue.resources)
     for i, raw in enumerate(raw_resources, start):
-        resource = _quick_resource(raw, seen_sections) or _resource_from_dict(
+        resource = quick_resource(raw, seen_sections) or _resource_from_dict(
             raw, i, check, seen_sections
         )
         for rid in (resource.id, *resource.aliases):
@@ -382,60 +379,6 @@ def _resource_from_dict(raw: Any, i: int, check: _Checker, sections: set[str]) -
             _RULES[f.check](check, value, what, i, sections)
         values[f.name] = value
     return Resource(**values)
-
-
-def _quick_resource(raw: Any, sections: set[str]) -> Resource | None:
-    """The resource of a raw table that is valid in every way, checked in one pass with no
-    messages; None at the first doubt (then :func:`_resource_from_dict` decides and words the
-    error). The same rules as the checked path: ``tests/test_schema_quick.py``."""
-    if type(raw) is not dict or not raw.keys() <= _KEY_SET:
-        return None
-    values: list[Any] = []
-    append = values.append
-    for name, kind, required, rule, multiline in _QUICK_PLAN:
-        value = raw.get(name)
-        if value is None:
-            if required:
-                return None
-            append([] if kind == "list" else "" if kind == "text" else None)
-            continue
-        if kind == "string" or kind == "text":
-            if not _safe_string(value, multiline) or (required and not value.strip()):
-                return None
-        elif kind == "list":
-            if type(value) is not list or not all(_safe_string(v, False) for v in value):
-                return None
-            value = list(value)
-        elif kind == "year":
-            if type(value) is not int or not 1000 <= value <= 9999:
-                return None
-        elif type(value) is not date:  # "date": a date, not a datetime
-            return None
-        if rule is not None and not _QUICK_RULES[rule](value, sections):
-            return None
-        append(value)
-    return resource_from_row(values)
-
-
-def _safe_string(value: Any, multiline: bool) -> bool:
-    """A string :meth:`_Checker.printable` accepts."""
-    return type(value) is str and (
-        value.isprintable() or (multiline and first_unsafe(value, multiline=True) is None)
-    )
-
-
-_KEY_SET = frozenset(RESOURCE_KEYS)
-_QUICK_PLAN = tuple(
-    (f.name, f.type, f.required, f.check, f.name in MULTILINE_KEYS) for f in RESOURCE_FIELDS
-)
-_KIND_SET = frozenset(KINDS)
-_QUICK_RULES: dict[str, Callable[[Any, set[str]], bool]] = {
-    "id": lambda v, _s: ID_PATTERN.match(v) is not None,
-    "kind": lambda v, _s: v in _KIND_SET,
-    "url": lambda v, _s: not url_problem(v),
-    "sections": lambda v, s: bool(v) and all(x in s for x in v),
-    "tags": lambda v, _s: all(is_normal(t) for t in v),
-}
 
 
 # A reader per field type: the value of the field in a raw table (its absent value when the key
