@@ -124,7 +124,10 @@ class Bench:
     cache: Path
 
     def reset(self) -> None:
+        """The old bytes again, and their load cache warm: the command then loads from the
+        cache, as a second command on a large catalogue does (and may splice its write)."""
         self.path.write_bytes(self.old)
+        store.load(self.path)
 
 
 @pytest.fixture
@@ -173,12 +176,9 @@ def _kill(proc: subprocess.Popen[bytes]) -> None:
 
 
 def _temps(bench: Bench, *, cache: bool = True) -> list[Path]:
-    return [
-        p
-        for folder in (bench.path.parent, bench.cache)[: 2 if cache else 1]
-        for p in folder.iterdir()
-        if p.name.endswith(store.TEMP_SUFFIX)
-    ]
+    """Temp files in the catalogue's folder (its state folder too) and in the cache folder."""
+    folders = (bench.path.parent, bench.cache)[: 2 if cache else 1]
+    return [p for folder in folders for p in folder.rglob(f"*{store.TEMP_SUFFIX}")]
 
 
 def _after_the_kill(bench: Bench, cli: Run) -> str:
