@@ -113,25 +113,16 @@ def score(
     exhaustive: bool,
     source: str,
 ) -> dict[str, Any]:
-    matcher = sc.Matcher(catalogue, source)
-    matches = [matcher.match(row) for row in items]
-    found = [m for m in matches if m.res is not None]
+    judged = sc.judge(catalogue, items, source)
+    found = [j for j in judged if j.res is not None]
     bad, unknown = sc.non_item_resources(catalogue, items, non_items, exhaustive=exhaustive)
     failures: dict[str, list[Any]] = {"title": [], "description": [], "byline": [], "section": []}
-    dropped = 0
-    for m in matches:
-        dropped += len(sc.dropped_links(m.row, m.res))
-        if m.res is None:
-            continue
-        line = m.row.get("line") or m.row.get("title")
-        if not sc.title_ok(m.row, m.res):
-            failures["title"].append(line)
-        if not sc.description_ok(m.row, m.res):
-            failures["description"].append(line)
-        if not all(sc.byline_fields(m.row, m.res).values()):
-            failures["byline"].append(line)
-        if not sc.section_ok(m.row, sc.section_paths(catalogue, m.res)):
-            failures["section"].append(line)
+    dropped = sum(len(j.dropped) for j in judged)
+    for j in found:
+        line = j.row.get("line") or j.row.get("title")
+        for what in failures:
+            if not getattr(j, what):
+                failures[what].append(line)
     links = sum(len([u for u in [r.get("url"), *sc.link_urls(r)] if u]) for r in items)
     n = len(items)
     return {

@@ -12,6 +12,7 @@ import html
 import re
 import unicodedata
 from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
@@ -63,9 +64,15 @@ def _alts(row: Row, name: str) -> list[Any]:
     return [row.get(name), *row.get("alt", {}).get(name, [])]
 
 
-def title_ok(row: Row, res: Resource) -> bool:
+def title_ok(row: Row, res: Resource, others: Sequence[str] = ()) -> bool:
+    """Equal to the row's title (or an alt). ``others``: the titles the list gives the
+    resource on its other lines (gold rule 17, one entry for several occurrences): the entry's
+    title may be one of those when this row's own title is kept in its description."""
     got = spaces(res.get("title") or "")
-    return any(got == spaces(t) for t in _alts(row, "title") if t is not None)
+    if any(got == spaces(t) for t in _alts(row, "title") if t is not None):
+        return True
+    kept = spaces(row.get("title") or "") in plain(res.get("description") or "")
+    return kept and got in others
 
 
 def link_urls(row: Row) -> list[str]:
@@ -91,9 +98,29 @@ def strip_links(description: str, urls: Iterable[str]) -> str:
     return text
 
 
-def description_ok(row: Row, res: Resource) -> bool:
-    got = words(strip_links(res.get("description") or "", _extra_links(row)))
-    return any(got == words(d or "") for d in _alts(row, "description"))
+def description_ok(row: Row, res: Resource, shared: bool = False) -> bool:
+    """The words of the description equal the row's. ``shared`` (the list gives the resource
+    on other lines too, gold rule 17): the row's own description must be kept, a run of the
+    entry's paragraphs with its words, alone or led by the row's own title (none: ok)."""
+    text = strip_links(res.get("description") or "", _extra_links(row))
+    wanted = [words(d or "") for d in _alts(row, "description")]
+    if words(text) in wanted:
+        return True
+    if not shared:
+        return False
+    if [] in wanted:
+        return True
+    title = words(row.get("title") or "")
+    paragraphs = [p for p in text.split("\n\n") if p.strip()]
+    runs = (
+        words("\n\n".join(paragraphs[i:j]))
+        for i in range(len(paragraphs))
+        for j in range(i + 1, len(paragraphs) + 1)
+    )
+    return any(
+        run in wanted or (run[: len(title)] == title and run[len(title) :] in wanted)
+        for run in runs
+    )
 
 
 def _names(value: Any) -> Any:
@@ -104,12 +131,16 @@ def _names(value: Any) -> Any:
     return value
 
 
-def byline_fields(row: Row, res: Resource) -> dict[str, bool]:
-    """Per field (authors, org, year, venue): does the import equal the gold (or an alt)?"""
+def byline_fields(row: Row, res: Resource, shared: bool = False) -> dict[str, bool]:
+    """Per field (authors, org, year, venue): does the import equal the gold (or an alt)?
+    ``shared`` (other rows share the resource, gold rule 17): a field the row leaves empty may
+    hold another occurrence's value."""
     out = {}
     for name in ("authors", "org", "year", "venue"):
         got = _names(res.get(name) or ([] if name == "authors" else None))
-        out[name] = any(got == _names(v) for v in _alts(row, name))
+        out[name] = any(got == _names(v) for v in _alts(row, name)) or (
+            shared and not row.get(name)
+        )
     return out
 
 
@@ -155,7 +186,7 @@ def section_ok(row: Row, paths: list[list[str]]) -> bool:
 class Match:
     row: Row
     res: Resource | None
-    how: str  # "url", "title" or "none"
+    how: str  # "url", "title", "description" or "none"
 
 
 @dataclass
@@ -207,6 +238,20 @@ class Matcher:
                 if i not in self.used and not self._elsewhere(self.resources[i])
             ]
             how = "title"
+        if not candidates and row.get("url"):
+            # the resource that keeps this occurrence's address in its description (one entry
+            # for the same resource listed twice under two forms of its URL, gold rule 17)
+            wanted = canonical_url(row["url"])
+            candidates = [
+                i
+                for i, res in enumerate(self.resources)
+                if any(
+                    canonical_url(m.group(2)) == wanted
+                    for m in _MD_LINK.finditer(res.get("description") or "")
+                )
+                and spaces(row.get("title") or "") in plain(res.get("description") or "")
+            ]
+            how = "description"
         if not candidates:
             return Match(row, None, "none")
         best = self._best(row, candidates)
@@ -244,3 +289,64 @@ def non_item_resources(
         else:
             unknown.append(res)
     return bad, unknown
+
+
+@dataclass
+class Judged:
+    """One gold row against the resource it matched: which fields are right."""
+
+    row: Row
+    res: Resource | None
+    title: bool = False
+    description: bool = False
+    byline: bool = False
+    section: bool = False
+    dropped: list[str] = field(default_factory=list)
+
+
+def _occurrences(res: Resource, lines: list[str]) -> list[str]:
+    """The source lines that hold the resource's URL or a link of its description."""
+    urls = {res.get("url")} | {m.group(2) for m in _MD_LINK.finditer(res.get("description") or "")}
+    urls.discard(None)
+    urls.discard("")
+    return [line for line in lines if any(u in line for u in urls)]
+
+
+def judge(catalogue: dict[str, Any], rows: list[Row], source: str) -> list[Judged]:
+    """Every row matched (:class:`Matcher`) and judged. A resource the list gives on several
+    lines (its URL, or a link its description keeps, on two lines or more; or rows sharing it)
+    is judged by gold rule 17: one entry whose title is one of the list's names for it, and
+    which keeps each occurrence's own description."""
+    matcher = Matcher(catalogue, source)
+    matches = [matcher.match(row) for row in rows]
+    sharing: dict[int, list[Row]] = {}
+    for m in matches:
+        if m.res is not None:
+            sharing.setdefault(id(m.res), []).append(m.row)
+    lines = source.splitlines()
+    out = []
+    for m in matches:
+        if m.res is None:
+            out.append(Judged(m.row, None, dropped=dropped_links(m.row, None)))
+            continue
+        res = m.res
+        on = _occurrences(res, lines)
+        shared = len(on) > 1 or len(sharing[id(res)]) > 1
+        names = (
+            [spaces(res.get("title") or "")]
+            if any(spaces(res.get("title") or "") in plain(line) for line in on)
+            else []
+        )
+        names += [spaces(r.get("title") or "") for r in sharing[id(res)] if r is not m.row]
+        out.append(
+            Judged(
+                m.row,
+                res,
+                title=title_ok(m.row, res, names if shared else ()),
+                description=description_ok(m.row, res, shared),
+                byline=all(byline_fields(m.row, res, shared).values()),
+                section=section_ok(m.row, section_paths(catalogue, res)),
+                dropped=dropped_links(m.row, res),
+            )
+        )
+    return out

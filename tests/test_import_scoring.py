@@ -183,3 +183,66 @@ def test_non_items_from_the_labels_and_unknowns_from_a_sample() -> None:
     bad, unknown = sc.non_item_resources(CATALOGUE, items, non_items, exhaustive=True)
     assert [r["title"] for r in bad] == ["Keep it simple.", "Contributing", "Unsampled"]
     assert unknown == []
+
+
+# Gold rule 17: one entry for a resource the list gives on several lines.
+TWICE = (
+    "## Ranking\n\n- [Rules of ML](https://example.com/rules) - Rule 1: start simple.\n\n"
+    "## Monitoring\n\n- [Rules of Machine Learning](https://example.com/rules) - On skew.\n"
+)
+ENTRY = res(
+    title="Rules of ML",
+    url="https://example.com/rules",
+    description="Rule 1: start simple.\n\n**Rules of Machine Learning**: On skew.",
+    sections=["r", "m"],
+    org="Google",
+)
+FIRST = gold(
+    title="Rules of ML", url="https://example.com/rules", description="Rule 1: start simple."
+)
+SECOND = gold(
+    title="Rules of Machine Learning", url="https://example.com/rules", description="On skew."
+)
+
+
+def test_occurrences_sharing_an_entry_each_find_their_own_words() -> None:
+    catalogue = {"resources": [ENTRY], "sections": []}
+    first, second = sc.judge(catalogue, [FIRST, SECOND], TWICE)
+    assert first.title and first.description and second.title and second.description
+    # a field the row leaves empty may hold another occurrence's value, not another value
+    assert first.byline and second.byline
+    meta = dict(FIRST, org="Meta")
+    assert not sc.judge(catalogue, [meta, SECOND], TWICE)[0].byline
+    # one occurrence alone (the other outside a sample): the lines of the source tell
+    (alone,) = sc.judge(catalogue, [SECOND], TWICE)
+    assert alone.title and alone.description
+
+
+def test_a_shared_entry_must_keep_each_occurrences_words() -> None:
+    lost = dict(ENTRY, description="Rule 1: start simple.")
+    first, second = sc.judge({"resources": [lost], "sections": []}, [FIRST, SECOND], TWICE)
+    assert first.description and not second.description
+    assert not second.title  # its own title is nowhere in the entry
+    # words merged into the first paragraph are not the occurrence's own paragraph
+    glued = dict(ENTRY, description="Rule 1: start simple. On skew.")
+    first, second = sc.judge({"resources": [glued], "sections": []}, [FIRST, SECOND], TWICE)
+    assert not first.description and not second.description
+
+
+def test_a_line_alone_is_judged_exactly() -> None:
+    one = "- [Rules of ML](https://example.com/rules) - Rule 1: start simple.\n"
+    (row,) = sc.judge({"resources": [ENTRY], "sections": []}, [FIRST], one)
+    assert not row.description  # the second paragraph is text this line does not have
+
+
+def test_an_occurrence_under_another_form_of_the_url_is_found_in_the_description() -> None:
+    entry = res(
+        url="https://example.com/a",
+        description="First.\n\n[Gizmo v2](https://example.com/b): Second.",
+    )
+    row = gold(title="Gizmo v2", url="https://example.com/b", description="Second.")
+    source = (
+        "- [Gizmo](https://example.com/a) - First.\n- [Gizmo v2](https://example.com/b) - Second.\n"
+    )
+    (got,) = sc.judge({"resources": [entry], "sections": []}, [row], source)
+    assert got.res is entry and got.title and got.description and not got.dropped

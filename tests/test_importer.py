@@ -22,6 +22,7 @@ from mlsd_cli.catalogue.model import Section
 from mlsd_cli.changes.importing import import_into
 from mlsd_cli.formats.byline import escape_inline
 from mlsd_cli.formats.byline import format_byline
+from mlsd_cli.formats.item_tail import as_title
 from mlsd_cli.formats.markdown_reader import ParsedList
 from mlsd_cli.formats.markdown_reader import ParsedResource
 from mlsd_cli.formats.markdown_reader import parse_markdown
@@ -1251,7 +1252,9 @@ def test_reads_back_items_written_with_format_byline(
     entries: list[tuple[str, bool, list[str], str | None, int | None, list[str]]],
 ) -> None:
     """The contract with the markdown exporter: ``- [title](url) (byline)`` (or the title alone
-    when there is no URL), titles escaped with ``escape_inline``, the description as paragraphs
+    when there is no URL, a final sentence mark escaped by ``as_title`` as the exporter writes
+    it, so the title is not read as prose), titles escaped with ``escape_inline``, the
+    description as paragraphs
     indented under the item."""
     lines = ["# Section", ""]
     for n, (title, linked, authors, venue, year, paragraphs) in enumerate(entries):
@@ -1261,7 +1264,9 @@ def test_reads_back_items_written_with_format_byline(
                 or "t"
             )
         head = (
-            f"[{escape_inline(title)}](https://example.org/{n})" if linked else escape_inline(title)
+            f"[{escape_inline(title)}](https://example.org/{n})"
+            if linked
+            else as_title(escape_inline(title))
         )
         byline = format_byline(authors, venue, year)
         lines.append(f"- {head} {byline}".rstrip())

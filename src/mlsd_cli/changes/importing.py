@@ -24,12 +24,14 @@ from mlsd_cli.changes.duplicates import describe
 from mlsd_cli.formats.intro_html import intro_markdown
 from mlsd_cli.formats.markdown import relink
 from mlsd_cli.formats.markdown_reader import ParsedList
+from mlsd_cli.formats.markdown_reader import ParsedResource
 from mlsd_cli.lookup.names import find_section
 from mlsd_cli.matching.duplicates import MatchIndex
 from mlsd_cli.matching.kinds import without_kind_prefix
 from mlsd_cli.matching.known import Candidate
 from mlsd_cli.matching.known import check_candidate
 from mlsd_cli.matching.titles import fold_title
+from mlsd_cli.matching.urls import canonical_url
 
 
 @dataclass
@@ -49,7 +51,8 @@ class SkippedItem:
     #: The line every command prints about the match (:func:`~changes.duplicates.describe`).
     message: str = ""
     #: Listed twice with its own words: this occurrence's title and description where they
-    #: differ from the entry's (issue 9 shape 12: both are reported, the entry keeps the first).
+    #: differ from the entry's (issue 9 shape 12: reported, and kept in the entry's description
+    #: by :func:`keep_own_words`).
     own_title: str | None = None
     own_description: str | None = None
 
@@ -138,9 +141,9 @@ def import_into(
       :func:`mlsd_cli.matching.known.check_candidate` (one index, built once). The same
       resource as an entry (a canonical-URL variant, an id merged into it, a url-less title)
       is skipped and reported with the entry; when that entry came from the list itself, the
-      item's sections are added to it. An item whose title looks like an entry's is held
-      back and reported as a possible duplicate, unless ``force``
-      (:mod:`mlsd_cli.changes.duplicates`).
+      item's sections are added to it and its own words kept (:func:`keep_own_words`). An
+      item whose title looks like an entry's is held back and reported as a possible
+      duplicate, unless ``force`` (:mod:`mlsd_cli.changes.duplicates`).
     - New resources get ``added`` (default: today).
     """
     report = ImportReport(dry_run=dry_run)
@@ -210,9 +213,11 @@ def import_into(
                 message=describe(match),
             )
             if within and verdict.same:
-                item.own_title = pr.title if pr.title != first.title else None
-                differs = pr.description and pr.description != first.description
+                item.own_title = pr.title if _spaces(pr.title) != _spaces(first.title) else None
+                own = relink(pr.description)
+                differs = own and own not in _paragraphs(first.description)
                 item.own_description = pr.description if differs else None
+                keep_own_words(first, pr)
             (report.skipped if verdict.same else report.possible_duplicates).append(item)
             continue
         resource = new_entry(pr, sections, taken_ids, when, relink(pr.description))
@@ -297,6 +302,48 @@ def _sections_with_items(parsed: ParsedList) -> set[str]:
                 used.add(at)
                 at = parents.get(at)
     return used
+
+
+def _spaces(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _paragraphs(description: str) -> list[str]:
+    return [p.strip() for p in description.split("\n\n") if p.strip()]
+
+
+def own_paragraph(first: Resource, pr: ParsedResource) -> str | None:
+    """What a later occurrence of ``first`` in the same list says that ``first`` does not:
+    its own description, led by its own title where that differs (``**Title**: text``), the
+    lead a link when it points at another form of the address (``[Title](url): text``); None
+    when it says nothing new (the same words, or words already one of the entry's paragraphs)."""
+    other_url = bool(pr.url and first.url) and canonical_url(pr.url or "") != canonical_url(
+        first.url or ""
+    )
+    own_title = _spaces(pr.title) != _spaces(first.title)
+    text = relink(pr.description).strip()
+    if text and (text == first.description.strip() or text in _paragraphs(first.description)):
+        text = ""
+    if not text and not own_title and not other_url:
+        return None
+    lead = f"[{pr.title}]({pr.url})" if other_url else f"**{pr.title}**" if own_title else ""
+    paragraph = f"{lead}: {text}" if lead and text else lead or text
+    return None if paragraph in _paragraphs(first.description) else paragraph
+
+
+def keep_own_words(first: Resource, pr: ParsedResource) -> None:
+    """Issue 9 shape 12: the same resource listed twice in one list is one entry (in both
+    sections) that keeps the later occurrence's own words: its paragraph
+    (:func:`own_paragraph`) is added to the description, and byline fields the entry lacks are
+    taken from it (a table row naming the authors where the first named the company)."""
+    paragraph = own_paragraph(first, pr)
+    if paragraph:
+        first.description = f"{first.description.rstrip()}\n\n{paragraph}".lstrip()
+    if not first.authors and pr.authors:
+        first.authors = list(pr.authors)
+    first.org = first.org or pr.org
+    first.venue = first.venue or pr.venue
+    first.year = first.year or pr.year
 
 
 def _fallback_section(catalogue: Catalogue, report: ImportReport, parsed: ParsedList) -> str:

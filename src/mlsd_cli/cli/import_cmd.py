@@ -13,6 +13,7 @@ from mlsd_cli.cli import completion
 from mlsd_cli.cli.common import CatalogueOpt
 from mlsd_cli.cli.common import JsonOpt
 from mlsd_cli.cli.common import echo
+from mlsd_cli.cli.common import err
 from mlsd_cli.cli.common import handle_errors
 from mlsd_cli.cli.common import has_findings
 from mlsd_cli.cli.common import locate
@@ -87,7 +88,10 @@ def command(
     if from_readme:
         _from_readme(text, file.name, catalogue, dry_run=dry_run, json_out=json_out)
         return
-    plan = ImportPlan(parse_markdown(text, name=file.stem), section, force=force)
+    parsed = parse_markdown(text, name=file.stem)
+    for note in parsed.warnings:  # one line each on stderr; the import goes on
+        err(f"warning: {file.name}:{note.line}: {note.message}")
+    plan = ImportPlan(parsed, section, force=force)
     location = locate(catalogue)
     report = plan.preview(store.load(location)) if dry_run else commit(location, plan)
     has_findings(report.left_out)  # exit 1, even if stdout's reader hangs up
@@ -189,7 +193,7 @@ def _print(report: ImportReport, path: str, name: str) -> None:
     for s in possible:
         echo(printable(f"  {s.url or s.title}  {s.message}"))
     if within:
-        echo(f"Listed twice in {name} (one entry, both sections): {len(within)}")
+        echo(f"Listed twice in {name} (one entry, its own words kept): {len(within)}")
     for s in within:
         echo(printable(f"  {s.url or s.title}  (= {s.existing_id})"))
         for label, own in (("title", s.own_title), ("description", s.own_description)):

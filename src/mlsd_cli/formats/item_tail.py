@@ -8,6 +8,7 @@ here beyond code spans and balanced brackets, which :mod:`mlsd_cli.formats.bylin
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -36,11 +37,17 @@ def is_emoji(c: str) -> bool:
     )
 
 
+_PICTURE = re.compile(
+    r"!\[[^\]]*\]\([^)]*\)|<img\b[^>]*>|</?(?:b|strong|i|em|span|br)\b[^>]*>", re.I
+)
+
+
 def strip_decoration(text: str) -> str:
-    """``text`` less a leading task-list box, emphasis markers, emoji and ``:shortcode:``s:
-    what is left before a link when the link is the entry ("**[Name](u)**", "- [ ] [Name](u)",
-    "🚀 [Rocket](u)")."""
-    text = _CHECKBOX.sub("", text)
+    """``text`` less a leading task-list box, emphasis markers, emoji, ``:shortcode:``s, images
+    (``![icon](i.png)``, ``<img src>``) and formatting tags: what is left before a link when the
+    link is the entry ("**[Name](u)**", "- [ ] [Name](u)", "🚀 [Rocket](u)",
+    ``<img src="i.png"> [Iconic](u)``)."""
+    text = _PICTURE.sub("", _CHECKBOX.sub("", text))
     out = []
     i = 0
     while i < len(text):
@@ -53,6 +60,61 @@ def strip_decoration(text: str) -> str:
             out.append(c)
         i += 1
     return "".join(out)
+
+
+#: A sentence's last mark (not backslash-escaped), then closing quotes, brackets, emphasis.
+_SENTENCE_END = re.compile(r"(?<!\\)[.!?:;][\"'’”)\]*_]*$")
+_NOT_AN_END = re.compile(
+    r"(?:\bet al|\b[A-Z]|\bvs|\bInc|\bCo|\bLtd|\bJr|\bSr|\bNo)\.[\"'’”)\]*_]*$"
+)
+#: "Note: some links ...": a word or two, an unescaped colon, a lowercase word.
+_LABEL_SENTENCE = re.compile(r"^[*_]*[^\s:\\]+(?:\s[^\s:\\]+)?[*_]*(?<!\\):[*_]*\s+[a-z]")
+_LEAD_END = re.compile(r"\s(?:-{1,2}|–|—)\s")
+
+
+def is_prose(raw: str) -> bool:
+    """Is a link-less item (its first paragraph's markdown, ``raw``) prose: advice, a question,
+    a legend, a note, rather than the name of a resource? (Issue 9 shape 9: only a title-like
+    line is a url-less resource.) What is before a `` - `` separator is judged (the rest is a
+    description).
+
+    Prose: a sentence (ending in ``.``, ``!``, ``?``, ``:`` or ``;``, but not in "et al." or
+    an initial), a "Label: lowercase words" note ("Note: some links need ..."), or a legend
+    (two pictographs or more, each before a lowercase word: "📄 paper, 🎥 video"). A name
+    ("Designing Data-Intensive Applications", "Why Tiktok Made Its Users So Obsessive") is
+    none of these; a mark escaped with a backslash (``Rules of ML\\.``, as the markdown export
+    writes a url-less title) is the title's own."""
+    text = " ".join(raw.split())
+    lead = _LEAD_END.split(text, maxsplit=1)[0]
+    if not lead:
+        return True
+    if _SENTENCE_END.search(lead) and not _NOT_AN_END.search(lead):
+        return True
+    if _LABEL_SENTENCE.match(lead):
+        return True
+    words = text.split()
+    legend = sum(
+        1
+        for w, nxt in itertools.pairwise(words)
+        if all(is_emoji(c) for c in w) and nxt[:1].islower()
+    )
+    return legend >= 2
+
+
+def as_title(escaped: str) -> str:
+    """A url-less title, already escaped as inline markdown, written so that :func:`is_prose`
+    reads it back as a title: its final sentence mark and a label's colon backslash-escaped
+    (they render the same)."""
+    out = escaped
+    end = _SENTENCE_END.search(out)
+    if end and not _NOT_AN_END.search(out):
+        i = end.start()
+        out = f"{out[:i]}\\{out[i:]}"
+    label = _LABEL_SENTENCE.match(out)
+    if label:
+        colon = out.index(":", 0, label.end())
+        out = f"{out[:colon]}\\{out[colon:]}"
+    return out
 
 
 def without_checkbox(text: str) -> str:

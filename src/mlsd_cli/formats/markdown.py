@@ -35,6 +35,7 @@ from mlsd_cli.formats.export import ExportOptions
 from mlsd_cli.formats.export import check_style
 from mlsd_cli.formats.export import groups
 from mlsd_cli.formats.export import linkable
+from mlsd_cli.formats.item_tail import as_title
 from mlsd_cli.formats.markdown_text import awesome_url_key
 from mlsd_cli.formats.markdown_text import first_paragraph_text
 from mlsd_cli.formats.markdown_text import plain
@@ -396,8 +397,8 @@ def full_item(r: Resource, org_names: frozenset[str] = frozenset()) -> str:
     if linkable(r.url):
         assert r.url is not None
         head = f"- [{title}]({link_destination(r.url)})"
-    else:  # a plain title; parentheses escaped so no reader takes them for a byline
-        head = "- " + escape_line_start(title.replace("(", "\\(").replace(")", "\\)"))
+    else:  # a plain title; parentheses escaped so no reader takes it for a byline, nor prose
+        head = "- " + escape_line_start(as_title(title.replace("(", "\\(").replace(")", "\\)")))
     if r.authors or r.venue or r.year or r.org:
         sole = r.authors[0].strip().casefold() if len(r.authors) == 1 else ""
         byline = _byline(tuple(r.authors), r.venue, r.year, r.org, sole in org_names)
@@ -429,7 +430,8 @@ def org_names(catalogue: Catalogue) -> frozenset[str]:
 
 
 def awesome_item(r: Resource) -> str:
-    head = link(r.title, r.url) if linkable(r.url) else escape_line_start(escape_text(r.title))
+    bare = escape_line_start(as_title(escape_text(r.title)))  # as_title: not read as prose
+    head = link(r.title, r.url) if linkable(r.url) else bare
     summary = _not_repeating(plain(r.title), sentence(first_paragraph_text(r.description)))
     return f"- {head} - {escape_text(summary)}" if summary else f"- {head}"
 

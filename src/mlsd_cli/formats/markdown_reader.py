@@ -34,6 +34,7 @@ from mlsd_cli.catalogue.model import unique_id
 from mlsd_cli.formats.byline import KNOWN_ORGS
 from mlsd_cli.formats.html_items import has_html_anchor
 from mlsd_cli.formats.html_items import html_to_markdown_lines
+from mlsd_cli.formats.item_tail import is_prose
 from mlsd_cli.formats.markdown_heads import Head
 from mlsd_cli.formats.markdown_heads import heading_links
 from mlsd_cli.formats.markdown_heads import inline_token
@@ -83,6 +84,15 @@ class ParsedResource:
 
 
 @dataclass
+class ReadWarning:
+    """Something of the list the reader could not read as its author meant it."""
+
+    #: 1-based line of the source where it starts.
+    line: int
+    message: str
+
+
+@dataclass
 class ParsedList:
     """A whole markdown list: sections in document order, resources in document order."""
 
@@ -96,6 +106,7 @@ class ParsedList:
     #: The text before the first heading of a list with no title heading (its logo and pitch):
     #: the catalogue's description when it has none, else the first section's intro.
     preamble: str = ""
+    warnings: list[ReadWarning] = field(default_factory=list)
 
     def section(self, local_id: str) -> ParsedSection | None:
         for s in self.sections:
@@ -125,6 +136,8 @@ class _Walker:
         self.heads: dict[int, Head] = {}
         #: Sections that hold a table of contents (dropped when they hold nothing else).
         self.navs: set[str] = set()
+        #: The target the last free text went to, when that text was a prose bullet.
+        self.bullets_of: ParsedSection | ParsedResource | None = None
 
     # -- helpers
 
@@ -166,18 +179,27 @@ class _Walker:
         self.target = self.out.section(self.current)
         self.add_free_text(text)
 
-    def add_free_text(self, text: str) -> None:
+    def add_free_text(self, text: str, bullet: bool = False) -> None:
+        """Append ``text`` to the current target's text; a ``bullet`` (a prose item) after
+        another of the same target goes on the next line, so the bullets stay one list."""
         text = text.strip("\n")
         if not text.strip():
             return
+        joint = "\n" if bullet and self.bullets_of is self.target else "\n\n"
+        self.bullets_of = self.target if bullet else None
         if self.target is None:
-            self.preamble.append(text)
+            if joint == "\n" and self.preamble:
+                self.preamble[-1] += joint + text
+            else:
+                self.preamble.append(text)
             return
         target = self.target
         if isinstance(target, ParsedSection):
-            target.intro = f"{target.intro}\n\n{text}" if target.intro else text
+            target.intro = f"{target.intro}{joint}{text}" if target.intro else text
         elif target is not None:
-            target.description = f"{target.description}\n\n{text}" if target.description else text
+            target.description = (
+                f"{target.description}{joint}{text}" if target.description else text
+            )
 
     # -- blocks
 
@@ -338,6 +360,14 @@ class _Walker:
                     text = self.source(block, indent)
                     section.intro = f"{section.intro}\n\n{text}" if section.intro else text
             return created
+        prose = inline is not None and (is_prose(inline.content) or self.prose_lists(rest))
+        if head.what == "label" and not (head.authors or head.year) and prose:
+            # "- Keep the first model simple.", "- Why does it drift?", "- ⭐ marks a classic",
+            # "- Tips" over "- Keep it simple." / "- Why not?"
+            first = self.lines[item.map[0]].expandtabs(4) if item.map else ""
+            margin = len(first) - len(first.lstrip())
+            self.add_free_text(self.source(item, margin), bullet=True)  # section text
+            return created
         resource = _from_head(head, sid, _line(item))
         resource.description = ""
         self.out.resources.append(resource)
@@ -367,6 +397,19 @@ class _Walker:
             rest = item.children[1:] if inline is not None else item.children
             if any(b.type not in _LISTS or not self.is_nav(b) for b in rest):
                 return False
+        return True
+
+    def prose_lists(self, blocks: list[SyntaxTreeNode]) -> bool:
+        """Are ``blocks`` lists of link-less prose bullets only (a label's tips, steps)?"""
+        if not blocks or any(b.type not in _LISTS for b in blocks):
+            return False
+        for block in blocks:
+            for sub in block.children:
+                inline = _head_inline(sub)
+                if inline is None or self.head(inline).what != "label":
+                    return False
+                if not (is_prose(inline.content) or self.prose_lists(list(sub.children[1:]))):
+                    return False
         return True
 
     def list_has_links(self, node: SyntaxTreeNode) -> bool:
@@ -509,4 +552,22 @@ def parse_markdown(text: str, *, name: str = "Imported list") -> ParsedList:
     text = UNSAFE.sub("", text)  # terminal controls and bidi overrides: never imported
     md = markdown_parser()
     tokens = md.parse(text, {})
-    return _Walker(text, name).walk(SyntaxTreeNode(tokens))
+    parsed = _Walker(text, name).walk(SyntaxTreeNode(tokens))
+    parsed.warnings.extend(_too_deep(tokens, int(md.options.maxNesting)))
+    return parsed
+
+
+def _too_deep(tokens: list[Token], limit: int) -> list[ReadWarning]:
+    """A block opened at the parser's last nesting level has content it did not read (lists
+    nested deeper than about ``limit / 2`` levels): that content stays the text of the item
+    above it, not items. One warning, at the first such block."""
+    for token in tokens:
+        if token.nesting == 1 and token.level >= limit - 1 and token.map:
+            return [
+                ReadWarning(
+                    token.map[0] + 1,
+                    f"a list nested more than {limit // 2 - 1} levels deep: from this line on it"
+                    " is kept as the text of the item above, not read as items",
+                )
+            ]
+    return []
