@@ -45,6 +45,7 @@ FIXED = [
     "10-not-links",
     "11-nesting-relative-links-headings",
     "12-duplicate-urls",
+    "14-decorations-and-bylines-after-link",
 ]
 
 

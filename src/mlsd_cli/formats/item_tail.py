@@ -27,7 +27,7 @@ _CHECKBOX = re.compile(r"^\s*\[[ xX]\]\s+")
 _SHORTCODE = re.compile(r"^:[a-z0-9_+-]+:")
 _CODE = re.compile(r"^(`+)(.+?)\1(?!`)")
 _YEAR = re.compile(r"^(?:19|20)[0-9]{2}$")
-_EMPHASIS = re.compile(r"^(?:\*\*|__|\*|_)")
+_EMPHASIS = re.compile(r"^(?:\*\*|__|~~|\*|_)")
 
 
 def is_emoji(c: str) -> bool:
@@ -56,7 +56,7 @@ def strip_decoration(text: str) -> str:
             i = code.end()
             continue
         c = text[i]
-        if c not in "*_" and not c.isspace() and not is_emoji(c):
+        if c not in "*_~" and not c.isspace() and not is_emoji(c):
             out.append(c)
         i += 1
     return "".join(out)
@@ -216,7 +216,7 @@ def read_tail(rest: str) -> Tail:
     codes: list[str] = []
     notes: list[str] = []
     links: list[str] = []
-    text = _skip_lead(rest)
+    text = _skip_lead(_BLANK_LINK.sub(" ", rest))
     while text:
         if m := _CODE.match(text):
             codes.append(m.group(2).strip())
@@ -234,12 +234,15 @@ def read_tail(rest: str) -> Tail:
         kind, inner, after = group
         if kind == "paren" and _SEARCH_ONLINE.fullmatch(inner.strip("() ").casefold()):
             pass
+        elif kind == "paren" and _decoration(inner):
+            pass  # "(MIT)", "(⭐ 1.2k)": a licence or a star count, like a badge
         elif kind == "paren" and not tail.has_byline and looks_like_byline(inner):
             _apply(tail, inner)
         else:
             notes.append(inner.strip() if kind == "bracket" else strip_parens(inner))
         text = _skip_lead(after)
     _read_codes(tail, codes)
+    text = _by_line(tail, text)
     separator = SEPARATOR.match(text)
     if text.startswith(","):
         text = _trailing_names(tail, text[1:].strip())
@@ -254,6 +257,40 @@ def read_tail(rest: str) -> Tail:
 
 
 _LINK_START = re.compile(r"\s*!?\[")
+#: A link whose text was only an image (a linked badge, the image already blanked out).
+_BLANK_LINK = re.compile(r"\[\s*\]\((?:[^()\s]|\([^()\s]*\))*\)")
+#: A licence named alone in parentheses: ``(MIT)``, ``(Apache-2.0)``, ``(GPL-3.0 licence)``.
+_LICENCE = re.compile(
+    r"(?:MIT|ISC|Unlicense|WTFPL|Zlib|(?:L|A)?GPL|BSD|MPL|EPL|Apache|CC0|CC[- ]BY(?:[- ]SA|[- ]NC|"
+    r"[- ]ND)*)(?:[- ]?v?\d(?:\.\d)?(?:\+|-only|-or-later)?)?(?:[- ]\d-Clause)?"
+    r"(?:\s+licen[cs]ed?)?",
+    re.IGNORECASE,
+)
+#: A star count: ``(⭐ 1.2k)``, ``(10 stars)``, ``(★ 500)``.
+_STARS = re.compile(
+    r"(?:[⭐★🌟]\ufe0f?\s*)?\d[\d.,]*\s*[kKmM]?\s*(?:[⭐★🌟]\ufe0f?|stars?)?", re.IGNORECASE
+)
+#: ``by Jane Doe`` / ``by Jane Doe and Ann Lee`` after the link, before a separator or the end.
+_BY = re.compile(r"^by\s+([^-–—|:;,.()\[\]]+?)\s*(?=(?:\s[-–—|]|[:;,.])\s|[.]?$)")
+
+
+def _decoration(inner: str) -> bool:
+    """A parenthetical that is no text of the entry: a licence or a star count."""
+    inner = inner.strip("() ").strip()
+    has_mark = any(c in inner for c in "⭐★🌟") or "star" in inner.casefold()
+    return bool(_LICENCE.fullmatch(inner) or (has_mark and _STARS.fullmatch(inner)))
+
+
+def _by_line(tail: Tail, text: str) -> str:
+    """``by Jane Doe - desc`` after the link: the authors; returns what follows them."""
+    m = _BY.match(text)
+    if tail.authors or m is None or not looks_like_byline(f"({m.group(1)})"):
+        return text
+    authors, venue, year = parse_byline(f"({m.group(1)})")
+    if venue is not None or year is not None or not authors:
+        return text
+    tail.authors = authors
+    return text[m.end() :]
 
 
 def _trailing_names(tail: Tail, text: str) -> str:

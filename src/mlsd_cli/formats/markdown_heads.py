@@ -417,6 +417,8 @@ def _read_mid_link_head(raw: str, link: _Link, web: list[_Link], children: list[
         return head
     if _LABEL_END.search(lead) and _only_links_after(raw, web):
         label = plain_text(lead).rstrip(" :-–—")
+        if len(web) == 1 and _is_address(link):  # "Eta: [https://eta.io](https://eta.io)"
+            return Head("resource", title=_spaces(label), url=link.href)
         heads = [
             Head("resource", title=_spaces(lk.label), url=lk.href, description=label) for lk in web
         ]
@@ -435,6 +437,12 @@ def _read_mid_link_head(raw: str, link: _Link, web: list[_Link], children: list[
     else:
         head.title = _spaces(plain_text(body))
     return head
+
+
+def _is_address(link: _Link) -> bool:
+    """Is the link's text its own address (``[eta.io/docs](https://eta.io/docs)``)?"""
+    bare = re.sub(r"^https?://(?:www\.)?", "", link.href).rstrip("/")
+    return re.sub(r"^(?:https?://)?(?:www\.)?", "", link.label.strip()).rstrip("/") == bare
 
 
 def _only_links_after(raw: str, web: list[_Link]) -> bool:
