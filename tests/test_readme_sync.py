@@ -35,6 +35,18 @@ def copy(tmp_path: Path, cli: Cli) -> Path:
     return tmp_path
 
 
+def test_the_shipped_readme_as_it_is_flows_back_as_no_change(cli: Cli, tmp_path: Path) -> None:
+    """The project's README links its feed (a feed line under the description): untouched,
+    it is no edit at all."""
+    for name in ("resources.toml", "README.md"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    assert "\nNew entries: [Atom feed](feed.xml)\n" in (tmp_path / "README.md").read_text("utf-8")
+    cat, readme = tmp_path / "resources.toml", tmp_path / "README.md"
+    result = cli("import", "--from-readme", str(readme), "-c", str(cat), "--dry-run")
+    assert result.exit_code == 0, result.stderr
+    assert "0 added, 0 changed, 0 removed" in result.stdout
+
+
 def _line(text: str, url: str) -> str:
     return next(line for line in text.split("\n") if f"]({url})" in line)
 

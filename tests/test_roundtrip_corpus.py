@@ -87,6 +87,21 @@ def test_export_import_export_is_byte_identical(cli: Cli, tmp_path: Path, source
             assert [f for f in awesome_lint.lint(exported) if f.rule in awesome_lint.RULES] == []
 
 
+@pytest.mark.parametrize("style", ["full", "awesome"])
+def test_an_export_with_a_feed_line_round_trips(cli: Cli, tmp_path: Path, style: str) -> None:
+    """`--feed` adds a feed line under the description: the import reads it as the export's
+    feed address, never as the catalogue's description (nor a section's intro)."""
+    cycle = Cycle(cli, tmp_path)
+    first = cycle.imported(seed_path(SCALE_SEED))
+    exported = cycle.run("export", "--style", style, "--feed", "feed.xml", "-c", first)
+    assert "\nNew entries: [Atom feed](feed.xml)\n" in exported
+    md = tmp_path / "with-feed.md"
+    md.write_text(exported, encoding="utf-8")
+    second = cycle.imported(md)
+    assert cycle.run("export", "--style", style, "--feed", "feed.xml", "-c", second) == exported
+    assert cycle.markdown(second, style) == cycle.markdown(first, style)
+
+
 def test_a_fresh_catalogue_takes_the_list_title_and_says_so(cli: Cli, tmp_path: Path) -> None:
     from mlsd_cli.catalogue import store
 

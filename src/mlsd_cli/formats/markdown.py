@@ -37,6 +37,7 @@ from mlsd_cli.formats.export import groups
 from mlsd_cli.formats.export import linkable
 from mlsd_cli.formats.item_tail import as_title
 from mlsd_cli.formats.markdown_text import awesome_url_key
+from mlsd_cli.formats.markdown_text import feed_line
 from mlsd_cli.formats.markdown_text import first_paragraph_text
 from mlsd_cli.formats.markdown_text import plain
 from mlsd_cli.formats.markdown_text import sentence
@@ -514,7 +515,7 @@ def render(catalogue: Catalogue, options: ExportOptions) -> str:
         if _needs_break(description):
             out += [LIST_BREAK, ""]
     if options.feed_url:  # checked by html_assets.check_feed_url: http(s) or a relative path
-        out += [f"New entries: [Atom feed]({link_destination(options.feed_url)})", ""]
+        out += [feed_line(link_destination(options.feed_url)), ""]
     if awesome:
         out += [_heading(top, "Contents"), ""]
         slugger.slug("Contents")

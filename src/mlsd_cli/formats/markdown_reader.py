@@ -41,6 +41,7 @@ from mlsd_cli.formats.markdown_heads import inline_token
 from mlsd_cli.formats.markdown_heads import markdown_parser
 from mlsd_cli.formats.markdown_heads import plain_inline
 from mlsd_cli.formats.markdown_heads import read_head
+from mlsd_cli.formats.markdown_text import feed_in
 from mlsd_cli.matching.kinds import guess_kind
 
 if TYPE_CHECKING:
@@ -106,6 +107,8 @@ class ParsedList:
     #: The text before the first heading of a list with no title heading (its logo and pitch):
     #: the catalogue's description when it has none, else the first section's intro.
     preamble: str = ""
+    #: The feed address of an export's feed line (markdown_text.FEED_LINE), not text.
+    feed: str | None = None
     warnings: list[ReadWarning] = field(default_factory=list)
 
     def section(self, local_id: str) -> ParsedSection | None:
@@ -185,6 +188,10 @@ class _Walker:
         text = text.strip("\n")
         if not text.strip():
             return
+        if not self.out.resources and self.out.feed is None:
+            self.out.feed = feed_in(text)
+            if self.out.feed is not None:  # an export's feed line, above every item
+                return
         joint = "\n" if bullet and self.bullets_of is self.target else "\n\n"
         self.bullets_of = self.target if bullet else None
         if self.target is None:

@@ -98,3 +98,20 @@ def awesome_url_key(url: str) -> str:
         )
     )
     return urlunsplit(("", host, path, query, parts.fragment)).removeprefix("//")
+
+
+#: The line an export made with a feed address writes under the description, and that an
+#: import reads as that address (never as text): the one place its wording is decided.
+FEED_LINE = "New entries: [Atom feed]({})"
+_FEED_LINE = re.compile(r"New entries: \[Atom feed\]\((<[^<>\n]*>|[^\s()]+)\)")
+
+
+def feed_line(destination: str) -> str:
+    """The feed line for a link ``destination`` (already written as markdown wants it)."""
+    return FEED_LINE.format(destination)
+
+
+def feed_in(text: str) -> str | None:
+    """The feed address when ``text`` is a feed line (see :data:`FEED_LINE`), else None."""
+    match = _FEED_LINE.fullmatch(text.strip())
+    return match.group(1).removeprefix("<").removesuffix(">") if match else None
