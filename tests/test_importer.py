@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pytest
+from hypothesis import example
 from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
@@ -1234,6 +1235,7 @@ _PARAGRAPH = (
 
 @pytest.mark.slow
 @settings(max_examples=100, deadline=None)
+@example(entries=[("0", False, [], "?", None, [])])  # "- 0 (*?*)": a venue's "?", not prose
 @given(
     entries=st.lists(
         st.tuples(

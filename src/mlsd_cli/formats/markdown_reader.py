@@ -123,6 +123,12 @@ class ParsedList:
 _LISTS = ("bullet_list", "ordered_list")
 
 
+def _has_byline(head: Head) -> bool:
+    """A link-less item with a byline (authors, a venue or a year) names a resource: never
+    prose, whatever its last mark (``- Rules of ML (*Why?*)``)."""
+    return bool(head.authors or head.year or head.venue)
+
+
 class _Walker:
     def __init__(self, text: str, name: str) -> None:
         self.lines = text.split("\n")
@@ -368,7 +374,7 @@ class _Walker:
                     section.intro = f"{section.intro}\n\n{text}" if section.intro else text
             return created
         prose = inline is not None and (is_prose(inline.content) or self.prose_lists(rest))
-        if head.what == "label" and not (head.authors or head.year) and prose:
+        if head.what == "label" and not _has_byline(head) and prose:
             # "- Keep the first model simple.", "- Why does it drift?", "- ⭐ marks a classic",
             # "- Tips" over "- Keep it simple." / "- Why not?"
             first = self.lines[item.map[0]].expandtabs(4) if item.map else ""
@@ -413,7 +419,8 @@ class _Walker:
         for block in blocks:
             for sub in block.children:
                 inline = _head_inline(sub)
-                if inline is None or self.head(inline).what != "label":
+                head = self.head(inline) if inline is not None else None
+                if inline is None or head is None or head.what != "label" or _has_byline(head):
                     return False
                 if not (is_prose(inline.content) or self.prose_lists(list(sub.children[1:]))):
                     return False
