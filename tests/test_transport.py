@@ -1,5 +1,6 @@
 """The link checker's own HTTP/1.1 client (web/transport.py) against raw local servers: body
-framings, connection reuse, servers that hang up, answers that are not HTTP, TLS, and no httpx.
+framings, connection reuse, servers that hang up, answers that are not HTTP, TLS, proxies (a
+real forward proxy), and no httpx.
 
 The servers here answer with scripted bytes (tests/httpserver.py only speaks well-formed
 HTTP/1.1 with a Content-Length), so the framings http.server never sends are covered too.
@@ -8,6 +9,8 @@ HTTP/1.1 with a Content-Length), so the framings http.server never sends are cov
 from __future__ import annotations
 
 import asyncio
+import base64
+import contextlib
 import socket
 import ssl
 import subprocess
@@ -271,3 +274,146 @@ def test_checking_links_never_imports_httpx(serve: Serve) -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
     )
     assert out.stdout.split() == ["ok", "False", "False"]
+
+
+# ----------------------------------------------------------------- through an HTTP proxy
+# As httpx and curl take it from the environment ($HTTP_PROXY, $HTTPS_PROXY, $ALL_PROXY,
+# $NO_PROXY): a real forward proxy on 127.0.0.1 that relays bytes, before the raw servers.
+
+_PROXY_VARIABLES = ("http_proxy", "https_proxy", "all_proxy", "no_proxy")
+
+
+class ForwardProxy(RawServer):
+    """An HTTP proxy: a ``CONNECT host:port`` opens a tunnel (or is refused with
+    ``refuse``), any other request is relayed to the host its absolute URL names. Every
+    request head it reads first on a connection is kept in ``heads``."""
+
+    def __init__(self, refuse: bytes | None = None) -> None:
+        self.refuse = refuse
+        super().__init__(lambda head, n: None)
+
+    def _serve(self, client: socket.socket) -> None:
+        with client:
+            data = b""
+            while b"\r\n\r\n" not in data:
+                chunk = client.recv(65536)
+                if not chunk:
+                    return
+                data += chunk
+            head = data.split(b"\r\n\r\n", 1)[0]
+            self.heads.append(head)
+            method, target = head.decode("latin-1").split(" ", 2)[:2]
+            if method == "CONNECT":
+                if self.refuse is not None:
+                    client.sendall(self.refuse)
+                    return
+                host, _, port = target.rpartition(":")
+                upstream = socket.create_connection((host, int(port)))
+                client.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+                data = data.split(b"\r\n\r\n", 1)[1]
+            else:
+                address = target.split("://", 1)[1].split("/", 1)[0]
+                host, _, port = address.rpartition(":")
+                upstream = socket.create_connection((host, int(port)))
+            with upstream:
+                if data:
+                    upstream.sendall(data)
+                threading.Thread(target=_relay, args=(upstream, client), daemon=True).start()
+                _relay(client, upstream)
+
+
+def _no_proxy_variables(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in _PROXY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.upper(), raising=False)
+
+
+def _relay(source: socket.socket, sink: socket.socket) -> None:
+    try:
+        while chunk := source.recv(65536):
+            sink.sendall(chunk)
+    except OSError:
+        pass
+    finally:
+        with contextlib.suppress(OSError):
+            sink.shutdown(socket.SHUT_WR)
+
+
+@pytest.fixture
+def proxy(monkeypatch: pytest.MonkeyPatch) -> Iterator[ForwardProxy]:
+    _no_proxy_variables(monkeypatch)
+    started = ForwardProxy()
+    yield started
+    started.close()
+
+
+def test_an_http_link_goes_to_the_proxy_in_absolute_form(
+    serve: Serve, proxy: ForwardProxy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server = serve(lambda head, n: ok(head))
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{proxy.port}")
+    [result] = check_links([server.url("/page")], FAST)
+    assert (result.outcome, result.status) == (OK, 200)
+    assert proxy.heads[0].startswith(f"HEAD {server.url('/page')} HTTP/1.1\r\n".encode())
+    assert server.heads[0].startswith(f"HEAD {server.url('/page')} HTTP/1.1\r\n".encode())
+
+
+def test_an_https_link_goes_through_a_tunnel_verified_end_to_end(
+    serve: Serve, proxy: ForwardProxy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SSL_CERT_FILE", str(TLS / "localhost-cert.pem"))
+    monkeypatch.setenv("https_proxy", f"127.0.0.1:{proxy.port}")  # no scheme: http:// meant
+    server = serve(lambda head, n: ok(head, b"secret"), tls=True)
+    [result] = check_links([server.url("/s")], FAST)
+    assert (result.outcome, result.status) == (OK, 200)
+    assert proxy.heads[0].startswith(f"CONNECT 127.0.0.1:{server.port} HTTP/1.1\r\n".encode())
+    assert server.heads[0].startswith(b"HEAD /s HTTP/1.1\r\n")  # origin form inside the tunnel
+
+
+def test_an_untrusted_certificate_behind_the_tunnel_is_still_refused(
+    serve: Serve, proxy: ForwardProxy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", f"http://127.0.0.1:{proxy.port}")
+    server = serve(lambda head, n: ok(head), tls=True)
+    [result] = check_links([server.url("/")], FAST)
+    assert result.outcome == BROKEN and "certificate" in (result.error or "").lower()
+    assert server.heads == []
+
+
+def test_no_proxy_sends_the_link_straight(
+    serve: Serve, proxy: ForwardProxy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server = serve(lambda head, n: ok(head))
+    monkeypatch.setenv("ALL_PROXY", f"http://127.0.0.1:{proxy.port}")
+    monkeypatch.setenv("NO_PROXY", "localhost,127.0.0.1")
+    [result] = check_links([server.url("/")], FAST)
+    assert result.outcome == OK and proxy.heads == []
+
+
+def test_the_proxy_password_is_sent_as_basic_auth(
+    serve: Serve, proxy: ForwardProxy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server = serve(lambda head, n: ok(head))
+    monkeypatch.setenv("HTTP_PROXY", f"http://ann:p%40ss@127.0.0.1:{proxy.port}")
+    [result] = check_links([server.url("/")], FAST)
+    assert result.outcome == OK
+    token = base64.b64encode(b"ann:p@ss").decode()
+    assert f"\r\nProxy-Authorization: Basic {token}" in proxy.heads[0].decode()
+
+
+def test_a_refused_tunnel_and_an_unknown_kind_of_proxy_say_so(
+    serve: Serve, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _no_proxy_variables(monkeypatch)
+    server = serve(lambda head, n: ok(head), tls=True)
+    refusing = ForwardProxy(refuse=b"HTTP/1.1 407 Proxy Authentication Required\r\n\r\n")
+    try:
+        monkeypatch.setenv("HTTPS_PROXY", f"http://127.0.0.1:{refusing.port}")
+        [result] = check_links([server.url("/")], FAST)
+        assert result.outcome == BROKEN and "proxy" in (result.error or "")
+        assert "407" in (result.error or "")
+    finally:
+        refusing.close()
+    monkeypatch.setenv("HTTPS_PROXY", "socks5://127.0.0.1:1080")
+    [result] = check_links([server.url("/")], FAST)
+    assert result.outcome == BROKEN and "only http:// proxies" in (result.error or "")

@@ -17,8 +17,14 @@ client does the same requests on plain asyncio protocols for a tenth of it (docs
   ``$SSL_CERT_DIR`` when set (what httpx does); ALPN ``http/1.1``.
 - The request carries Host, the caller's headers (User-Agent, Accept), ``Accept-Encoding:
   gzip, deflate`` and ``Connection: keep-alive``; the path is sent as written, non-ASCII and
-  blank characters percent-encoded, a non-ASCII host IDNA-encoded. No proxies, no cookies;
-  bodies are never decoded (nobody reads them).
+  blank characters percent-encoded, a non-ASCII host IDNA-encoded. No cookies; bodies are
+  never decoded (nobody reads them).
+- Proxies as httpx and curl take them: ``$HTTP_PROXY`` / ``$HTTPS_PROXY`` / ``$ALL_PROXY``
+  (lower-case names too) and ``$NO_PROXY``, read by the standard library
+  (``urllib.request.getproxies_environment``). An http URL goes to the proxy in absolute form,
+  an https one through a ``CONNECT`` tunnel, TLS verified end to end with the site; a proxy
+  URL's ``user:password`` is sent as ``Proxy-Authorization: Basic``. Only ``http://`` proxies
+  are spoken; another kind (``socks5://``) fails the link with a message saying so.
 - Failures: :class:`mlsd_cli.web.http.ConnectError` (the OS error as its cause) when no
   connection could be made, :class:`mlsd_cli.web.http.DroppedError` when the connection broke
   or the answer was not HTTP/1.x. Time limits are the caller's (``asyncio.timeout``).
@@ -241,15 +247,18 @@ class Pool:
         tail["Connection"] = "keep-alive"
         self._tail = "".join(f"{name}: {value}\r\n" for name, value in tail.items()) + "\r\n"
         self._ssl: ssl.SSLContext | None = None
+        import urllib.request
+
+        self._proxies = urllib.request.getproxies_environment()
 
     async def send(self, method: str, url: str) -> Response:
         """Send ``method url`` and read the answer's head (a reused, closed socket: once more)."""
-        key, host, port, tls, head = self._request_head(method, url)
+        key, host, port, tls, head, proxy = self._request_head(method, url)
         for _ in range(2):
             conn = self._take(key)
             fresh = conn is None
             if conn is None:
-                conn = await self._connect(host, port, tls)
+                conn = await self._open(host, port, tls, proxy)
             try:
                 assert conn.transport is not None
                 conn.transport.write(head)
@@ -290,7 +299,9 @@ class Pool:
         response._reusable = False
         return response
 
-    def _request_head(self, method: str, url: str) -> tuple[str, str, int, bool, bytes]:
+    def _request_head(
+        self, method: str, url: str
+    ) -> tuple[str, str, int, bool, bytes, _Proxy | None]:
         parts = urlsplit(url)
         scheme = parts.scheme.lower()
         host = parts.hostname or ""
@@ -306,8 +317,15 @@ class Pool:
         shown = f"[{host}]" if ":" in host else host
         if parts.port and parts.port != DEFAULT_PORTS.get(scheme):
             shown += f":{parts.port}"
-        head = f"{method} {target} HTTP/1.1\r\nHost: {shown}\r\n{self._tail}"
-        return f"{scheme}://{host}:{port}", host, port, scheme == "https", head.encode("latin-1")
+        key = f"{scheme}://{host}:{port}"
+        proxy = self._proxy_for(scheme, host) if self._proxies else None
+        auth = ""
+        if proxy is not None:
+            key = f"{key} via {proxy.key}"
+            if scheme == "http":  # the proxy fetches it: the request names the whole URL
+                target, auth = f"http://{shown}{target}", proxy.auth.decode("latin-1")
+        head = f"{method} {target} HTTP/1.1\r\nHost: {shown}\r\n{auth}{self._tail}"
+        return key, host, port, scheme == "https", head.encode("latin-1"), proxy
 
     def _take(self, key: str) -> _Connection | None:
         conns = self.idle.get(key)
@@ -329,6 +347,51 @@ class Pool:
             _old, dropped = self.idle.popitem(last=False)
             for old in dropped:
                 old.close()
+
+    def _proxy_for(self, scheme: str, host: str) -> _Proxy | None:
+        """The proxy a request to ``host`` goes through (None: straight to the host)."""
+        import urllib.request
+
+        address = self._proxies.get(scheme) or self._proxies.get("all")
+        bypass = urllib.request.proxy_bypass_environment  # type: ignore[attr-defined]
+        if not address or bypass(host, self._proxies):
+            return None
+        return _Proxy.parse(address)
+
+    async def _open(self, host: str, port: int, tls: bool, proxy: _Proxy | None) -> _Connection:
+        """A connection to ``host``: straight, or through ``proxy`` (a tunnel for https)."""
+        if proxy is None:
+            return await self._connect(host, port, tls)
+        conn = await self._connect(proxy.host, proxy.port, False)
+        if not tls:
+            return conn
+        try:
+            return await self._tunnel(conn, host, port, proxy)
+        except BaseException:
+            conn.close()
+            raise
+
+    async def _tunnel(self, conn: _Connection, host: str, port: int, proxy: _Proxy) -> _Connection:
+        assert conn.transport is not None
+        target = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+        conn.transport.write(
+            f"CONNECT {target} HTTP/1.1\r\nHost: {target}\r\n".encode("latin-1")
+            + proxy.auth
+            + b"\r\n"
+        )
+        status, _headers, _version = await _read_head(conn)
+        if status != 200 or conn.buffer:
+            raise ConnectError(f"the proxy {proxy.host}:{proxy.port} refused a tunnel ({status})")
+        if self._ssl is None:
+            self._ssl = ssl_context()
+        loop = asyncio.get_running_loop()
+        try:
+            secure = await loop.start_tls(conn.transport, conn, self._ssl, server_hostname=host)
+        except OSError as exc:  # the certificate of the site (ssl.SSLError is an OSError)
+            raise ConnectError(str(exc)) from exc
+        assert isinstance(secure, asyncio.Transport)
+        conn.transport = secure
+        return conn
 
     async def _connect(self, host: str, port: int, tls: bool) -> _Connection:
         loop = asyncio.get_running_loop()
@@ -355,6 +418,33 @@ class Pool:
             for conn in conns:
                 conn.close()
         self.idle.clear()
+
+
+class _Proxy:
+    """An ``http://[user:password@]host:port`` proxy."""
+
+    __slots__ = ("auth", "host", "key", "port")
+
+    def __init__(self, host: str, port: int, auth: bytes) -> None:
+        self.host, self.port, self.auth = host, port, auth
+        self.key = f"{host}:{port}"
+
+    @classmethod
+    def parse(cls, address: str) -> _Proxy:
+        if "://" not in address:
+            address = "http://" + address  # what curl and httpx make of "proxy:3128"
+        parts = urlsplit(address)
+        if parts.scheme.lower() != "http" or not parts.hostname:
+            raise ConnectError(f"only http:// proxies are supported, not {parts.scheme}://")
+        auth = b""
+        if parts.username is not None:
+            import base64
+            from urllib.parse import unquote
+
+            pair = f"{unquote(parts.username)}:{unquote(parts.password or '')}"
+            token = base64.b64encode(pair.encode("utf-8"))
+            auth = b"Proxy-Authorization: Basic " + token + b"\r\n"
+        return cls(parts.hostname, parts.port or 80, auth)
 
 
 def _idna(host: str) -> str:
