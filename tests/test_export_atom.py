@@ -178,14 +178,17 @@ def test_every_site_page_links_the_feed(cli: Run, tmp_path: Path) -> None:
 
 
 def test_the_shipped_readme_links_the_shipped_feed() -> None:
-    """The project's own list: README.md links feed.xml (`.ci/run` checks that both are what
-    resources.toml gives), and feed.xml is a valid feed of its newest entries."""
+    """The project's own list: README.md links feed.xml (`.ci/run` checks the README is what
+    resources.toml gives), and feed.xml is exactly what resources.toml gives (so CI's test run
+    fails when it was not regenerated), a valid feed of its newest entries."""
     from .conftest import ROOT
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     region = readme.split("<!-- mlsd:start -->", 1)[1]
     assert "\nNew entries: [Atom feed](feed.xml)\n" in region
     shipped = store.load(ROOT / "resources.toml")
-    feed = parse((ROOT / "feed.xml").read_text(encoding="utf-8"))
+    written = (ROOT / "feed.xml").read_text(encoding="utf-8")
+    assert written == export(shipped, "atom"), "run: mlsd export --format atom -o feed.xml"
+    feed = parse(written)
     dated = [r for r in shipped.resources if r.added is not None]
     assert len(feed.entries) == min(50, len(dated)) > 0
