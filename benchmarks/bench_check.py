@@ -236,6 +236,12 @@ class Bench:
         self.work = work
         self.trees = {"mlsd": ROOT / "src"}
         if args.before:
+            if not (
+                args.before.resolve() / "src" / "mlsd_cli"
+            ).is_dir():  # else the installed mlsd runs
+                raise SystemExit(
+                    f"--before {args.before}: no src/mlsd_cli there (give the tree's root)"
+                )
             self.trees = {"before": args.before.resolve() / "src", "after": ROOT / "src"}
 
     def ideal(self, urls: int, setting: Setting) -> tuple[int, float]:

@@ -213,6 +213,12 @@ def main() -> None:
     args = parser.parse_args()
     trees = {"mlsd": ROOT / "src"}
     if args.before:
+        if not (
+            args.before.resolve() / "src" / "mlsd_cli"
+        ).is_dir():  # else the installed mlsd runs
+            raise SystemExit(
+                f"--before {args.before}: no src/mlsd_cli there (give the tree's root)"
+            )
         trees = {"before": args.before.resolve() / "src", "after": ROOT / "src"}
     load_before = os.getloadavg()[0]
     rows = rows_for(command_names(ROOT / "src"))
