@@ -106,10 +106,13 @@ def as_title(escaped: str) -> str:
     reads it back as a title: its final sentence mark and a label's colon backslash-escaped
     (they render the same)."""
     out = escaped
-    end = _SENTENCE_END.search(out)
-    if end and not _NOT_AN_END.search(out):
-        i = end.start()
-        out = f"{out[:i]}\\{out[i:]}"
+    lead = _LEAD_END.split(escaped, maxsplit=1)[0]
+    # the whole title, then what is before a " - " (is_prose judges that part: "A ! - 0")
+    for scope in (escaped, lead) if lead != escaped else (escaped,):
+        end = _SENTENCE_END.search(scope)
+        if end and not _NOT_AN_END.search(scope):
+            i = end.start()
+            out = f"{out[:i]}\\{out[i:]}"
     label = _LABEL_SENTENCE.match(out)
     if label:
         colon = out.index(":", 0, label.end())
