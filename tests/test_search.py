@@ -7,6 +7,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import settings
+from hypothesis import strategies as st
 
 from mlsd_cli.catalogue.model import Catalogue
 from mlsd_cli.catalogue.model import Resource
@@ -569,3 +572,25 @@ def test_a_shared_field_with_impossible_owners_is_ignored() -> None:
     holders, _starts = org.owners
     holders[0] = 300  # no such entry
     assert SearchIndex.from_bytes(index.to_bytes("k"), "k", 300) is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.none()
+        | st.text(max_size=30)
+        | st.builds(
+            "".join,
+            st.lists(
+                st.sampled_from(["http", "HTTPS", "x+y.z", "://", "/", "a", ".", "?", "#", "\n"]),
+                max_size=8,
+            ),
+        ),
+        max_size=6,
+    )
+)
+def test_the_url_paths_of_a_column_are_each_url_s_path(urls: list[str | None]) -> None:
+    from mlsd_cli.lookup.textindex import url_path
+    from mlsd_cli.lookup.textindex import url_paths
+
+    assert url_paths(urls) == [url_path(u) for u in urls]

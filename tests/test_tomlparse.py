@@ -7,6 +7,11 @@ from datetime import date
 
 import pytest
 import tomli
+from hypothesis import event
+from hypothesis import example
+from hypothesis import given
+from hypothesis import settings
+from hypothesis import strategies as st
 
 from mlsd_cli.catalogue import store
 from mlsd_cli.catalogue import tomlparse
@@ -111,3 +116,79 @@ def test_deep_nesting_is_refused_in_one_line() -> None:
     text = _catalogue(6) + "x = " + "[" * 100_000 + "]" * 100_000 + "\n"
     with pytest.raises(CatalogueError, match="nested too deeply"):
         store.parse_catalogue(text.encode(), "cat.toml")
+
+
+#: Lines a hand edit (or a bad merge) may leave in a catalogue: each is valid TOML on its own
+#: or breaks the syntax, is a valid value or an invalid one, repeats an id or a key...
+ODD_LINES = [
+    'kind = "blgo"',
+    'id = "r1"',
+    'id = "R 1"',
+    'aliases = ["r0"]',
+    'aliases = ["other-1"]',
+    "year = 99",
+    "year = true",
+    'tags = ["Bad Tag"]',
+    'tags = ["good-tag", "good-tag-2"]',
+    'url = "javascript:alert(1)"',
+    'url = "https://ok.example/a?b#c"',
+    'title = ""',
+    'title = "a\\u001bb"',
+    'description = "x\\u202ey"',
+    'description = """\nmany\n\nlines"""',
+    "sections = []",
+    'sections = ["s", "nowhere"]',
+    "added = 2024-01-01T00:00:00",
+    "added = 2024-02-30",
+    "unknown = 1",
+    'org = "ACME"',
+    "[[resources]]",
+    '[[resources]]\nid = "new"\ntitle = "New"\nkind = "paper"\nsections = ["s"]',
+    "[[ resources ]]",
+    "[[not_duplicates]]",
+    'ids = ["r0", "r3"]',
+    "[catalogue]",
+    "[[sections]]",
+    '"""',
+    "tags = [",
+    "]",
+    "",
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    size=st.integers(0, 14),
+    edits=st.lists(
+        st.tuples(st.integers(0, 10_000), st.sampled_from(ODD_LINES), st.booleans()), max_size=4
+    ),
+    marker_in_text=st.booleans(),
+)
+@example(size=0, edits=[], marker_in_text=False)  # records, and no resource for them
+@example(size=6, edits=[(2, '[[not_duplicates]]\nids = ["r0", "r1"]', False)], marker_in_text=False)
+def test_the_chunked_path_gives_the_whole_parse_s_catalogue_or_error(
+    size: int, edits: list[tuple[int, str, bool]], marker_in_text: bool
+) -> None:
+    """Random edits of a catalogue file, read in chunks of 3 entries: the same catalogue as
+    tomli and the checked path give for the whole text, or the same error, word for word."""
+    text = _catalogue(size)
+    if not marker_in_text:  # a description's [[resources]] line: the chunks cannot settle it
+        text = text.replace("Line one\n\n[[resources]]\n", "Line one\n\n[[ resources ]]\n")
+    lines = text.split("\n")
+    for where, line, replace in edits:
+        at = where % len(lines)
+        lines[at : at + replace] = [line]
+    text = "\n".join(lines)
+    chunked = _outcome(lambda: store.parse_catalogue(text.encode(), "x"))
+    event("valid" if isinstance(chunked, Catalogue) else "an error")
+    assert chunked == _outcome(lambda: _whole(text))
+
+
+def test_records_before_the_first_resource_are_kept() -> None:
+    text = _catalogue(6).replace("Line one\n\n[[resources]]\n", "Line one\n\n[[ resources ]]\n")
+    records = '[[not_duplicates]]\nids = [\n    "r0",\n    "r2",\n]\n'
+    assert text.endswith("\n" + records)
+    head, first, rest = text.partition("[[resources]]\n")
+    moved = head + records + "\n" + first + rest.removesuffix("\n" + records)
+    assert tomli.loads(moved) == tomli.loads(text)
+    assert store.parse_catalogue(moved.encode()).not_duplicates == [("r0", "r2")]

@@ -200,6 +200,12 @@ def cache_rows(resources: Iterable[Resource]) -> list[list[Any]]:
     return rows
 
 
+def constructor_order(values: Sequence[Any]) -> tuple[Any, ...]:
+    """``values`` in the table's order (one resource's, or a column of values a field) in the
+    order the model's constructor takes them."""
+    return tuple(_CONSTRUCTOR_ORDER(values))
+
+
 def resource_from_row(row: Sequence[Any]) -> Resource:
     """The resource whose values, in the table's order, are ``row`` (decoded)."""
     return Resource(*_CONSTRUCTOR_ORDER(row))

@@ -1,10 +1,13 @@
-"""The one-pass check of a resource table: the usual valid entry, taken without messages.
+"""The one-pass check of resource tables: the usual valid entries, taken without messages.
 
 :func:`quick_resource` applies the schema's rules (:mod:`mlsd_cli.catalogue.schema`) to a raw
 table in one pass over the field table and builds the resource; at the first doubt it gives
-None and the checked path, which names the field and the fix, decides. A 100k-entry file is
-validated in about half the time. ``tests/test_schema_quick.py`` checks that it accepts only
-what the checked path accepts.
+None and the checked path, which names the field and the fix, decides. :func:`quick_chunk`
+applies the same rules to a chunk of tables a field at a time (a column: one ``isprintable``
+of the joined strings, one set of the kinds, of the sections, of the distinct tags...), so the
+checks run in C rather than once per value in Python: a 100k-entry file is validated in about
+a fifth of the checked path's time. ``tests/test_schema_quick.py`` checks that each accepts
+only what the checked path accepts, and builds the same resources.
 """
 
 from __future__ import annotations
@@ -12,11 +15,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date
+from itertools import chain
+from itertools import repeat
 from typing import Any
 
+from mlsd_cli.catalogue.controls import UNSAFE
 from mlsd_cli.catalogue.controls import first_unsafe
 from mlsd_cli.catalogue.fields import RESOURCE_FIELDS
 from mlsd_cli.catalogue.fields import RESOURCE_KEYS
+from mlsd_cli.catalogue.fields import constructor_order
 from mlsd_cli.catalogue.fields import resource_from_row
 from mlsd_cli.catalogue.model import KINDS
 from mlsd_cli.catalogue.model import Resource
@@ -80,4 +87,77 @@ _QUICK_RULES: dict[str, Callable[[Any, set[str]], bool]] = {
     "url": lambda v, _s: not url_problem(v),
     "sections": lambda v, s: bool(v) and all(x in s for x in v),
     "tags": lambda v, _s: all(is_normal(t) for t in v),
+}
+
+
+def quick_chunk(raws: list[Any], sections: set[str]) -> list[Resource] | None:
+    """The resources of raw tables that are all valid in every way, checked a field at a time
+    (what :func:`quick_resource` accepts of each table, and the same resources); None when any
+    one is in doubt (then each table is checked on its own). The resources take the tables'
+    lists as they are (no copy): for tables parsed for this and dropped after, as a chunk of
+    :mod:`mlsd_cli.catalogue.tomlparse` is."""
+    if not raws:
+        return []
+    if set(map(type, raws)) != {dict} or not _KEY_SET.issuperset(chain.from_iterable(raws)):
+        return None
+    columns: list[list[Any]] = []
+    for name, kind, required, rule, multiline in _QUICK_PLAN:
+        column = list(map(dict.get, raws, repeat(name)))
+        present = [v for v in column if v is not None]
+        if len(present) != len(column):
+            if required:
+                return None
+            if kind == "list":  # a new empty list for each entry, never one shared
+                column = [v if v is not None else [] for v in column]
+            elif kind == "text":
+                column = [v if v is not None else "" for v in column]
+        if not _COLUMN_CHECKS[kind](present, multiline, required):
+            return None
+        if rule is not None and not _COLUMN_RULES[rule](present, sections):
+            return None
+        columns.append(column)
+    return list(map(Resource, *constructor_order(columns)))
+
+
+def _strings(values: list[Any], multiline: bool) -> bool:
+    """Every value a string :func:`_safe_string` accepts."""
+    if set(map(type, values)) - {str}:
+        return False
+    joined = "".join(values)  # each check below looks at one character at a time
+    return joined.isprintable() or (multiline and UNSAFE.search(joined) is None)
+
+
+def _string_column(values: list[Any], multiline: bool, required: bool) -> bool:
+    return _strings(values, multiline) and (not required or all(map(str.strip, values)))
+
+
+def _list_column(values: list[Any], multiline: bool, required: bool) -> bool:
+    return not set(map(type, values)) - {list} and _strings(
+        list(chain.from_iterable(values)), False
+    )
+
+
+def _year_column(values: list[Any], multiline: bool, required: bool) -> bool:
+    return not values or (
+        not set(map(type, values)) - {int} and min(values) >= 1000 and max(values) <= 9999
+    )
+
+
+def _date_column(values: list[Any], multiline: bool, required: bool) -> bool:
+    return not set(map(type, values)) - {date}  # a date, not a datetime
+
+
+_COLUMN_CHECKS: dict[str, Callable[[list[Any], bool, bool], bool]] = {
+    "string": _string_column,
+    "text": _string_column,
+    "list": _list_column,
+    "year": _year_column,
+    "date": _date_column,
+}
+_COLUMN_RULES: dict[str, Callable[[list[Any], set[str]], bool]] = {
+    "id": lambda v, _s: all(map(ID_PATTERN.match, v)),
+    "kind": lambda v, _s: _KIND_SET.issuperset(v),
+    "url": lambda v, _s: not any(map(url_problem, v)),
+    "sections": lambda v, s: all(v) and s.issuperset(chain.from_iterable(v)),
+    "tags": lambda v, _s: all(map(is_normal, set(chain.from_iterable(v)))),
 }

@@ -8,6 +8,8 @@ place (``file:line``) and the fix; ``catalogue_to_dict`` gives the canonical dic
 from __future__ import annotations
 
 import difflib
+import itertools
+import operator
 from collections.abc import Callable
 from collections.abc import Iterable
 from datetime import date
@@ -29,6 +31,7 @@ from mlsd_cli.catalogue.model import Resource
 from mlsd_cli.catalogue.model import Section
 from mlsd_cli.catalogue.quickcheck import ID_PATTERN as ID_PATTERN
 from mlsd_cli.catalogue.quickcheck import MULTILINE_KEYS as MULTILINE_KEYS
+from mlsd_cli.catalogue.quickcheck import quick_chunk
 from mlsd_cli.catalogue.quickcheck import quick_resource
 from mlsd_cli.catalogue.tags import is_normal
 from mlsd_cli.catalogue.urls import url_problem
@@ -188,10 +191,17 @@ def catalogue_from_chunks(
     catalogue, sections = _head(head, check)
     ids: dict[str, int] = {}
     for chunk in chunks:
-        _add_resources(catalogue, chunk, check, sections, ids)
+        # The usual chunk, valid throughout, is checked a field at a time (quick_chunk); any
+        # doubt, an entry at a time, as catalogue_from_dict does.
+        resources = quick_chunk(chunk, sections)
+        if resources is not None and _take_ids(resources, len(catalogue.resources), ids):
+            catalogue.resources += resources
+        else:
+            _add_resources(catalogue, chunk, check, sections, ids)
     rest = tail()
     _check_top(rest, check)
-    _add_not_duplicates(catalogue, rest, check, ids)
+    # Records may come before the first resource (a hand edit) as well as after the last.
+    _add_not_duplicates(catalogue, {**head, **rest}, check, ids)
     return catalogue
 
 
@@ -284,17 +294,40 @@ def _add_resources(
         resource = quick_resource(raw, seen_sections) or _resource_from_dict(
             raw, i, check, seen_sections
         )
-        for rid in (resource.id, *resource.aliases):
-            if rid in seen_ids:
-                raise check.fail(
-                    f"duplicate resource id '{rid}' (also resource #{seen_ids[rid] + 1})",
-                    "resources",
-                    i,
-                    "id",
-                    "give each resource its own id",
-                )
-            seen_ids[rid] = i
+        _take_id(resource, i, check, seen_ids)
         catalogue.resources.append(resource)
+
+
+def _take_id(resource: Resource, i: int, check: _Checker, seen_ids: dict[str, int]) -> None:
+    """Record the ids of the ``i``-th resource (its own and its aliases'), refusing one that is
+    taken."""
+    for rid in (resource.id, *resource.aliases):
+        if rid in seen_ids:
+            raise check.fail(
+                f"duplicate resource id '{rid}' (also resource #{seen_ids[rid] + 1})",
+                "resources",
+                i,
+                "id",
+                "give each resource its own id",
+            )
+        seen_ids[rid] = i
+
+
+def _take_ids(resources: list[Resource], start: int, seen_ids: dict[str, int]) -> bool:
+    """Record the ids of resources ``start``... when none is taken and none has aliases (the
+    usual chunk, in a few set operations); else False, recording nothing."""
+    ids = list(map(_ID, resources))
+    distinct = set(ids)
+    if any(map(_ALIASES, resources)) or len(distinct) != len(ids):
+        return False
+    if not seen_ids.keys().isdisjoint(distinct):
+        return False
+    seen_ids.update(zip(ids, itertools.count(start)))
+    return True
+
+
+_ID = operator.attrgetter("id")
+_ALIASES = operator.attrgetter("aliases")
 
 
 def _add_not_duplicates(

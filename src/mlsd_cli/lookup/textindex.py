@@ -22,6 +22,7 @@ import unicodedata
 from array import array
 from bisect import bisect_right
 from collections import Counter
+from collections.abc import Iterable
 from functools import partial
 from itertools import accumulate
 from itertools import count
@@ -101,6 +102,24 @@ def stem(word: str) -> str:
 def url_path(url: str | None) -> str:
     """The path of a URL, the part whose words are searched ('' for none)."""
     return _URL_HOST.sub("", url) if url else ""
+
+
+#: :data:`_URL_HOST` for URLs one a line: one substitution over all of them.
+_URL_HOST_LINES = re.compile(r"^[a-z][a-z0-9+.-]*://[^/\n]*|[?#][^\n]*$", re.IGNORECASE | re.M)
+
+
+def url_paths(urls: Iterable[str | None]) -> list[str]:
+    """:func:`url_path` of each URL, in one pass over them all when no URL holds a line break
+    (none in a valid catalogue does)."""
+    texts = [url or "" for url in urls]
+    joined = "\n".join(texts)
+    if joined.count("\n") != len(texts) - 1:
+        return list(map(url_path, texts))
+    return _URL_HOST_LINES.sub("", joined).split("\n")
+
+
+#: Optional strings: None -> "" (``_NONE_EMPTY.get(v, v)`` is v for any other value).
+_NONE_EMPTY: dict[str | None, str] = {None: ""}
 
 
 #: A field keeps each distinct text once when at most this share of its texts are distinct.
@@ -271,7 +290,7 @@ class SearchIndex:
         for name in names:
             column = columns[name]
             if name == "url":
-                texts = list(map(url_path, column))
+                texts = url_paths(column)
             elif name in ("tags", "authors", "sections"):
                 texts = list(map(" | ".join, column))
                 if name == "sections":
@@ -281,8 +300,7 @@ class SearchIndex:
                     }
                     texts = list(map(titles.__getitem__, texts))
             else:
-                # Optional strings: None -> "" ({None: ""}.get(v, v) is v for any other value).
-                texts = list(map({None: ""}.get, column, column))
+                texts = list(map(_NONE_EMPTY.get, column, column))
             fields.append(Field.from_texts(name, texts))
         return cls(fields, len(resources))
 
