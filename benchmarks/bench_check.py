@@ -33,7 +33,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import shutil
 import signal
 import socket
@@ -46,10 +45,18 @@ import venv
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-OUT = ROOT / "benchmarks" / "out"
-DOCS = ROOT / "docs" / "benchmarks.md"
-START, END = "<!-- bench:check:start -->", "<!-- bench:check:end -->"
+from benchlib import OUT
+from benchlib import ROOT
+from benchlib import LoadAverage
+from benchlib import Run
+from benchlib import child_env
+from benchlib import machine
+from benchlib import measured
+from benchlib import python_pass
+from benchlib import source_trees
+from benchlib import write_section
+
+SECTION = "bench:check"
 CPU_TARGET_MS, LYCHEE_TARGET, MEMORY_TARGET_MB = 0.5, 1.2, 100
 
 
@@ -137,40 +144,12 @@ class SlowServer:
 # ----------------------------------------------------------------- one process, measured
 
 
-@dataclass
-class Run:
-    wall: float
-    #: The process's own user + system time, and its peak resident memory.
-    cpu: float
-    rss_mb: float
-    stdout: str
-
-
 def run_process(
     argv: list[str], env: dict[str, str] | None = None, ok_codes: tuple[int, ...] = (0, 1)
 ) -> Run:
-    """Run ``argv``; its wall time, CPU time and peak memory (``os.wait4``: its own).
-    Exit 1 (findings) is fine by default."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        started = time.perf_counter()
-        process = subprocess.Popen(argv, stdout=out, stderr=err, env=env)
-        _pid, status, usage = os.wait4(process.pid, 0)
-        wall = time.perf_counter() - started
-        process.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        stdout, stderr = out.read().decode(), err.read().decode()
-    if process.returncode not in ok_codes:
-        raise SystemExit(f"{' '.join(argv[:3])} ... failed ({process.returncode}): {stderr}")
-    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, stdout)
-
-
-def tree_env(src: Path, cache: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MLSD_")}
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    env["PYTHONPATH"] = str(src)
-    env["MLSD_CACHE_DIR"] = str(cache)
-    return env
+    """Run ``argv``; its wall time, CPU time and peak memory (its own). Exit 1 (findings) is
+    fine by default."""
+    return measured(argv, env, ok_codes)
 
 
 # ----------------------------------------------------------------- the checkers
@@ -234,15 +213,7 @@ class Bench:
         self.args = args
         self.server = server
         self.work = work
-        self.trees = {"mlsd": ROOT / "src"}
-        if args.before:
-            if not (
-                args.before.resolve() / "src" / "mlsd_cli"
-            ).is_dir():  # else the installed mlsd runs
-                raise SystemExit(
-                    f"--before {args.before}: no src/mlsd_cli there (give the tree's root)"
-                )
-            self.trees = {"before": args.before.resolve() / "src", "after": ROOT / "src"}
+        self.trees: dict[str, Path] = args.trees
 
     def ideal(self, urls: int, setting: Setting) -> tuple[int, float]:
         effective = min(setting.concurrency, setting.per_host * self.args.hosts)
@@ -297,7 +268,7 @@ class Bench:
         return Row("command: mlsd check", tree, setting, shown, effective, ideal, runs, ok, n)
 
     def env(self, tree: str) -> dict[str, str]:
-        return tree_env(self.trees[tree], self.work / f"cache-{tree}")
+        return child_env(self.work / f"cache-{tree}", self.trees[tree])
 
     def catalogue(self, n: int) -> Path:
         path = self.work / f"catalogue-{n}" / "resources.toml"
@@ -440,10 +411,8 @@ def report(rows: list[Row], memory: list[Row], startup: float, args: argparse.Na
     lines += ["", *verdicts(rows, memory)]
     lines += [
         "",
-        f"`python -c pass` in the same run: {startup * 1000:.0f} ms. Machine: {os.cpu_count()} "
-        f"cores shared with other work (load average {args.load_before:.1f} before the run, "
-        f"{os.getloadavg()[0]:.1f} after), Python {sys.version.split()[0]}, "
-        f"{time.strftime('%Y-%m-%d')}. Command:",
+        f"`python -c pass` in the same run: {startup * 1000:.0f} ms. Machine: "
+        f"{machine(args.load.stop())}, {time.strftime('%Y-%m-%d')}. Command:",
         "",
         "    " + " ".join(["python benchmarks/bench_check.py", *sys.argv[1:]]),
     ]
@@ -482,17 +451,6 @@ def verdicts(rows: list[Row], memory: list[Row]) -> list[str]:
                 f"{MEMORY_TARGET_MB} MB: **{verdict}**."
             )
     return out
-
-
-def update_docs(text: str) -> None:
-    content = DOCS.read_text(encoding="utf-8")
-    before, rest = content.split(START, 1)
-    _old, after = rest.split(END, 1)
-    DOCS.write_text(before + START + "\n" + text + "\n" + END + after, encoding="utf-8")
-
-
-def python_startup() -> float:
-    return statistics.median(run_process([sys.executable, "-c", "pass"]).wall for _ in range(5))
 
 
 SETTINGS = [
@@ -550,13 +508,14 @@ def main() -> None:
     parser.add_argument("--mlc", action="store_true", help="also markdown-link-check (slow)")
     parser.add_argument("--write", "--update-docs", action="store_true", dest="write")
     args = parser.parse_args()
-    args.load_before = os.getloadavg()[0]
-    startup = python_startup()
+    args.trees = source_trees(args.before)  # a wrong --before stops here, before any install
+    args.load = LoadAverage()
+    startup = statistics.median(python_pass(5))
     rows, memory = measure(args)
     text = report(rows, memory, startup, args)
     print(text)
     if args.write:
-        update_docs(text)
+        write_section(text, SECTION)
 
 
 if __name__ == "__main__":

@@ -20,24 +20,25 @@ always parsed, so cold and warm are the same thing there.
 from __future__ import annotations
 
 import argparse
-import os
-import platform
-import re
 import shutil
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-OUT = HERE / "out"
-DOC = ROOT / "docs" / "benchmarks.md"
-START, END = "<!-- bench:list-search:start -->", "<!-- bench:list-search:end -->"
+from benchlib import PYTHON_PASS
+from benchlib import LoadAverage
+from benchlib import catalogue_for
+from benchlib import child_env
+from benchlib import machine
+from benchlib import mlsd_command
+from benchlib import size_name
+from benchlib import wall_time
+from benchlib import write_section
+
+SECTION = "bench:list-search"
 
 QUERIES = {
     "search": ["search", "feature store"],
@@ -54,45 +55,6 @@ TARGETS = {
 }
 
 
-def mlsd_command() -> list[str]:
-    """The installed console script beside this interpreter (not a shim on PATH)."""
-    script = Path(sys.executable).with_name("mlsd")
-    return [str(script)] if script.is_file() else [sys.executable, "-m", "mlsd_cli"]
-
-
-def child_env(cache_dir: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MLSD_")}
-    # What an installed mlsd does: compiled bytecode is written once and reused.
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    env["MLSD_CACHE_DIR"] = str(cache_dir)
-    return env
-
-
-def catalogue_for(name: str) -> Path:
-    if name == "shipped":
-        return ROOT / "resources.toml"
-    n = int(name.removesuffix("k")) * 1000
-    path = OUT / f"catalogue-{n}.toml"
-    if not path.is_file():
-        OUT.mkdir(exist_ok=True)
-        print(f"generating {path.name} ...", file=sys.stderr)
-        subprocess.run(
-            [sys.executable, str(HERE / "generate.py"), str(n), str(path)],
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-    return path
-
-
-def run_once(argv: list[str], env: dict[str, str]) -> float:
-    start = time.perf_counter()
-    proc = subprocess.run(argv, env=env, stdin=subprocess.DEVNULL, capture_output=True, check=False)
-    elapsed = time.perf_counter() - start
-    if proc.returncode != 0:
-        raise SystemExit(f"{' '.join(argv)} failed ({proc.returncode}): {proc.stderr.decode()}")
-    return elapsed
-
-
 @dataclass
 class Row:
     catalogue: str
@@ -102,16 +64,11 @@ class Row:
     warm: list[float] = field(default_factory=list)
 
 
-def size_name(n: int) -> str:
-    return f"{n // 1000}k"
-
-
 def measure(sizes: list[int], rounds: int) -> tuple[list[float], list[Row], dict[str, int]]:
     mlsd = mlsd_command()
     scratch = Path(tempfile.mkdtemp(prefix="mlsd-bench-"))
     try:
         env = child_env(scratch / "cache")
-        baseline = [sys.executable, "-c", "pass"]
         rows: list[Row] = []
         counts: dict[str, int] = {}
         for name in ["shipped", *map(size_name, sizes)]:
@@ -120,17 +77,17 @@ def measure(sizes: list[int], rounds: int) -> tuple[list[float], list[Row], dict
             for command, args in [*QUERIES.items(), ("list", LIST)]:
                 rows.append(Row(name, command, [*mlsd, *args, "--catalogue", str(path)]))
         # Bytecode for mlsd and its dependencies, so that no round pays for compiling.
-        run_once([*mlsd, "--help"], env)
-        run_once(rows[0].argv, env)
+        wall_time([*mlsd, "--help"], env)
+        wall_time(rows[0].argv, env)
         # Cold: the first read of each catalogue, with nothing in the load cache.
         for row in rows:
             shutil.rmtree(scratch / "cache", ignore_errors=True)
-            row.cold = run_once(row.argv, env)
+            row.cold = wall_time(row.argv, env)
         base: list[float] = []
         for _ in range(rounds):
-            base.append(run_once(baseline, env))
+            base.append(wall_time(PYTHON_PASS, env))
             for row in rows:
-                row.warm.append(run_once(row.argv, env))
+                row.warm.append(wall_time(row.argv, env))
         return base, rows, counts
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
@@ -174,13 +131,11 @@ def render(
     rows: list[Row],
     counts: dict[str, int],
     command: str,
-    load: tuple[float, float],
+    load: LoadAverage,
 ) -> str:
     base = statistics.median(base_runs)
     out = [
-        f"Measured {time.strftime('%Y-%m-%d')} on {platform.machine()}, "
-        f"{os.cpu_count()} cores (shared; load average {load[0]:.1f} at the start, "
-        f"{load[1]:.1f} at the end), Python {platform.python_version()}, with:",
+        f"Measured {time.strftime('%Y-%m-%d')} on {machine(load)}, with:",
         "",
         f"    {command}",
         "",
@@ -218,35 +173,31 @@ def render(
     return "\n".join(out)
 
 
-def write_section(text: str, start: str = START, end: str = END) -> None:
-    """Put ``text`` between the markers ``start`` and ``end`` of docs/benchmarks.md."""
-    doc = DOC.read_text(encoding="utf-8")
-    pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), re.DOTALL)
-    if not pattern.search(doc):
-        raise SystemExit(f"{DOC}: markers {start} ... {end} not found")
-    DOC.write_text(pattern.sub(lambda _m: f"{start}\n{text}\n{end}", doc), encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000, 100000])
     parser.add_argument("--rounds", type=int, default=7)
-    parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md")
+    parser.add_argument(
+        "--write",
+        "--update-docs",
+        action="store_true",
+        dest="write",
+        help="update docs/benchmarks.md",
+    )
     args = parser.parse_args()
     command = "python benchmarks/bench_cli.py" + (" --write" if args.write else "")
     if args.sizes != [1000, 10000, 100000]:
         command += " --sizes " + " ".join(map(str, args.sizes))
     if args.rounds != 7:
         command += f" --rounds {args.rounds}"
-    load_before = os.getloadavg()[0]
+    load = LoadAverage()
     base, rows, counts = measure(args.sizes, args.rounds)
-    text = render(base, rows, counts, command, (load_before, os.getloadavg()[0]))
+    text = render(base, rows, counts, command, load.stop())
     print(text)
     if args.write:
-        write_section(text)
-        print(f"\nwrote the list-search section of {DOC.relative_to(ROOT)}", file=sys.stderr)
+        write_section(text, SECTION)
 
 
 if __name__ == "__main__":

@@ -28,24 +28,26 @@ from __future__ import annotations
 
 import argparse
 import gc
-import os
-import platform
 import random
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from subprocess import DEVNULL
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-OUT = ROOT / "benchmarks" / "out"
+from benchlib import OUT
+from benchlib import ROOT
+from benchlib import LoadAverage
+from benchlib import machine
+from benchlib import python_pass
+from benchlib import wall_time
+from benchlib import write_section
+
 PAIRS = ROOT / "tests" / "data" / "title_pairs.tsv"
-BENCH_DOC = ROOT / "docs" / "benchmarks.md"
 MATCHING_DOC = ROOT / "docs" / "matching.md"
 sys.path.insert(0, str(ROOT / "src"))
-sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from generate import generate  # noqa: E402
 
@@ -228,12 +230,8 @@ def dedupe_runs() -> tuple[list[str], dict[str, Any]]:
 
 
 def _process_time(args: list[str], repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        subprocess.run(args, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        best = min(best, time.perf_counter() - start)
-    return best
+    """The best of ``repeat`` runs (exit 1: groups found)."""
+    return min(wall_time(args, ok=(0, 1), stdout=DEVNULL) for _ in range(repeat))
 
 
 def process_runs() -> tuple[list[str], dict[int, float]]:
@@ -242,7 +240,7 @@ def process_runs() -> tuple[list[str], dict[int, float]]:
         "| command | wall (best of 3) | x `python -c pass` |",
         "| --- | ---: | ---: |",
     ]
-    baseline = _process_time([*env_python, "-c", "pass"], 5)
+    baseline = min(python_pass(5))
     lines.append(f"| `python -c pass` | {baseline * 1000:.0f} ms | 1.0 |")
     took_of: dict[int, float] = {}
     for n in (10_000, 100_000):
@@ -349,23 +347,6 @@ def add_check() -> tuple[list[str], dict[str, Any]]:
 # --------------------------------------------------------------------------- the report
 
 
-def _replace_section(path: Path, start: str, end: str, body: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    before, _, rest = text.partition(start)
-    _, _, after = rest.partition(end)
-    if not rest:
-        raise SystemExit(f"{path}: markers {start} ... {end} not found")
-    path.write_text(f"{before}{start}\n{body.strip()}\n{end}{after}", encoding="utf-8")
-
-
-def _machine() -> str:
-    load = os.getloadavg()
-    return (
-        f"{platform.python_implementation()} {platform.python_version()}, "
-        f"{os.cpu_count()} cores, load average {load[0]:.1f} at the start"
-    )
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -380,25 +361,23 @@ def main() -> None:
     )
     print(pairs_report)
     if args.update_docs:
-        _replace_section(
-            MATCHING_DOC, "<!-- bench:pairs:start -->", "<!-- bench:pairs:end -->", pairs_report
-        )
+        write_section(pairs_report, "bench:pairs", MATCHING_DOC)
     if args.pairs_only:
         return
 
-    machine = _machine()
+    load = LoadAverage()
     dedupe_lines, facts = dedupe_runs()
     process_lines, took_of = process_runs()
     add_lines, add_facts = add_check()
     quality_lines = quality()
-    machine_end = os.getloadavg()[0]
+    load.stop()
     brute = facts["brute"]
     body = "\n".join(
         [
             "### Dedupe and add's duplicate check",
             "",
-            "Produced by `python benchmarks/bench_dedupe.py --update-docs` "
-            f"({machine}, {machine_end:.1f} at the end). Catalogues from "
+            "Produced by `python benchmarks/bench_dedupe.py --update-docs` on "
+            f"{machine(load)}. Catalogues from "
             "`benchmarks/generate.py N out.toml --duplicates 0.03N --seed 1`; times are "
             "after the load and include building the match index (identity keys, slugs, "
             "tools' project names, core and main titles); best of 3 runs (2 at 100k). CPU time is given because "
@@ -451,9 +430,7 @@ def main() -> None:
     print()
     print(body)
     if args.update_docs:
-        _replace_section(
-            BENCH_DOC, "<!-- bench:dedupe:start -->", "<!-- bench:dedupe:end -->", body
-        )
+        write_section(body, "bench:dedupe")
     if chosen:
         print(f"\nchosen settings: {chosen}", file=sys.stderr)
 

@@ -21,28 +21,30 @@ import csv
 import gc
 import io
 import os
-import platform
-import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from subprocess import DEVNULL
 
-ROOT = Path(__file__).resolve().parents[1]
+from benchlib import ROOT
+from benchlib import LoadAverage
+from benchlib import machine
+from benchlib import python_pass
+from benchlib import wall_time
+from benchlib import write_section
+
 sys.path.insert(0, str(ROOT / "src"))
-sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from generate import generate  # noqa: E402
+from generate import generate
 
-from mlsd_cli.catalogue import store  # noqa: E402
-from mlsd_cli.catalogue.model import Catalogue  # noqa: E402
-from mlsd_cli.formats.export import ExportOptions  # noqa: E402
-from mlsd_cli.formats.export import export  # noqa: E402
+from mlsd_cli.catalogue import store
+from mlsd_cli.catalogue.model import Catalogue
+from mlsd_cli.formats.export import ExportOptions
+from mlsd_cli.formats.export import export
 
-DOCS = ROOT / "docs" / "benchmarks.md"
-START = "<!-- bench:export:start -->"
-END = "<!-- bench:export:end -->"
+SECTION = "bench:export"
 LIMIT_S = 3.0
 
 
@@ -76,15 +78,6 @@ def enrich(catalogue: Catalogue) -> None:
             )
 
 
-def process_time(args: list[str], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
-        times.append(time.perf_counter() - t0)
-    return min(times)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -94,6 +87,7 @@ def main() -> None:
     parser.add_argument("--update-docs", "--write", action="store_true", dest="update_docs")
     args = parser.parse_args()
 
+    load = LoadAverage()
     catalogue, _ = generate(args.n, seed=1)
     enrich(catalogue)
     with tempfile.TemporaryDirectory() as tmp:
@@ -125,20 +119,17 @@ def main() -> None:
                 flush=True,
             )
 
-        python = [sys.executable]
-        py_pass = process_time([*python, "-c", "pass"], args.repeat)
-        whole = process_time(
-            [*python, "-m", "mlsd_cli", "export", "-f", "markdown", "-c", str(path)], args.repeat
-        )
+        py_pass = min(python_pass(args.repeat))
+        argv = [sys.executable, "-m", "mlsd_cli", "export", "-f", "markdown", "-c", str(path)]
+        whole = min(wall_time(argv, env, stdout=DEVNULL) for _ in range(args.repeat))
 
-    load = os.getloadavg()[0]
+    load.stop()
     command = "python benchmarks/bench_export.py" + (f" --n {args.n}" if args.n != 100_000 else "")
     command += f" --repeat {args.repeat}" if args.repeat != 3 else ""
     markdown = rows[0][1]
     verdict = "under" if markdown < LIMIT_S else "OVER"
     whole_verdict = "met" if whole < LIMIT_S else "MISSED"
     lines = [
-        START,
         "### Export (`mlsd export`)",
         "",
         f"Command: `{command} --update-docs` (writes this section). A synthetic catalogue of "
@@ -147,8 +138,7 @@ def main() -> None:
         f"timed in-process, best of {args.repeat}. Baseline: the same resources written with "
         "the C `csv.writer` (6 columns, no escaping), in the same run.",
         "",
-        f"Machine: {platform.python_implementation()} {platform.python_version()}, "
-        f"{os.cpu_count()} cores, load average {load:.1f} during the run (shared with other jobs).",
+        f"Machine: {machine(load)}.",
         "",
         "| export | seconds | × baseline | output |",
         "| --- | ---: | ---: | ---: |",
@@ -170,17 +160,12 @@ def main() -> None:
         "markdown with markdown-it (the tenth with a link and a tag here), which is most of its "
         "time; plain descriptions take a fast path. About a third of the markdown time is the "
         "byline (`byline.format_byline`, called once per distinct authors/venue/year).",
-        END,
     ]
     section = "\n".join(lines)
     print()
     print(section)
     if args.update_docs:
-        text = DOCS.read_text(encoding="utf-8")
-        before, _, rest = text.partition(START)
-        _, _, after = rest.partition(END)
-        DOCS.write_text(before + section + after, encoding="utf-8")
-        print(f"\nupdated {DOCS.relative_to(ROOT)}")
+        write_section(section, SECTION)
 
 
 if __name__ == "__main__":

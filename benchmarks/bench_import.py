@@ -15,75 +15,51 @@ beside the project, else the copy in ``tests/data/corpus/``; the largest list by
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-DOCS = ROOT / "docs" / "benchmarks.md"
-START, END = "<!-- bench:import:start -->", "<!-- bench:import:end -->"
+from benchlib import ROOT
+from benchlib import LoadAverage
+from benchlib import child_env
+from benchlib import python_pass
+from benchlib import shared
+from benchlib import wall_time
+from benchlib import write_section
+
+SECTION = "bench:import"
 COMMAND = "python benchmarks/bench_import.py --update-docs"
-
-
-def corpus() -> Path:
-    for base in (ROOT.parent, ROOT.parent.parent):
-        shared = base / "shared" / "corpus"
-        if shared.is_dir():
-            return shared
-    return ROOT / "tests" / "data" / "corpus"
 
 
 def largest(folder: Path) -> Path:
     return max(folder.glob("*__*.md"), key=lambda p: p.stat().st_size)
 
 
-def _env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k != "MLSD_CATALOGUE"}
-    env["PYTHONPATH"] = str(ROOT / "src")
-    return env
-
-
 def _mlsd(*args: str) -> float:
-    start = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-m", "mlsd_cli", *args],
-        env=_env(),
-        check=False,
-        stdout=subprocess.DEVNULL,
-        stdin=subprocess.DEVNULL,
-    )
-    elapsed = time.perf_counter() - start
-    if done.returncode not in (0, 1):  # 1: items held back as possible duplicates, as add's
-        raise SystemExit(f"mlsd {' '.join(args)}: exit {done.returncode}")
-    return elapsed
-
-
-def _bare() -> float:
-    start = time.perf_counter()
-    subprocess.run([sys.executable, "-c", "pass"], check=True)
-    return time.perf_counter() - start
+    # Exit 1: items held back as possible duplicates, as add's.
+    argv = [sys.executable, "-m", "mlsd_cli", *args]
+    return wall_time(argv, child_env(src=ROOT / "src"), ok=(0, 1))
 
 
 def measure(source: Path, runs: int) -> dict[str, float]:
-    load_before = os.getloadavg()[0]
+    load = LoadAverage()
     times, floors = [], []
     with tempfile.TemporaryDirectory() as tmp:
         for n in range(runs):
             cat = str(Path(tmp) / f"c{n}.toml")
             _mlsd("init", cat)
             times.append(_mlsd("import", str(source), "-c", cat))
-            floors.append(_bare())
+            floors += python_pass(1)
+    load.stop()
+    assert load.end is not None
     return {
         "median": statistics.median(times),
         "min": min(times),
         "max": max(times),
         "floor": statistics.median(floors),
-        "load_before": load_before,
-        "load_after": os.getloadavg()[0],
+        "load_before": load.start,
+        "load_after": load.end,
     }
 
 
@@ -103,27 +79,16 @@ def report(source: Path, runs: int, m: dict[str, float]) -> str:
     )
 
 
-def update_docs(text: str) -> None:
-    docs = DOCS.read_text(encoding="utf-8")
-    section = f"{START}\n## Import\n\n{text}\n{END}"
-    if START in docs and END in docs:
-        head, rest = docs.split(START, 1)
-        docs = head + section + rest.split(END, 1)[1]
-    else:
-        docs = docs.rstrip("\n") + "\n\n" + section + "\n"
-    DOCS.write_text(docs, encoding="utf-8")
-
-
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--update-docs", action="store_true")
+    parser.add_argument("--update-docs", "--write", action="store_true", dest="update_docs")
     args = parser.parse_args(argv)
-    source = largest(corpus())
+    source = largest(shared("corpus"))
     text = report(source, args.runs, measure(source, args.runs))
     print(text)
     if args.update_docs:
-        update_docs(text)
+        write_section(f"## Import\n\n{text}", SECTION, append=True)
     return 0
 
 

@@ -19,10 +19,6 @@ compiled before the first round.
 from __future__ import annotations
 
 import argparse
-import os
-import platform
-import re
-import resource
 import statistics
 import subprocess
 import sys
@@ -31,10 +27,18 @@ from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-DOC = ROOT / "docs" / "benchmarks.md"
-START, END = "<!-- bench:startup:start -->", "<!-- bench:startup:end -->"
+from benchlib import HERE
+from benchlib import PYTHON_PASS
+from benchlib import ROOT
+from benchlib import LoadAverage
+from benchlib import child_env
+from benchlib import machine
+from benchlib import measured
+from benchlib import mlsd_command
+from benchlib import source_trees
+from benchlib import write_section
+
+SECTION = "bench:startup"
 VERSION_TARGET, HELP_TARGET = 1.5, 2.0
 
 
@@ -56,12 +60,6 @@ class Row:
         self.cpu.setdefault(tree, []).append(run[1])
 
 
-def mlsd_script() -> list[str]:
-    """The installed console script beside this interpreter (what a user runs)."""
-    script = Path(sys.executable).with_name("mlsd")
-    return [str(script)] if script.is_file() else [sys.executable, "-m", "mlsd_cli"]
-
-
 def command_names(src: Path) -> list[str]:
     """The commands of the tree at ``src``, in the order `mlsd --help` lists them."""
     code = "from mlsd_cli.cli import COMMANDS; print(' '.join(n for _m, n in COMMANDS))"
@@ -72,32 +70,19 @@ def command_names(src: Path) -> list[str]:
 
 
 def env_for(src: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MLSD_")}
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    env["PYTHONPATH"] = str(src)
-    env["COLUMNS"] = "100"
-    return env
-
-
-def _children_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
+    return {**child_env(src=src), "COLUMNS": "100"}
 
 
 def run_once(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Wall and CPU seconds of one run."""
-    started, cpu = time.perf_counter(), _children_cpu()
-    proc = subprocess.run(argv, env=env, stdin=subprocess.DEVNULL, capture_output=True)
-    elapsed, cpu = time.perf_counter() - started, _children_cpu() - cpu
-    if proc.returncode != 0:
-        raise SystemExit(f"{' '.join(argv)} failed ({proc.returncode}): {proc.stderr.decode()}")
-    return elapsed, cpu
+    """Wall and CPU seconds (user + system) of one run."""
+    done = measured(argv, env)
+    return done.wall, done.cpu
 
 
 def rows_for(commands: list[str]) -> list[Row]:
     hello = [sys.executable, str(HERE / "typer_hello.py")]
     rows = [
-        Row("`python -c pass`", [sys.executable, "-c", "pass"]),
+        Row("`python -c pass`", PYTHON_PASS),
         Row("Typer hello-world", hello),
         Row("Typer hello-world `--help`", [*hello, "--help"]),
         Row("`mlsd --version`", ["--version"], peer="Typer hello-world", target=VERSION_TARGET),
@@ -116,7 +101,7 @@ def rows_for(commands: list[str]) -> list[Row]:
 
 
 def measure(rows: list[Row], trees: dict[str, Path], rounds: int) -> None:
-    mlsd = mlsd_script()
+    mlsd = mlsd_command()
     for src in trees.values():  # compile bytecode, check every command works
         for row in rows:
             if row.peer:
@@ -134,15 +119,14 @@ def _line(cells: list[str]) -> str:
     return "| " + " | ".join(cells) + " |"
 
 
-def render(rows: list[Row], trees: dict[str, Path], rounds: int, load: tuple[float, float]) -> str:
+def render(rows: list[Row], trees: dict[str, Path], rounds: int, load: LoadAverage) -> str:
     peers = {row.name: statistics.median(row.times[""]) for row in rows if not row.peer}
     base = peers["`python -c pass`"]
     command = " ".join(["python benchmarks/bench_startup.py", *sys.argv[1:]])
     names = list(trees)
     out = [
-        f"Measured {time.strftime('%Y-%m-%d')} on {platform.machine()}, {os.cpu_count()} cores "
-        f"(load average {load[0]:.1f} at the start, {load[1]:.1f} at the end), Python "
-        f"{platform.python_version()}, {rounds} interleaved rounds: wall medians in ms (min), "
+        f"Measured {time.strftime('%Y-%m-%d')} on {machine(load)}, {rounds} interleaved "
+        "rounds: wall medians in ms (min), "
         "CPU medians (user + system) in ms, ratios of the wall medians to the peer's, with:",
         "",
         f"    {command}",
@@ -195,39 +179,28 @@ def render(rows: list[Row], trees: dict[str, Path], rounds: int, load: tuple[flo
     return "\n".join(out)
 
 
-def write_section(text: str) -> None:
-    doc = DOC.read_text(encoding="utf-8")
-    pattern = re.compile(re.escape(START) + ".*?" + re.escape(END), re.DOTALL)
-    if not pattern.search(doc):
-        raise SystemExit(f"{DOC}: markers {START} ... {END} not found")
-    DOC.write_text(pattern.sub(lambda _m: f"{START}\n{text}\n{END}", doc), encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--rounds", type=int, default=9)
     parser.add_argument("--before", type=Path, help="another source tree, timed beside this one")
-    parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md")
+    parser.add_argument(
+        "--write",
+        "--update-docs",
+        action="store_true",
+        dest="write",
+        help="update docs/benchmarks.md",
+    )
     args = parser.parse_args()
-    trees = {"mlsd": ROOT / "src"}
-    if args.before:
-        if not (
-            args.before.resolve() / "src" / "mlsd_cli"
-        ).is_dir():  # else the installed mlsd runs
-            raise SystemExit(
-                f"--before {args.before}: no src/mlsd_cli there (give the tree's root)"
-            )
-        trees = {"before": args.before.resolve() / "src", "after": ROOT / "src"}
-    load_before = os.getloadavg()[0]
+    timed = source_trees(args.before)
+    load = LoadAverage()
     rows = rows_for(command_names(ROOT / "src"))
-    measure(rows, trees, args.rounds)
-    text = render(rows, trees, args.rounds, (load_before, os.getloadavg()[0]))
+    measure(rows, timed, args.rounds)
+    text = render(rows, timed, args.rounds, load.stop())
     print(text)
     if args.write:
-        write_section(text)
-        print(f"\nwrote the start-up section of {DOC.relative_to(ROOT)}", file=sys.stderr)
+        write_section(text, SECTION)
 
 
 if __name__ == "__main__":

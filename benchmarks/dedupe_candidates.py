@@ -44,12 +44,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-ROOT = Path(__file__).resolve().parents[1]
-# ``../shared`` beside the project root (a worktree may sit one level deeper)
-SHARED = next(
-    (p / "shared" for p in ROOT.parents if (p / "shared" / "corpus").is_dir()),
-    ROOT.parent / "shared",
-)
+from benchlib import ROOT
+from benchlib import shared
+
 DEFAULT_OUT = ROOT / "benchmarks" / "out" / "dedupe_candidates.tsv"  # 2 MB, not committed
 LABELS = ROOT / "tests" / "data" / "dedupe_labels.tsv"
 LISTS = (
@@ -313,7 +310,7 @@ def main() -> None:
         help="check that the real pairs of tests/data/dedupe_labels.tsv are the selection",
     )
     args = parser.parse_args()
-    lists = [SHARED / name for name in LISTS]
+    lists = [shared(folder) / name for folder, _, name in (n.partition("/") for n in LISTS)]
     missing = [str(p) for p in lists if not p.is_file()]
     if missing:
         raise SystemExit(f"lists not found: {', '.join(missing)}")

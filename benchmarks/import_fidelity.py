@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -39,22 +38,15 @@ import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "benchmarks"))
-
-import awesome_lint  # noqa: E402
-import import_scoring as sc  # noqa: E402
+import awesome_lint
+import import_scoring as sc
+from benchlib import ROOT
+from benchlib import child_env
+from benchlib import python_pass
+from benchlib import shared
 
 GOLD = ROOT / "tests" / "data" / "import_gold"
 SHAPES = ROOT / "tests" / "data" / "import_shapes"
-
-
-def _shared(name: str) -> Path:
-    """``../shared/<name>`` of the project (a worktree lives one level deeper)."""
-    for base in (ROOT.parent, ROOT.parent.parent):
-        if (base / "shared" / name).is_dir():
-            return base / "shared" / name
-    return ROOT / "tests" / "data" / name  # the copies kept with the tests
 
 
 class Cli:
@@ -63,8 +55,7 @@ class Cli:
     def __init__(self, workdir: Path, import_args: tuple[str, ...] = ()) -> None:
         self.workdir = workdir
         self.import_args = import_args
-        self.env = {k: v for k, v in os.environ.items() if k != "MLSD_CATALOGUE"}
-        self.env["PYTHONPATH"] = str(ROOT / "src")
+        self.env = child_env(src=ROOT / "src")
         self.count = 0
 
     def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
@@ -255,9 +246,7 @@ def import_time(cli: Cli, source: Path, repeat: int = 3) -> tuple[float, float]:
         start = time.perf_counter()
         cli.run("import", str(source), "-c", cat, *cli.import_args)
         times.append(time.perf_counter() - start)
-        start = time.perf_counter()
-        subprocess.run([sys.executable, "-c", "pass"], check=True)
-        bare.append(time.perf_counter() - start)
+        bare += python_pass(1)
     return statistics.median(times), statistics.median(bare)
 
 
@@ -282,7 +271,7 @@ HEADER = (
 
 
 def report(args: argparse.Namespace) -> str:
-    corpus, seeds = _shared("corpus"), _shared("seeds")
+    corpus, seeds = shared("corpus"), shared("seeds")
     out: list[str] = []
     with tempfile.TemporaryDirectory(prefix="mlsd-fidelity-") as tmp:
         cli = Cli(Path(tmp), ("--force",) if args.force else ())

@@ -17,15 +17,13 @@ from __future__ import annotations
 import json
 import re
 import sys
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-# ../shared/corpus of the project; a worktree (wt/NAME) sits one level deeper than main.
-CORPUS = next(
-    (b / "shared" / "corpus" for b in (ROOT.parent, ROOT.parent.parent) if (b / "shared").is_dir()),
-    ROOT / "tests" / "data" / "corpus",  # the copy kept with the tests (tests/data/corpus)
-)
+from benchlib import ROOT
+from benchlib import shared
+
+CORPUS = shared("corpus")
 GOLD = ROOT / "tests" / "data" / "import_gold"
 
 LINK = re.compile(r"\[((?:[^\[\]]|\[[^\]]*\])*)\]\(([^()\s]*(?:\([^()\s]*\)[^()\s]*)*)\)")
@@ -121,66 +119,66 @@ class Sections:
         return [t for _, t in self.path]
 
 
-def neurarch_company(lines: list[str]) -> list[dict[str, Any]]:
+def _regular(
+    lines: list[str],
+    item: re.Pattern[str],
+    groups: tuple[int, int, int],
+    fields: Callable[[list[str], re.Match[str]], dict[str, Any]],
+    other: Callable[[int, str], None],
+) -> list[dict[str, Any]]:
+    """The rows of a list whose every item has one shape: a line ``item`` matches is an item
+    whose title, URL and description are the match's ``groups`` and whose other fields are
+    ``fields(sections, match)``; another line with a link is prose; any other line goes to
+    ``other`` (which asserts it is no item of another shape)."""
     rows: list[dict[str, Any]] = []
     sec = Sections()
-    item = re.compile(r"^- \[([^\]]+)\]\((\S+)\) \*\(([^)]+)\)\*$")
+    title, url, description = groups
     for no, raw in enumerate(lines, 1):
         if sec.heading(raw):
             continue
         m = item.match(raw)
         if m:
-            company = COUNT.sub("", sec.names[-1])
-            by = _split_org(company)
-            alt = {key: [value] for key, value in by.items()}
-            alt["org"] = [*alt.get("org", []), None] if "org" in alt else [None]
+            names = sec.names
+            extra = fields(names, m)
             rows.append(
-                _item(
-                    no,
-                    raw,
-                    sec.names,
-                    m.group(1),
-                    m.group(2),
-                    description=m.group(3),
-                    shape="link-then-italic-topic",
-                    alt={"authors": [[], *alt.get("authors", [])], "org": alt["org"]},
-                    note="org/authors come from the heading, not the line: both accepted",
-                )
+                _item(no, raw, names, m[title], m[url], description=m[description], **extra)
             )
         elif LINK.search(raw):
             rows.append(_non_item(no, raw, sec.names, "prose"))
         else:
-            assert not raw.startswith(("- ", "* ", "|")), (no, raw)
+            other(no, raw)
     return rows
+
+
+def neurarch_company(lines: list[str]) -> list[dict[str, Any]]:
+    def fields(names: list[str], _m: re.Match[str]) -> dict[str, Any]:
+        company = COUNT.sub("", names[-1])
+        by = _split_org(company)
+        alt = {key: [value] for key, value in by.items()}
+        alt["org"] = [*alt.get("org", []), None] if "org" in alt else [None]
+        return {
+            "shape": "link-then-italic-topic",
+            "alt": {"authors": [[], *alt.get("authors", [])], "org": alt["org"]},
+            "note": "org/authors come from the heading, not the line: both accepted",
+        }
+
+    def other(no: int, raw: str) -> None:
+        assert not raw.startswith(("- ", "* ", "|")), (no, raw)
+
+    item = re.compile(r"^- \[([^\]]+)\]\((\S+)\) \*\(([^)]+)\)\*$")
+    return _regular(lines, item, (1, 2, 3), fields, other)
 
 
 def neurarch_industry(lines: list[str]) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = []
-    sec = Sections()
+    def fields(_names: list[str], m: re.Match[str]) -> dict[str, Any]:
+        return {"shape": "table-row", **_split_org(m.group(1))}
+
+    def other(no: int, raw: str) -> None:
+        assert not raw.startswith(("- ", "* ")), (no, raw)
+        assert not raw.startswith("|") or "Company" in raw or "---" in raw, (no, raw)
+
     item = re.compile(r"^\| ([^|]+?) \| \[([^\]]+)\]\((\S+)\) \| ([^|]+?) \|$")
-    for no, raw in enumerate(lines, 1):
-        if sec.heading(raw):
-            continue
-        m = item.match(raw)
-        if m:
-            rows.append(
-                _item(
-                    no,
-                    raw,
-                    sec.names,
-                    m.group(2),
-                    m.group(3),
-                    description=m.group(4),
-                    shape="table-row",
-                    **_split_org(m.group(1)),
-                )
-            )
-        elif LINK.search(raw):
-            rows.append(_non_item(no, raw, sec.names, "prose"))
-        else:
-            assert not raw.startswith(("- ", "* ")), (no, raw)
-            assert not raw.startswith("|") or "Company" in raw or "---" in raw, (no, raw)
-    return rows
+    return _regular(lines, item, (2, 3, 4), fields, other)
 
 
 # awesome-scalability: link texts "Title - Person[, Role at Org]" hold a byline (read by hand;

@@ -15,11 +15,11 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = ROOT / "tests" / "data" / "import_gold"
 SHAPES = ROOT / "tests" / "data" / "import_shapes"
-# ../shared/corpus (read-only, beside the project; a worktree sits one level deeper)
-CORPUS = next(
-    (p / "shared" / "corpus" for p in (ROOT.parent, ROOT.parent.parent) if (p / "shared").is_dir()),
-    ROOT / "tests" / "data" / "corpus",  # the copy kept with the tests (tests/data/corpus)
-)
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from benchlib import shared  # noqa: E402
+
+CORPUS = shared("corpus")  # ../shared/corpus (read-only), else the copy in tests/data/corpus
 LISTS = json.loads((GOLD / "lists.json").read_text("utf-8"))
 ITEM_FIELDS = {
     "line": int,

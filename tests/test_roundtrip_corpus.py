@@ -25,12 +25,9 @@ from .conftest import seed_path
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import awesome_lint
+from benchlib import shared
 
-# ../shared/corpus (read-only, beside the project; a worktree sits one level deeper)
-CORPUS = next(
-    (p / "shared" / "corpus" for p in (ROOT.parent, ROOT.parent.parent) if (p / "shared").is_dir()),
-    ROOT.parent / "shared" / "corpus",
-)
+CORPUS = shared("corpus")  # ../shared/corpus (read-only), else the copy in tests/data/corpus
 LISTS = [*sorted(CORPUS.glob("*__*.md")), seed_path(SCALE_SEED), seed_path(BOOK_SEED)]
 
 Cli = Callable[..., Result]

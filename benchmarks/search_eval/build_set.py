@@ -23,10 +23,12 @@ from dataclasses import field
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks/: benchlib
+
+from benchlib import ROOT
 from catalogues import FENCE
 from catalogues import FIELDS
 from catalogues import HEADING
-from catalogues import ROOT
 from catalogues import STOP_WORDS
 from catalogues import Catalogue
 from catalogues import Doc

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import subprocess
 import sys
@@ -20,8 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks/: benchlib
+
+from benchlib import shared
 
 #: (name, directory under shared/, file name) of every list, in a fixed order.
 LISTS = (
@@ -82,22 +82,10 @@ def words(text: str) -> list[str]:
     return WORD.findall(folded)
 
 
-def shared_dir() -> Path:
-    """``../shared`` of the project (a worktree under /work/wt/ looks one level further up)."""
-    override = os.environ.get("MLSD_SHARED")
-    candidates = (
-        [Path(override)] if override else [ROOT.parent / "shared", ROOT.parents[1] / "shared"]
-    )
-    for candidate in candidates:
-        if (candidate / "corpus").is_dir() and (candidate / "seeds").is_dir():
-            return candidate
-    raise SystemExit(f"error: no shared/corpus and shared/seeds beside {ROOT} (set MLSD_SHARED)")
-
-
 def list_source(name: str) -> Path:
     for list_name, folder, file_name in LISTS:
         if list_name == name:
-            return shared_dir() / folder / file_name
+            return shared(folder) / file_name
     raise SystemExit(f"error: unknown list {name!r}; valid: {', '.join(n for n, _, _ in LISTS)}")
 
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import re
 import sys
 import tempfile
 import time
@@ -29,6 +28,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks/: benchlib
+
+from benchlib import ROOT
+from benchlib import write_section
 from build_set import CLASS_ORDER
 from build_set import OUT
 from catalogues import Catalogue
@@ -43,7 +46,6 @@ from search_metrics import mean
 from search_metrics import paired_bootstrap
 
 K = 10
-ROOT = Path(__file__).resolve().parents[2]
 #: The files --write updates, each between its two markers.
 DOCS = {
     ROOT / "docs" / "search.md": "search-eval",
@@ -271,14 +273,7 @@ def write_docs(rows: list[dict[str, Any]], names: list[str], tail: str, command:
         + f"\n\nAcceptance (issue 11, nDCG@10):\n\n{verdicts}",
     }
     for path, marker in DOCS.items():
-        start, end = f"<!-- {marker}:start -->", f"<!-- {marker}:end -->"
-        doc = path.read_text(encoding="utf-8")
-        found = re.search(re.escape(start) + ".*?" + re.escape(end), doc, re.DOTALL)
-        if found is None:
-            raise SystemExit(f"error: {path}: markers {start} ... {end} not found")
-        block = f"{start}\n{texts[marker]}\n{end}"
-        path.write_text(doc[: found.start()] + block + doc[found.end() :], encoding="utf-8")
-        print(f"wrote {path}")
+        write_section(texts[marker], marker, path)
 
 
 def main(argv: list[str] | None = None) -> int:
