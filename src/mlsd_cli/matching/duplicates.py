@@ -25,13 +25,10 @@ numbers: it finds every pair that comparing all pairs finds.
 from __future__ import annotations
 
 import operator
-import re
 import weakref
 from collections import defaultdict
 from collections.abc import Callable
 from collections.abc import Sequence
-from dataclasses import dataclass
-from dataclasses import field
 
 from mlsd_cli.catalogue.gcpause import no_cyclic_gc
 from mlsd_cli.catalogue.model import Catalogue
@@ -46,6 +43,10 @@ from mlsd_cli.matching.evidence import repo_of
 from mlsd_cli.matching.evidence import site_and_repo
 from mlsd_cli.matching.evidence import site_names
 from mlsd_cli.matching.evidence import slug_key
+from mlsd_cli.matching.facts import MatchFacts
+from mlsd_cli.matching.facts import merged_names
+from mlsd_cli.matching.facts import plain
+from mlsd_cli.matching.index import MatchIndex
 from mlsd_cli.matching.reasons import BOTH
 from mlsd_cli.matching.reasons import IDENTITY
 from mlsd_cli.matching.reasons import POSSIBLE_TIER
@@ -66,8 +67,6 @@ from mlsd_cli.matching.reasons import tier_named
 from mlsd_cli.matching.sametitle import joining_pairs
 from mlsd_cli.matching.titles import core_title
 from mlsd_cli.matching.titles import extra_numbers
-from mlsd_cli.matching.titles import fold_title
-from mlsd_cli.matching.titles import main_title
 from mlsd_cli.matching.titles import title_numbers
 from mlsd_cli.matching.urls import identity_key
 
@@ -88,6 +87,9 @@ __all__ = [
     "TIERS",
     "DuplicateCandidate",
     "DuplicateGroup",
+    "MatchFacts",
+    "MatchIndex",
+    "merged_names",
     "similar_title_pairs",
     "tier_named",
 ]
@@ -115,146 +117,6 @@ def title_score(a: str, b: str, *, normalized: bool = False) -> float:
 # --------------------------------------------------------------------------- the index
 
 
-@dataclass
-class _TitleBlock:
-    """Distinct core titles that share their numbers, and who has each."""
-
-    titles: list[str] = field(default_factory=list)
-    owners: list[list[int]] = field(default_factory=list)
-    position: dict[str, int] = field(default_factory=dict)
-
-    def add(self, title: str, owner: int) -> None:
-        at = self.position.get(title)
-        if at is None:
-            self.position[title] = len(self.titles)
-            self.titles.append(title)
-            self.owners.append([owner])
-        else:
-            self.owners[at].append(owner)
-
-
-class MatchIndex:
-    """A catalogue prepared for duplicate checks: keys and titles, computed once.
-
-    Build it with :func:`prepare_index` (cached per catalogue) and pass it to
-    :func:`find_duplicates_of` for repeated checks; :meth:`add` keeps it up to date while
-    resources are appended (an import checks each item against the ones added before it).
-    """
-
-    def __init__(self, resources: Sequence[Resource]) -> None:
-        self.resources: list[Resource] = []
-        self.raw_titles: list[str] = []
-        self.raw_urls: list[str | None] = []
-        self.kinds: list[str] = []
-        self.keys: list[str | None] = []
-        #: Core titles (:func:`~mlsd_cli.matching.titles.core_title`).
-        self.titles: list[str] = []
-        #: The sides of title matches (:meth:`side`), made when asked: only title matches
-        #: need them.
-        self._sides: dict[int, Side] = {}
-        self.by_key: dict[str, list[int]] = defaultdict(list)
-        self.by_slug: dict[str, list[int]] = defaultdict(list)
-        self.blocks: dict[tuple[int, ...], _TitleBlock] = defaultdict(_TitleBlock)
-        #: Main titles (less a subtitle) -> positions.
-        self.by_main: dict[str, list[int]] = defaultdict(list)
-        #: GitHub repositories: position -> (owner, repo); by repository name; by owner.
-        self.repos: dict[int, tuple[str, str]] = {}
-        self.by_repo: dict[str, list[int]] = defaultdict(list)
-        self.by_owner: dict[str, list[int]] = defaultdict(list)
-        #: Sites of tools: position -> project names; by name.
-        self.site_names: dict[int, frozenset[str]] = {}
-        self.by_site_name: dict[str, list[int]] = defaultdict(list)
-        #: An id a resource is also known by -> (its position, the alias that says so).
-        self.by_alias: dict[str, tuple[int, str]] = {}
-        #: Folded titles (:func:`~mlsd_cli.matching.titles.fold_title`) of the url-less
-        #: resources -> their positions.
-        self.url_less: dict[str, list[int]] = defaultdict(list)
-        #: Numbers each title's core left out (:func:`~mlsd_cli.matching.titles.extra_numbers`).
-        self.extras: list[tuple[int, ...]] = []
-        self._titled: dict[str, tuple[str, tuple[int, ...], str, tuple[int, ...]]] = {}
-        with no_cyclic_gc():
-            for r in resources:
-                self.add(r)
-
-    def title_parts(self, title: str) -> tuple[str, tuple[int, ...], str, tuple[int, ...]]:
-        """(core title, its numbers, main title, numbers left out) of a raw title, cached."""
-        known = self._titled.get(title)
-        if known is None:
-            core = core_title(title)
-            extras = extra_numbers(title, core)
-            known = self._titled[title] = (core, title_numbers(core), main_title(title), extras)
-        return known
-
-    def add(self, r: Resource) -> None:
-        """Index one more resource (the last of ``resources``)."""
-        i = len(self.resources)
-        self.resources.append(r)
-        self.raw_titles.append(r.title)
-        self.raw_urls.append(r.url)
-        self.kinds.append(r.kind)
-        key = identity_key(r.url) if r.url else None
-        self.keys.append(key)
-        if key and r.url:
-            self.by_key[key].append(i)
-            self._add_url_evidence(i, r.url, key)
-        title, numbers, main, extras = self.title_parts(r.title)
-        self.titles.append(title)
-        self.extras.append(extras)
-        if title:
-            self.blocks[numbers].add(title, i)
-        if main:
-            self.by_main[main].append(i)
-        if not r.url:
-            self.url_less[fold_title(r.title)].append(i)
-        for name, alias in merged_names(r):
-            self.by_alias.setdefault(name, (i, alias))
-
-    def side(self, i: int) -> Side:
-        """The resource at ``i`` as a side of a title match (:func:`may_share_title`)."""
-        known = self._sides.get(i)
-        if known is None:
-            r = self.resources[i]
-            known = self._sides[i] = Side(r.url, r.kind, self.keys[i])
-        return known
-
-    def _add_url_evidence(self, i: int, url: str, key: str) -> None:
-        slug = slug_key(url, key)
-        if slug:
-            self.by_slug[slug].append(i)
-        repo = repo_of(url, key)
-        if repo:
-            self.repos[i] = repo
-            self.by_repo[_plain(repo[1])].append(i)
-            self.by_owner[_plain(repo[0])].append(i)
-            return
-        names = site_names(url, key)
-        if names:
-            self.site_names[i] = names
-            for name in names:
-                self.by_site_name[name].append(i)
-
-
-def _plain(name: str) -> str:
-    return "".join(c for c in name if c.isalnum())
-
-
-_NUMBERED = re.compile(r"(.+)-[0-9]+")
-
-
-def merged_names(r: Resource) -> list[tuple[str, str]]:
-    """(id, alias): the ids under which entries were merged into ``r`` (``dedupe --merge``
-    keeps them in ``aliases``), and the id an alias was numbered from when that id is ``r``'s
-    own or another alias: "feast-2" merged into "feast" was an entry whose title gave "feast"
-    (its id was numbered because "feast" was taken)."""
-    names = [(alias, alias) for alias in r.aliases]
-    own = {r.id, *r.aliases}
-    for alias in r.aliases:
-        numbered = _NUMBERED.fullmatch(alias)
-        if numbered and numbered.group(1) in own:
-            names.append((numbered.group(1), alias))
-    return names
-
-
 #: id(catalogue) -> (the catalogue, the index built from it).
 _CACHE: dict[int, tuple[weakref.ref[Catalogue], MatchIndex]] = {}
 
@@ -276,9 +138,10 @@ def _still_valid(index: MatchIndex, resources: Sequence[Resource]) -> bool:
     )
 
 
-def prepare_index(catalogue: Catalogue) -> MatchIndex:
-    """The match index of ``catalogue``: built on the first call, then reused for as long as
-    the catalogue holds the same resources with the same titles and URLs."""
+def memory_index(catalogue: Catalogue) -> MatchIndex:
+    """The in-memory match index of ``catalogue`` (every entry's facts in dictionaries):
+    built on the first call, then reused for as long as the catalogue holds the same
+    resources with the same titles and URLs."""
     key = id(catalogue)
     cached = _CACHE.get(key)
     if cached is not None:
@@ -290,49 +153,59 @@ def prepare_index(catalogue: Catalogue) -> MatchIndex:
     return index
 
 
+def prepare_index(catalogue: Catalogue) -> MatchFacts:
+    """The index a one-entry check of ``catalogue`` asks: the stored one
+    (:func:`~mlsd_cli.matching.factstore.stored_index`: each entry's facts in a per-user
+    SQLite file, keyed by its content) when the catalogue's rows carry content tokens and the
+    store can be used, else :func:`memory_index`. Both give the same answers."""
+    from mlsd_cli.matching.factstore import stored_index
+
+    return stored_index(catalogue) or memory_index(catalogue)
+
+
 # --------------------------------------------------------------------------- evidence
 
 
 def url_matches(
-    index: MatchIndex, url: str, title: str = "", at: int | None = None
+    index: MatchFacts, url: str, title: str = "", at: int | None = None
 ) -> list[tuple[int, str]]:
     """(position, reason) of the entries whose URL is the same resource as ``url`` (whose
     title is ``title``): the same identity key or slug, a tool's site and its repository, a
     renamed repository. ``at`` is the position of ``url``'s own entry, left out."""
-    out = [(i, SAME_URL) for i in index.by_key.get(identity_key(url), ())]
+    out = [(i, SAME_URL) for i in index.with_key(identity_key(url))]
     slug = slug_key(url)
     if slug:
         keyed = {i for i, _ in out}
-        out += [(i, SAME_SLUG) for i in index.by_slug.get(slug, ()) if i not in keyed]
+        out += [(i, SAME_SLUG) for i in index.with_slug(slug) if i not in keyed]
     out += tool_matches(index, url, title)
     return [(i, reason) for i, reason in out if i != at]
 
 
-def tool_matches(index: MatchIndex, url: str, title: str) -> list[tuple[int, str]]:
+def tool_matches(index: MatchFacts, url: str, title: str) -> list[tuple[int, str]]:
     """The tool evidence of :func:`url_matches`: site and repository, renamed repository."""
     out: list[tuple[int, str]] = []
     repo = repo_of(url)
     if repo is None:
         names = site_names(url)
         for name in names:
-            for i in index.by_repo.get(name, ()):
-                if site_and_repo(index.repos[i], names, (title, index.raw_titles[i])):
+            for i in index.with_repo_name(name):
+                if site_and_repo(index.repo(i), names, (title, index.raw_title(i))):
                     out.append((i, SITE_AND_REPO))
         return out
-    name, owner = _plain(repo[1]), _plain(repo[0])
-    for i in index.by_site_name.get(name, ()):
-        if site_and_repo(repo, index.site_names[i], (title, index.raw_titles[i])):
+    name, owner = plain(repo[1]), plain(repo[0])
+    for i in index.with_site_name(name):
+        if site_and_repo(repo, index.names(i), (title, index.raw_title(i))):
             out.append((i, SITE_AND_REPO))
-    others = {*index.by_repo.get(name, ()), *index.by_owner.get(name, ())}
-    others.update(index.by_repo.get(owner, ()))
+    others = {*index.with_repo_name(name), *index.with_owner(name)}
+    others.update(index.with_repo_name(owner))
     for i in sorted(others):
-        if renamed_repo(repo, index.repos[i], (title, index.raw_titles[i])):
+        if renamed_repo(repo, index.repo(i), (title, index.raw_title(i))):
             out.append((i, RENAMED_REPO))
     return out
 
 
 def title_matches(
-    index: MatchIndex,
+    index: MatchFacts,
     title: str,
     side: Side,
     threshold: float,
@@ -344,26 +217,23 @@ def title_matches(
     the entry is already ``known`` to be the same resource."""
     core, numbers, main, extras = index.title_parts(title)
     out: list[tuple[int, float, str]] = []
-    block = index.blocks.get(numbers) if core else None
-    if block is not None and block.titles:
+    titles = index.cores_near(numbers, len(core), threshold) if core else []
+    if titles:
         from rapidfuzz import process
 
-        for _choice, score, k in process.extract(
-            core, block.titles, scorer=scorer(), score_cutoff=threshold, limit=None
+        for choice, score, _k in process.extract(
+            core, titles, scorer=scorer(), score_cutoff=threshold, limit=None
         ):
-            out += [(i, float(score), SIMILAR_TITLE) for i in block.owners[k]]
+            out += [(i, float(score), SIMILAR_TITLE) for i in index.with_core(choice)]
     if main:
-        other = index.blocks.get(title_numbers(main))
-        k = other.position.get(main) if other is not None else None
-        if other is not None and k is not None:
-            out += [(i, SUBTITLE_SCORE, SUBTITLE) for i in other.owners[k]]
+        out += [(i, SUBTITLE_SCORE, SUBTITLE) for i in index.with_core(main)]
     if core:
-        out += [(i, SUBTITLE_SCORE, SUBTITLE) for i in index.by_main.get(core, ())]
+        out += [(i, SUBTITLE_SCORE, SUBTITLE) for i in index.with_main(core)]
     return [
         (i, score, reason)
         for i, score, reason in out
         if i != at
-        and _editions_agree(extras, index.extras[i])
+        and _editions_agree(extras, index.extras_of(i))
         and (i in known or may_share_title(side, index.side(i), core))
     ]
 
@@ -382,18 +252,22 @@ def find_duplicates_of(
     title: str | None,
     threshold: float | None = None,
     exclude_id: str | None = None,
-    index: MatchIndex | None = None,
+    index: MatchFacts | None = None,
 ) -> list[DuplicateCandidate]:
     """Resources of ``catalogue`` that look like a resource with this URL and title, best first.
 
     ``exclude_id`` leaves that resource out (when editing it), and pairs with it that a
-    curator declared not duplicates. ``index`` is a prepared :class:`MatchIndex`; without
+    curator declared not duplicates. ``index`` is a prepared index (:func:`prepare_index`); without
     one, the index cached for ``catalogue`` is used (built on the first call).
     """
-    index = index or prepare_index(catalogue)
-    found = positioned_duplicates_of(
-        index, url=url, title=title, threshold=threshold, left_out=left_out(catalogue, exclude_id)
-    )
+    with no_cyclic_gc():
+        found = positioned_duplicates_of(
+            index or prepare_index(catalogue),
+            url=url,
+            title=title,
+            threshold=threshold,
+            left_out=left_out(catalogue, exclude_id),
+        )
     return [candidate for _, candidate in found]
 
 
@@ -409,7 +283,7 @@ def left_out(catalogue: Catalogue, exclude_id: str | None) -> set[str]:
 
 
 def positioned_duplicates_of(
-    index: MatchIndex,
+    index: MatchFacts,
     *,
     url: str | None,
     title: str | None,
@@ -439,7 +313,7 @@ def positioned_duplicates_of(
             note(i, score, reason)
     out = []
     for i, (score, reasons) in found.items():
-        r = index.resources[i]
+        r = index.resource(i)
         if left_out and (r.id in left_out or not left_out.isdisjoint(r.aliases)):
             continue
         ordered = tuple(x for x in REASON_ORDER if x in reasons)
@@ -467,7 +341,7 @@ def find_duplicate_groups(
     "same-resource" keeps identity evidence only. Groups come in catalogue order of their
     first member, members in catalogue order."""
     threshold = DEFAULT_THRESHOLD if threshold is None else threshold
-    index = index or prepare_index(catalogue)
+    index = index or memory_index(catalogue)
     with no_cyclic_gc():
         pairs = _Pairs(catalogue, index)
         pairs.identity()

@@ -1,8 +1,9 @@
 """Is it already in the catalogue? The one check ``add``, ``edit`` and ``import`` ask.
 
 :func:`check_candidate` compares a candidate (its URLs, its titles) with every entry of a
-catalogue, through a :class:`~mlsd_cli.matching.duplicates.MatchIndex` built once (an import
-of thousands of items asks it thousands of times, and adds to the index as it goes). The
+catalogue, through one index (:func:`~mlsd_cli.matching.duplicates.prepare_index`: the stored
+facts of a lazily loaded catalogue, or a :class:`~mlsd_cli.matching.index.MatchIndex` built
+once; an import of thousands of items asks it thousands of times, and adds to it as it goes). The
 answer, a :class:`Verdict`, sorts the entries it matched in two:
 
 **the same resource** (``same``; every command refuses to add it a second time):
@@ -36,6 +37,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from dataclasses import field
 
+from mlsd_cli.catalogue.gcpause import no_cyclic_gc
 from mlsd_cli.catalogue.model import Catalogue
 from mlsd_cli.catalogue.model import slugify
 from mlsd_cli.matching.duplicates import IDENTITY
@@ -43,7 +45,7 @@ from mlsd_cli.matching.duplicates import REASON_ORDER
 from mlsd_cli.matching.duplicates import SAME_TITLE
 from mlsd_cli.matching.duplicates import SAME_URL
 from mlsd_cli.matching.duplicates import DuplicateCandidate
-from mlsd_cli.matching.duplicates import MatchIndex
+from mlsd_cli.matching.duplicates import MatchFacts
 from mlsd_cli.matching.duplicates import left_out
 from mlsd_cli.matching.duplicates import positioned_duplicates_of
 from mlsd_cli.matching.duplicates import prepare_index
@@ -115,15 +117,21 @@ def check_candidate(
     catalogue: Catalogue,
     candidate: Candidate,
     *,
-    index: MatchIndex | None = None,
+    index: MatchFacts | None = None,
     threshold: float | None = None,
 ) -> Verdict:
     """Which entries of ``catalogue`` ``candidate`` is (``same``) or may be (``similar``).
 
-    ``index`` is a :class:`MatchIndex` of ``catalogue`` kept by the caller (an import adds
-    each new entry to it); without one, the index cached for ``catalogue`` is used.
+    ``index`` is an index of ``catalogue`` kept by the caller (an import adds each new entry
+    to it); without one, :func:`~mlsd_cli.matching.duplicates.prepare_index` gives it.
     """
-    index = index or prepare_index(catalogue)
+    with no_cyclic_gc():  # a collection would walk every entry loaded, for nothing
+        return _verdict(catalogue, candidate, index or prepare_index(catalogue), threshold)
+
+
+def _verdict(
+    catalogue: Catalogue, candidate: Candidate, index: MatchFacts, threshold: float | None
+) -> Verdict:
     ignored = left_out(catalogue, candidate.exclude_id)
     found: dict[str, tuple[int, DuplicateCandidate]] = {}
 
@@ -144,11 +152,11 @@ def check_candidate(
 
     merged_into: set[int] = set()
     for name in candidate.ids():
-        merged = index.by_alias.get(name)
+        merged = index.merged_as(name)
         if merged is not None:
             at, alias = merged
             merged_into.add(at)
-            note(at, DuplicateCandidate(index.resources[at], 100.0, (MERGED,), alias=alias))
+            note(at, DuplicateCandidate(index.resource(at), 100.0, (MERGED,), alias=alias))
     for url in candidate.urls or (None,):
         for title in candidate.titles or ("",):
             for at, match in positioned_duplicates_of(
@@ -163,8 +171,8 @@ def check_candidate(
                 note(at, match)
     if not candidate.urls:
         for title in candidate.titles:
-            for at in index.url_less.get(fold_title(title), ()):
-                note(at, DuplicateCandidate(index.resources[at], 100.0, (SAME_TITLE,)))
+            for at in index.url_less_titled(fold_title(title)):
+                note(at, DuplicateCandidate(index.resource(at), 100.0, (SAME_TITLE,)))
     ranked = sorted(
         found.values(),
         key=lambda item: (REASONS.index(item[1].reasons[0]), -item[1].score, item[0]),
