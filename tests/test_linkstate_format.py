@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from datetime import UTC
 from datetime import datetime
+from datetime import timedelta
+from datetime import timezone
 from pathlib import Path
 
 from hypothesis import given
@@ -16,8 +18,16 @@ from mlsd_cli.web.linkstate import LinkRecord
 from mlsd_cli.web.linkstate import _record_to_json
 from mlsd_cli.web.linkstate import dumps_state
 
-times = st.none() | st.datetimes(
-    min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(UTC)
+#: A few shared instants too (the records of one run share their times: dumps_state formats
+#: each distinct one once), one of them also in another time zone.
+SHARED = [datetime(2026, 12, 2, 3, 4, 5, tzinfo=UTC), datetime(2026, 12, 1, tzinfo=UTC)]
+OTHER_ZONE = SHARED[0].astimezone(timezone(timedelta(hours=-7)))
+times = (
+    st.none()
+    | st.sampled_from([*SHARED, OTHER_ZONE])
+    | st.datetimes(
+        min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(UTC)
+    )
 )
 records = st.builds(
     LinkRecord,

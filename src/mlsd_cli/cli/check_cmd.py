@@ -25,7 +25,7 @@ from mlsd_cli.cli.common import err
 from mlsd_cli.cli.common import handle_errors
 from mlsd_cli.cli.common import has_findings
 from mlsd_cli.cli.common import load_catalogue
-from mlsd_cli.cli.common import print_json
+from mlsd_cli.cli.common import print_json_text
 from mlsd_cli.cli.common import stdout_is_terminal
 from mlsd_cli.cli.prompts import require_terminal
 from mlsd_cli.cli.prompts import yes_no
@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
     from mlsd_cli.catalogue.model import Catalogue
     from mlsd_cli.catalogue.store import CatalogueLocation
+    from mlsd_cli.changes.redirects import Move
     from mlsd_cli.web.catalogue_check import CheckReport
     from mlsd_cli.web.results import LinkResult
 
@@ -206,6 +207,7 @@ def command(
             exclude=excludes,
             on_start=progress.start,
             on_result=progress.advance,
+            render_json=json_out,
         )
     if report.state_warning:
         err(f"warning: {report.state_warning}")
@@ -246,16 +248,14 @@ def _rewrite_and_print(
     json_out: bool,
 ) -> None:
     """Print the report; with --fix-redirects, rewrite the moved URLs (--yes, or after asking)."""
-    from mlsd_cli.changes.redirects import fix_redirects
     from mlsd_cli.cli.prompts import Declined
 
     moves = report.moves() if fix else {}
-    fixed = fix_redirects(location, moves, cat) if moves and yes else []
+    fixed = _rewrite(location, moves, cat) if moves and yes else []
     if json_out:
-        document = report.to_json(fixed)
         if report.state_error:
-            raise StateNotSaved(report.state_error, document)
-        print_json(document)
+            raise StateNotSaved(report.state_error, report.to_json(fixed))
+        print_json_text(report.json_text(fixed))
         return
     _print_report(report, fix_redirects=fix)
     _print_archives(report)
@@ -263,9 +263,16 @@ def _rewrite_and_print(
         plural = "s" if len(moves) != 1 else ""
         if not yes_no(f"Rewrite {len(moves)} moved URL{plural} in {location.path}?", default=False):
             raise Declined("not rewritten; nothing was written")
-        fixed = fix_redirects(location, moves, cat)
+        fixed = _rewrite(location, moves, cat)
     if fixed:
         echo(f"Rewrote {len(fixed)} URL{'s' if len(fixed) != 1 else ''} in {location.path}.")
+
+
+def _rewrite(location: CatalogueLocation, moves: dict[str, str], cat: Catalogue) -> list[Move]:
+    """Rewrite the moved URLs (the writing code is imported only when something moved)."""
+    from mlsd_cli.changes.redirects import fix_redirects
+
+    return fix_redirects(location, moves, cat)
 
 
 def _ask_archive(report: CheckReport, timeout: float) -> None:

@@ -397,7 +397,11 @@ def console(*, stderr: bool = False) -> Console:
 def print_json(data: Any) -> None:
     """JSON on stdout; C0 controls are escaped by json, the other unsafe characters (C1, bidi
     overrides) are written as ``\\uXXXX`` escapes too: the same data, nothing a terminal obeys."""
-    text = json.dumps(data, ensure_ascii=False, indent=2)
+    print_json_text(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def print_json_text(text: str) -> None:
+    """:func:`print_json` of a document already dumped (``ensure_ascii=False, indent=2``)."""
     if not text.isprintable():
         text = UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
     sys.stdout.write(text + "\n")

@@ -10,11 +10,13 @@ fewer than ``dead_after`` runs in a row), dead, or skipped. Rewriting moved URLs
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Sequence
 from dataclasses import dataclass
+from dataclasses import field
 from datetime import UTC
 from datetime import datetime
 from datetime import timedelta
@@ -56,6 +58,14 @@ class LinkReport:
     reason: str | None = None
     last_ok: datetime | None = None
     last_checked: datetime | None = None
+    #: :meth:`to_json` as ``--json`` prints it, once the link is judged (:meth:`render_json`).
+    rendered: str | None = field(default=None, repr=False, compare=False)
+
+    def render_json(self) -> str:
+        """:meth:`to_json` as the ``--json`` document holds it (indented at its depth there),
+        kept for :meth:`CheckReport.json_text`: call it once the link is judged."""
+        self.rendered = _pretty(self.to_json(), 2)
+        return self.rendered
 
     def to_json(self) -> dict[str, Any]:
         result = self.result
@@ -105,6 +115,12 @@ class CheckReport:
 
     def to_json(self, fixed: Sequence[tuple[str, str, str]] = ()) -> dict[str, Any]:
         """The ``mlsd check --json`` document (schema in docs/check.md)."""
+        document = self.to_json_head(fixed)
+        document["links"] = [link.to_json() for link in self.links]
+        return document
+
+    def to_json_head(self, fixed: Sequence[tuple[str, str, str]] = ()) -> dict[str, Any]:
+        """:meth:`to_json` with ``links`` (in its place) None."""
         counts = self.counts()
         return {
             "catalogue": str(self.catalogue) if self.catalogue else None,
@@ -112,10 +128,24 @@ class CheckReport:
             "checked_at": utc_stamp(self.checked_at),
             "dead_after": self.dead_after,
             "summary": {"total": len(self.links), **counts},
-            "links": [link.to_json() for link in self.links],
+            "links": None,
             "fixed": [{"resource": rid, "old": old, "new": new} for rid, old, new in fixed],
             **({} if self.archives is None else {"archive": self._archives_json()}),
         }
+
+    def json_text(self, fixed: Sequence[tuple[str, str, str]] = ()) -> str:
+        """``json.dumps(self.to_json(fixed), ensure_ascii=False, indent=2)``, character for
+        character, from the links' texts rendered while the check ran (the others now)."""
+        document = self.to_json_head(fixed)
+        parts = []
+        for key, value in document.items():
+            if key == "links":
+                links = [link.rendered or link.render_json() for link in self.links]
+                text = "[\n    " + ",\n    ".join(links) + "\n  ]" if links else "[]"
+            else:
+                text = _pretty(value, 1)
+            parts.append(f"  {json.dumps(key)}: {text}")
+        return "{\n" + ",\n".join(parts) + "\n}"
 
     def _archives_json(self) -> dict[str, Any]:
         return {
@@ -144,11 +174,14 @@ def check_catalogue(
     now: datetime | None = None,
     on_start: Callable[[int], Any] | None = None,
     on_result: Callable[[LinkResult], Any] | None = None,
+    render_json: bool = False,
 ) -> CheckReport:
     """Check the URLs of ``resources``, remember the results, and judge them.
 
     ``all_urls`` (every URL of the catalogue) lets the state file forget URLs that left the
-    catalogue. ``on_start`` receives the number of URLs about to be requested.
+    catalogue. ``on_start`` receives the number of URLs about to be requested. Each result is
+    judged as it comes in, while other requests are in flight; with ``render_json`` its link's
+    JSON text is written then too, so that :meth:`CheckReport.json_text` only joins the texts.
     """
     if dead_after < 1:
         raise InputError(f"must be at least 1, not {dead_after}", field="dead_after")
@@ -181,8 +214,8 @@ def check_catalogue(
     if on_start is not None:
         on_start(len(to_check))
 
-    results = check_links(to_check, options, on_result=on_result)
-    for result in results:
+    def settle(result: LinkResult) -> None:
+        """Judge one result and remember it (while the other requests are in flight)."""
         record = linkstate.record_result(state, result, now)
         report = reports[result.url]
         report.result = result
@@ -191,6 +224,12 @@ def check_catalogue(
         report.last_ok = record.last_ok
         report.last_checked = record.last_checked
         report.reason = result.error
+        if render_json:
+            report.render_json()
+        if on_result is not None:
+            on_result(result)
+
+    results = check_links(to_check, options, on_result=settle)
     keep = set(all_urls) if all_urls is not None else None
     if keep is not None:
         keep.update(by_url)
@@ -212,6 +251,12 @@ def check_catalogue(
         state_error=state_error,
         catalogue=location.path,
     )
+
+
+def _pretty(value: Any, depth: int) -> str:
+    """``value`` as ``json.dumps(..., ensure_ascii=False, indent=2)`` writes it ``depth`` levels
+    deep in a document (JSON text holds no raw line end but those of the indentation)."""
+    return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + "  " * depth)
 
 
 # ----------------------------------------------------------------- the report as text

@@ -393,7 +393,12 @@ async def check_links_async(
     *,
     on_result: Callable[[LinkResult], Any] | None = None,
 ) -> list[LinkResult]:
-    """Check ``urls`` (duplicates are checked once); results in the order given."""
+    """Check ``urls`` (duplicates are checked once); results in the order given.
+
+    ``on_result`` is called once for each result, soon after it came in: by a task of its own
+    that runs once the workers woken with it have sent their next requests, so what it does
+    (bookkeeping, a progress bar) overlaps the wait for answers instead of delaying requests.
+    """
     options = options or CheckOptions()
     unique = list(dict.fromkeys(urls))
     if not unique:
@@ -403,6 +408,8 @@ async def check_links_async(
     from mlsd_cli.web.transport import Pool
 
     pool = Pool(http.request_headers(options.user_agent), max_hosts=max(2 * options.concurrency, 8))
+    arrived: list[LinkResult] = []
+    wake = asyncio.Event()
     try:
         checker = _Checker(pool, options)
 
@@ -411,11 +418,25 @@ async def check_links_async(
                 result = await checker.check(url)
                 results[url] = result
                 if on_result is not None:
-                    on_result(result)
+                    arrived.append(result)
+                    wake.set()
+
+        async def report(callback: Callable[[LinkResult], Any]) -> None:
+            told = 0
+            while told < len(unique):
+                await wake.wait()
+                wake.clear()
+                batch = arrived[:]
+                arrived.clear()
+                for result in batch:
+                    callback(result)
+                told += len(batch)
 
         async with asyncio.TaskGroup() as group:
             for _ in range(min(options.concurrency, len(unique))):
                 group.create_task(worker())
+            if on_result is not None:
+                group.create_task(report(on_result))
     finally:
         pool.close()
     return [results[url] for url in unique]

@@ -247,9 +247,7 @@ class Pool:
         tail["Connection"] = "keep-alive"
         self._tail = "".join(f"{name}: {value}\r\n" for name, value in tail.items()) + "\r\n"
         self._ssl: ssl.SSLContext | None = None
-        import urllib.request
-
-        self._proxies = urllib.request.getproxies_environment()
+        self._proxies = _proxies_from_environment()
 
     async def send(self, method: str, url: str) -> Response:
         """Send ``method url`` and read the answer's head (a reused, closed socket: once more)."""
@@ -445,6 +443,16 @@ class _Proxy:
             token = base64.b64encode(pair.encode("utf-8"))
             auth = b"Proxy-Authorization: Basic " + token + b"\r\n"
         return cls(parts.hostname, parts.port or 80, auth)
+
+
+def _proxies_from_environment() -> dict[str, str]:
+    """``urllib.request.getproxies_environment()``; without a ``*_proxy`` variable (any case)
+    set, it is empty, and urllib.request (with http.client and email, ~6 ms) is not imported."""
+    if not any(value and name.lower()[-6:] == "_proxy" for name, value in os.environ.items()):
+        return {}
+    import urllib.request
+
+    return urllib.request.getproxies_environment()
 
 
 def _idna(host: str) -> str:
