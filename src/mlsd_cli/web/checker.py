@@ -57,9 +57,10 @@ from mlsd_cli.web.results import REDIRECTED
 from mlsd_cli.web.results import SOFT
 from mlsd_cli.web.results import LinkResult
 from mlsd_cli.web.results import Redirect
+from mlsd_cli.web.transport import Pool
+from mlsd_cli.web.transport import plain_origin_end
 
 if TYPE_CHECKING:
-    from mlsd_cli.web.transport import Pool
     from mlsd_cli.web.transport import Response
 
 #: Statuses that mean "you look like a bot" or "slow down" rather than "gone".
@@ -121,11 +122,27 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
     return max(0.0, when.timestamp() - current)
 
 
+def host_key(url: str, known: dict[str, str] | None = None) -> str:
+    """The host whose limits a request for ``url`` counts against (lower case, "" for none);
+    ``known`` remembers it per plain ``scheme://host:port`` (the rest of a URL does not change
+    it: :func:`mlsd_cli.web.transport.plain_origin_end`)."""
+    if known is None:
+        return (urlsplit(url).hostname or "").lower()
+    end = plain_origin_end(url)
+    if not end:
+        return (urlsplit(url).hostname or "").lower()
+    host = known.get(url[:end])
+    if host is None:
+        host = known[url[:end]] = (urlsplit(url).hostname or "").lower()
+    return host
+
+
 def interleave_by_host(urls: Sequence[str]) -> list[str]:
     """Order URLs round-robin over their hosts, so workers spread over hosts."""
     queues: OrderedDict[str, list[str]] = OrderedDict()
+    known: dict[str, str] = {}
     for url in urls:
-        queues.setdefault((urlsplit(url).hostname or "").lower(), []).append(url)
+        queues.setdefault(host_key(url, known), []).append(url)
     out: list[str] = []
     lists = [list(reversed(q)) for q in queues.values()]
     while lists:
@@ -186,9 +203,10 @@ class _Checker:
         self.pool = pool
         self.options = options
         self.gates: dict[str, _HostGate] = {}
+        self.hosts: dict[str, str] = {}
 
     def gate(self, url: str) -> _HostGate:
-        host = (urlsplit(url).hostname or "").lower()
+        host = host_key(url, self.hosts)
         gate = self.gates.get(host)
         if gate is None:
             gate = self.gates[host] = _HostGate(self.options.per_host, self.options.host_delay)
@@ -405,8 +423,6 @@ async def check_links_async(
         return []
     queue = iter(interleave_by_host(unique))
     results: dict[str, LinkResult] = {}
-    from mlsd_cli.web.transport import Pool
-
     pool = Pool(http.request_headers(options.user_agent), max_hosts=max(2 * options.concurrency, 8))
     arrived: list[LinkResult] = []
     wake = asyncio.Event()

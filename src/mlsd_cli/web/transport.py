@@ -56,6 +56,21 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 _TARGET_SAFE = "!#$%&'()*+,/:;=?@[]~"
 _NO_BODY = frozenset({204, 304})
 _NETLOC_END = re.compile(r"[/?#]")
+#: See :meth:`Pool._origin`.
+_Origin = tuple[str, str, int, bool, str, "_Proxy | None", bool]
+_PLAIN_ORIGIN = re.compile(r"https?://[^/?#\t\r\n]*")
+
+
+def plain_origin_end(url: str) -> int:
+    """The length of ``url``'s ``http(s)://netloc`` when what ``urlsplit`` makes of its scheme,
+    host and port depends on that part alone (a lower-case http or https scheme, no tab or line
+    end before the path, which urlsplit would remove), else 0. Parsed once, that part answers
+    for every URL that starts with it."""
+    match = _PLAIN_ORIGIN.match(url)
+    if match is None:
+        return 0
+    end = match.end()
+    return end if end == len(url) or url[end] in "/?#" else 0
 
 
 def ssl_context() -> ssl.SSLContext:
@@ -248,6 +263,8 @@ class Pool:
         self._tail = "".join(f"{name}: {value}\r\n" for name, value in tail.items()) + "\r\n"
         self._ssl: ssl.SSLContext | None = None
         self._proxies = _proxies_from_environment()
+        #: :meth:`_origin` of each plain ``scheme://host:port`` met (see plain_origin_end).
+        self._origins: dict[str, _Origin] = {}
 
     async def send(self, method: str, url: str) -> Response:
         """Send ``method url`` and read the answer's head (a reused, closed socket: once more)."""
@@ -300,30 +317,45 @@ class Pool:
     def _request_head(
         self, method: str, url: str
     ) -> tuple[str, str, int, bool, bytes, _Proxy | None]:
-        parts = urlsplit(url)
-        scheme = parts.scheme.lower()
-        host = parts.hostname or ""
-        if not host.isascii():
-            host = _idna(host)
-        port = parts.port or DEFAULT_PORTS.get(scheme, 80)
+        end = plain_origin_end(url)
+        origin = self._origins.get(url[:end]) if end else None
+        if origin is None:
+            origin = self._origin(url)
+            if end:  # the same for every URL of this scheme://host:port (see plain_origin_end)
+                self._origins[url[:end]] = origin
+        key, host, port, tls, shown, proxy, absolute = origin
         match = _NETLOC_END.search(url, url.find("//") + 2)
         target = url[match.start() :].split("#", 1)[0] if match else ""
         if not target.startswith("/"):
             target = "/" + target
         if not target.isascii() or " " in target:
             target = quote(target, safe=_TARGET_SAFE)
+        auth = ""
+        if absolute:  # an http URL through a proxy: the proxy fetches it, the request names it
+            assert proxy is not None
+            target, auth = f"http://{shown}{target}", proxy.auth.decode("latin-1")
+        head = f"{method} {target} HTTP/1.1\r\nHost: {shown}\r\n{auth}{self._tail}"
+        return key, host, port, tls, head.encode("latin-1"), proxy
+
+    def _origin(self, url: str) -> _Origin:
+        """Where a request for ``url`` goes: the pool's key, the host (IDNA), port, TLS or
+        not, the Host header, the proxy (None: straight to the host), and whether the request
+        names the whole URL (http through a proxy)."""
+        parts = urlsplit(url)
+        scheme = parts.scheme.lower()
+        host = parts.hostname or ""
+        if not host.isascii():
+            host = _idna(host)
+        port = parts.port or DEFAULT_PORTS.get(scheme, 80)
         shown = f"[{host}]" if ":" in host else host
         if parts.port and parts.port != DEFAULT_PORTS.get(scheme):
             shown += f":{parts.port}"
         key = f"{scheme}://{host}:{port}"
         proxy = self._proxy_for(scheme, host) if self._proxies else None
-        auth = ""
         if proxy is not None:
             key = f"{key} via {proxy.key}"
-            if scheme == "http":  # the proxy fetches it: the request names the whole URL
-                target, auth = f"http://{shown}{target}", proxy.auth.decode("latin-1")
-        head = f"{method} {target} HTTP/1.1\r\nHost: {shown}\r\n{auth}{self._tail}"
-        return key, host, port, scheme == "https", head.encode("latin-1"), proxy
+        absolute = proxy is not None and scheme == "http"
+        return key, host, port, scheme == "https", shown, proxy, absolute
 
     def _take(self, key: str) -> _Connection | None:
         conns = self.idle.get(key)
