@@ -173,19 +173,30 @@ def test_the_chunked_path_gives_the_whole_parse_s_catalogue_or_error(
     tomli and the checked path give for the whole text, or the same error, word for word."""
     text = _catalogue(size)
     if not marker_in_text:  # a description's [[resources]] line: the chunks cannot settle it
-        text = text.replace("Line one\n\n[[resources]]\n", "Line one\n\n[[ resources ]]\n")
+        text = plain(text)
+    assert_chunks_agree(text, edits)
+
+
+def plain(text: str) -> str:
+    """``text`` of :func:`_catalogue` with no [[resources]] line in a description."""
+    return text.replace("Line one\n\n[[resources]]\n", "Line one\n\n[[ resources ]]\n")
+
+
+def assert_chunks_agree(text: str, edits: list[tuple[int, str, bool]]) -> None:
+    """``text`` with each edit (at a line, a line put in or in place of it) is read in chunks
+    to the catalogue the whole parse gives, or to its error."""
     lines = text.split("\n")
     for where, line, replace in edits:
         at = where % len(lines)
         lines[at : at + replace] = [line]
-    text = "\n".join(lines)
-    chunked = _outcome(lambda: store.parse_catalogue(text.encode(), "x"))
+    edited = "\n".join(lines)
+    chunked = _outcome(lambda: store.parse_catalogue(edited.encode(), "x"))
     event("valid" if isinstance(chunked, Catalogue) else "an error")
-    assert chunked == _outcome(lambda: _whole(text))
+    assert chunked == _outcome(lambda: _whole(edited))
 
 
 def test_records_before_the_first_resource_are_kept() -> None:
-    text = _catalogue(6).replace("Line one\n\n[[resources]]\n", "Line one\n\n[[ resources ]]\n")
+    text = plain(_catalogue(6))
     records = '[[not_duplicates]]\nids = [\n    "r0",\n    "r2",\n]\n'
     assert text.endswith("\n" + records)
     head, first, rest = text.partition("[[resources]]\n")

@@ -200,10 +200,10 @@ def cache_rows(resources: Iterable[Resource]) -> list[list[Any]]:
     return rows
 
 
-def constructor_order(values: Sequence[Any]) -> tuple[Any, ...]:
-    """``values`` in the table's order (one resource's, or a column of values a field) in the
-    order the model's constructor takes them."""
-    return tuple(_CONSTRUCTOR_ORDER(values))
+def resources_from_columns(columns: Sequence[Sequence[Any]]) -> list[Resource]:
+    """The resources whose values are ``columns`` (a column a field, in the table's order;
+    decoded)."""
+    return list(map(Resource, *_CONSTRUCTOR_ORDER(columns)))
 
 
 def resource_from_row(row: Sequence[Any]) -> Resource:

@@ -16,15 +16,17 @@ import re
 from collections.abc import Callable
 from datetime import date
 from itertools import chain
+from itertools import count
 from itertools import repeat
+from operator import attrgetter
 from typing import Any
 
 from mlsd_cli.catalogue.controls import UNSAFE
 from mlsd_cli.catalogue.controls import first_unsafe
 from mlsd_cli.catalogue.fields import RESOURCE_FIELDS
 from mlsd_cli.catalogue.fields import RESOURCE_KEYS
-from mlsd_cli.catalogue.fields import constructor_order
 from mlsd_cli.catalogue.fields import resource_from_row
+from mlsd_cli.catalogue.fields import resources_from_columns
 from mlsd_cli.catalogue.model import KINDS
 from mlsd_cli.catalogue.model import Resource
 from mlsd_cli.catalogue.tags import is_normal
@@ -96,9 +98,14 @@ def quick_chunk(raws: list[Any], sections: set[str]) -> list[Resource] | None:
     one is in doubt (then each table is checked on its own). The resources take the tables'
     lists as they are (no copy): for tables parsed for this and dropped after, as a chunk of
     :mod:`mlsd_cli.catalogue.tomlparse` is."""
-    if not raws:
-        return []
-    if set(map(type, raws)) != {dict} or not _KEY_SET.issuperset(chain.from_iterable(raws)):
+    columns = quick_columns(raws, sections)
+    return None if columns is None else resources_from_columns(columns)
+
+
+def quick_columns(raws: list[Any], sections: set[str]) -> list[list[Any]] | None:
+    """:func:`quick_chunk`'s check: the values of the tables a field at a time, in the field
+    table's order, absent values as the model has them; None when any table is in doubt."""
+    if set(map(type, raws)) - {dict} or not _KEY_SET.issuperset(chain.from_iterable(raws)):
         return None
     columns: list[list[Any]] = []
     for name, kind, required, rule, multiline in _QUICK_PLAN:
@@ -116,7 +123,7 @@ def quick_chunk(raws: list[Any], sections: set[str]) -> list[Resource] | None:
         if rule is not None and not _COLUMN_RULES[rule](present, sections):
             return None
         columns.append(column)
-    return list(map(Resource, *constructor_order(columns)))
+    return columns
 
 
 def _strings(values: list[Any], multiline: bool) -> bool:
@@ -161,3 +168,20 @@ _COLUMN_RULES: dict[str, Callable[[list[Any], set[str]], bool]] = {
     "sections": lambda v, s: all(v) and s.issuperset(chain.from_iterable(v)),
     "tags": lambda v, _s: all(map(is_normal, set(chain.from_iterable(v)))),
 }
+
+
+def quick_ids(resources: list[Resource], start: int, seen_ids: dict[str, int]) -> bool:
+    """Record the ids of resources ``start``... when none is taken and none has aliases (the
+    usual chunk, in a few set operations); else False, recording nothing."""
+    ids = list(map(_ID, resources))
+    distinct = set(ids)
+    if any(map(_ALIASES, resources)) or len(distinct) != len(ids):
+        return False
+    if not seen_ids.keys().isdisjoint(distinct):
+        return False
+    seen_ids.update(zip(ids, count(start)))
+    return True
+
+
+_ID = attrgetter("id")
+_ALIASES = attrgetter("aliases")

@@ -8,8 +8,6 @@ place (``file:line``) and the fix; ``catalogue_to_dict`` gives the canonical dic
 from __future__ import annotations
 
 import difflib
-import itertools
-import operator
 from collections.abc import Callable
 from collections.abc import Iterable
 from datetime import date
@@ -24,6 +22,7 @@ from mlsd_cli.catalogue.fields import RESOURCE_FIELDS
 from mlsd_cli.catalogue.fields import RESOURCE_KEYS as RESOURCE_KEYS
 from mlsd_cli.catalogue.fields import Field
 from mlsd_cli.catalogue.fields import resource_to_json as resource_to_json
+from mlsd_cli.catalogue.fields import resources_from_columns
 from mlsd_cli.catalogue.model import FORMAT_VERSION
 from mlsd_cli.catalogue.model import KINDS
 from mlsd_cli.catalogue.model import Catalogue
@@ -32,8 +31,11 @@ from mlsd_cli.catalogue.model import Section
 from mlsd_cli.catalogue.quickcheck import ID_PATTERN as ID_PATTERN
 from mlsd_cli.catalogue.quickcheck import MULTILINE_KEYS as MULTILINE_KEYS
 from mlsd_cli.catalogue.quickcheck import quick_chunk
+from mlsd_cli.catalogue.quickcheck import quick_ids
 from mlsd_cli.catalogue.quickcheck import quick_resource
 from mlsd_cli.catalogue.tags import is_normal
+from mlsd_cli.catalogue.tomlparse import Checked
+from mlsd_cli.catalogue.tomlparse import Unsettled
 from mlsd_cli.catalogue.urls import url_problem
 from mlsd_cli.errors import CatalogueError
 
@@ -176,7 +178,7 @@ def catalogue_from_dict(
 
 def catalogue_from_chunks(
     head: dict[str, Any],
-    chunks: Iterable[list[Any]],
+    chunks: Iterable[list[Any] | Checked],
     tail: Callable[[], dict[str, Any]],
     *,
     source: str = "resources.toml",
@@ -191,13 +193,23 @@ def catalogue_from_chunks(
     catalogue, sections = _head(head, check)
     ids: dict[str, int] = {}
     for chunk in chunks:
-        # The usual chunk, valid throughout, is checked a field at a time (quick_chunk); any
-        # doubt, an entry at a time, as catalogue_from_dict does.
-        resources = quick_chunk(chunk, sections)
-        if resources is not None and _take_ids(resources, len(catalogue.resources), ids):
-            catalogue.resources += resources
+        # The usual chunk, valid throughout, is checked a field at a time (quick_chunk, or the
+        # helper process did it); any doubt, an entry at a time, as catalogue_from_dict does.
+        if isinstance(chunk, Checked):
+            if chunk.sections != sections:
+                raise Unsettled
+            resources = resources_from_columns(chunk.columns)
         else:
-            _add_resources(catalogue, chunk, check, sections, ids)
+            quick = quick_chunk(chunk, sections)
+            if quick is None:
+                _add_resources(catalogue, chunk, check, sections, ids)
+                continue
+            resources = quick
+        start = len(catalogue.resources)
+        if not quick_ids(resources, start, ids):  # an id taken twice (named), or aliases
+            for i, resource in enumerate(resources, start):
+                _take_id(resource, i, check, ids)
+        catalogue.resources += resources
     rest = tail()
     _check_top(rest, check)
     # Records may come before the first resource (a hand edit) as well as after the last.
@@ -311,23 +323,6 @@ def _take_id(resource: Resource, i: int, check: _Checker, seen_ids: dict[str, in
                 "give each resource its own id",
             )
         seen_ids[rid] = i
-
-
-def _take_ids(resources: list[Resource], start: int, seen_ids: dict[str, int]) -> bool:
-    """Record the ids of resources ``start``... when none is taken and none has aliases (the
-    usual chunk, in a few set operations); else False, recording nothing."""
-    ids = list(map(_ID, resources))
-    distinct = set(ids)
-    if any(map(_ALIASES, resources)) or len(distinct) != len(ids):
-        return False
-    if not seen_ids.keys().isdisjoint(distinct):
-        return False
-    seen_ids.update(zip(ids, itertools.count(start)))
-    return True
-
-
-_ID = operator.attrgetter("id")
-_ALIASES = operator.attrgetter("aliases")
 
 
 def _add_not_duplicates(

@@ -7,7 +7,9 @@ are cut only before a line that is exactly ``[[resources]]``, and their tables r
 document's: ``resources`` concatenated, any other top-level key present in one chunk only. The
 schema validates the chunks as they come
 (:func:`mlsd_cli.catalogue.schema.catalogue_from_chunks`), so the tables of a 100k-entry file
-are never all held at once.
+are never all held at once. The last chunks of a large document may be parsed and checked
+meanwhile by a helper process on the other core (:mod:`mlsd_cli.catalogue.parsehelper`): they
+come :class:`Checked`, or, whenever the helper did not settle one, are read here as usual.
 
 That is the whole document's meaning whenever every chunk parses: a cut inside a multi-line
 string or an array leaves the chunk before it unterminated, which fails. Whenever anything
@@ -19,6 +21,7 @@ than overflowing its stack.)
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Iterator
 from typing import Any
@@ -71,27 +74,83 @@ class Chunks:
         except Exception:  # any refusal: tomli decides, and words the error
             raise Unsettled from None
 
-    def resources(self) -> Iterator[list[Any]]:
-        for start, end in itertools.pairwise(self._cuts[1:]):
-            part = self._parse(start, end)
-            chunk = part.pop("resources", None)
-            if not isinstance(chunk, list):
+    def resources(self, *, helper: bool = True) -> Iterator[list[Any] | Checked]:
+        """Each chunk's resource tables, in order; with ``helper``, the last chunks of a large
+        document may come :class:`Checked` instead, from a helper process on the other core
+        (:mod:`mlsd_cli.catalogue.parsehelper`)."""
+        from mlsd_cli.catalogue import parsehelper
+
+        spans = list(itertools.pairwise(self._cuts[1:]))
+        sections = _section_ids(self.head)
+        mine, forked = len(spans), None
+        theirs = int(len(spans) * parsehelper.HELPER_SHARE)
+        try:
+            if helper and theirs and sections is not None and parsehelper.available(len(spans)):
+                mine -= theirs
+                parts = [functools.partial(self._parse, a, b) for a, b in spans[mine:]]
+                forked = parsehelper.start(parts, sections)
+            for start, end in spans[:mine]:
+                yield self._tables(self._parse(start, end))
+            found = forked.results() if forked else [None] * (len(spans) - mine)
+            for (start, end), encoded in zip(spans[mine:], found, strict=True):
+                result = None if encoded is None else parsehelper.decoded(encoded)
+                if result is None:  # the helper did not settle it: read here, as usual
+                    yield self._tables(self._parse(start, end))
+                else:
+                    self._keep(result[1])
+                    yield Checked(result[0], frozenset(sections or ()))
+        finally:
+            if forked:
+                forked.stop()
+
+    def _tables(self, part: dict[str, Any]) -> list[Any]:
+        """A chunk's resource tables; its other tables are kept for :meth:`rest`."""
+        chunk = part.pop("resources", None)
+        if not isinstance(chunk, list):
+            raise Unsettled
+        self._keep(part)
+        return chunk
+
+    def _keep(self, others: dict[str, Any]) -> None:
+        for key, value in others.items():
+            if key in self.head or key in self._rest:
                 raise Unsettled
-            for key, value in part.items():
-                if key in self.head or key in self._rest:
-                    raise Unsettled
-                self._rest[key] = value
-            yield chunk
+            self._rest[key] = value
 
     def rest(self) -> dict[str, Any]:
         return self._rest
+
+
+class Checked:
+    """A chunk whose resources the helper process checked: their values, a column a field in
+    the field table's order (:func:`mlsd_cli.catalogue.quickcheck.quick_columns`), checked
+    against these section ids."""
+
+    __slots__ = ("columns", "sections")
+
+    def __init__(self, columns: list[list[Any]], sections: frozenset[str]) -> None:
+        self.columns = columns
+        self.sections = sections
+
+
+def _section_ids(head: dict[str, Any]) -> set[str] | None:
+    """The section ids of the head, if its sections are tables (the schema checks the rest:
+    when the head is valid, these are the ids it finds)."""
+    sections = head.get("sections", [])
+    if not isinstance(sections, list) or not all(isinstance(s, dict) for s in sections):
+        return None
+    return {s.get("id") for s in sections if isinstance(s.get("id"), str)}
 
 
 def merged(text: str) -> dict[str, Any] | None:
     """The whole document as one dict, from its chunks (None: :class:`Unsettled`)."""
     try:
         chunks = Chunks(text)
-        resources = [table for chunk in chunks.resources() for table in chunk]
+        resources = [
+            table
+            for chunk in chunks.resources(helper=False)
+            for table in (chunk if isinstance(chunk, list) else ())
+        ]
     except Unsettled:
         return None
     document = {**chunks.head, **chunks.rest()}
