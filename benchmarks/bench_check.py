@@ -53,6 +53,7 @@ from benchlib import child_env
 from benchlib import machine
 from benchlib import measured
 from benchlib import python_pass
+from benchlib import script_parser
 from benchlib import source_trees
 from benchlib import write_section
 
@@ -495,20 +496,16 @@ def main() -> None:
         hosts, port, delay = sys.argv[2].split(","), int(sys.argv[3]), float(sys.argv[4])
         asyncio.run(_serve(hosts, port, delay))
         return
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = script_parser(__doc__, before=True)
     parser.add_argument("--urls", type=int, default=1000)
     parser.add_argument("--memory-urls", type=int, default=5000)
     parser.add_argument("--delay", type=float, default=0.1)
     parser.add_argument("--hosts", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--before", type=Path, help="another source tree, measured beside this")
     parser.add_argument("--no-lychee", action="store_true", help="skip lychee")
     parser.add_argument("--mlc", action="store_true", help="also markdown-link-check (slow)")
-    parser.add_argument("--write", "--update-docs", action="store_true", dest="write")
     args = parser.parse_args()
-    args.trees = source_trees(args.before)  # a wrong --before stops here, before any install
+    args.trees = source_trees(args.before)
     args.load = LoadAverage()
     startup = statistics.median(python_pass(5))
     rows, memory = measure(args)

@@ -3,6 +3,7 @@
     python benchmarks/bench_cli.py                 # print the table
     python benchmarks/bench_cli.py --write         # ...and put it in docs/benchmarks.md
     python benchmarks/bench_cli.py --sizes 1000 --rounds 3   # a quick look
+    python benchmarks/bench_cli.py --before DIR    # also the mlsd of another source tree
 
 Catalogues: the shipped resources.toml, and synthetic ones of 1k, 10k and 100k entries made by
 benchmarks/generate.py (kept in benchmarks/out/, which git ignores). Every command runs as a
@@ -15,11 +16,14 @@ Large catalogues are cached by the store after the first read (a JSON file keyed
 content hash): "cold" is the first run with an empty cache directory (one run), "warm" the
 median of the rounds after it. The shipped catalogue is below the cache threshold: it is
 always parsed, so cold and warm are the same thing there.
+
+With ``--before DIR`` (a source tree's root, e.g. ``git archive COMMIT src | tar -x -C DIR``)
+every command also runs with that tree's mlsd, interleaved in the same rounds, each tree with
+its own cache folder: issue 13 asks warm reads to stay at least as fast as before.
 """
 
 from __future__ import annotations
 
-import argparse
 import shutil
 import statistics
 import tempfile
@@ -34,7 +38,9 @@ from benchlib import catalogue_for
 from benchlib import child_env
 from benchlib import machine
 from benchlib import mlsd_command
+from benchlib import script_parser
 from benchlib import size_name
+from benchlib import source_trees
 from benchlib import wall_time
 from benchlib import write_section
 
@@ -60,34 +66,45 @@ class Row:
     catalogue: str
     command: str
     argv: list[str]
+    #: The source tree ("mlsd"; with --before, "before" or "after") and its environment.
+    tree: str
+    env: dict[str, str]
     cold: float | None = None
     warm: list[float] = field(default_factory=list)
 
+    @property
+    def key(self) -> tuple[str, str]:
+        return self.catalogue, self.command
 
-def measure(sizes: list[int], rounds: int) -> tuple[list[float], list[Row], dict[str, int]]:
+
+def measure(
+    sizes: list[int], rounds: int, trees: dict[str, Path]
+) -> tuple[list[float], list[Row], dict[str, int]]:
     mlsd = mlsd_command()
     scratch = Path(tempfile.mkdtemp(prefix="mlsd-bench-"))
     try:
-        env = child_env(scratch / "cache")
+        envs = {tree: child_env(scratch / f"cache-{tree}", src) for tree, src in trees.items()}
         rows: list[Row] = []
         counts: dict[str, int] = {}
         for name in ["shipped", *map(size_name, sizes)]:
             path = catalogue_for(name)
             counts[name] = path.read_text(encoding="utf-8").count("\n[[resources]]\n")
             for command, args in [*QUERIES.items(), ("list", LIST)]:
-                rows.append(Row(name, command, [*mlsd, *args, "--catalogue", str(path)]))
+                argv = [*mlsd, *args, "--catalogue", str(path)]
+                rows += [Row(name, command, argv, tree, env) for tree, env in envs.items()]
         # Bytecode for mlsd and its dependencies, so that no round pays for compiling.
-        wall_time([*mlsd, "--help"], env)
-        wall_time(rows[0].argv, env)
+        for env in envs.values():
+            wall_time([*mlsd, "--help"], env)
+            wall_time(rows[0].argv, env)
         # Cold: the first read of each catalogue, with nothing in the load cache.
         for row in rows:
-            shutil.rmtree(scratch / "cache", ignore_errors=True)
-            row.cold = wall_time(row.argv, env)
+            shutil.rmtree(row.env["MLSD_CACHE_DIR"], ignore_errors=True)
+            row.cold = wall_time(row.argv, row.env)
         base: list[float] = []
         for _ in range(rounds):
-            base.append(wall_time(PYTHON_PASS, env))
+            base.append(wall_time(PYTHON_PASS, rows[0].env))
             for row in rows:
-                row.warm.append(wall_time(row.argv, env))
+                row.warm.append(wall_time(row.argv, row.env))
         return base, rows, counts
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
@@ -102,8 +119,8 @@ def check_targets(base: float, rows: list[Row]) -> list[str]:
     """
     lines = []
     for row in rows:
-        target = TARGETS.get((row.catalogue, row.command))
-        if not target:
+        target = TARGETS.get(row.key)
+        if not target or row.tree == "before":
             continue
         seconds, ratio = target
         warm = statistics.median(row.warm)
@@ -134,6 +151,12 @@ def render(
     load: LoadAverage,
 ) -> str:
     base = statistics.median(base_runs)
+    before = {row.key: statistics.median(row.warm) for row in rows if row.tree == "before"}
+    columns = [("catalogue", "---"), ("entries", "---:"), ("command", "---")]
+    columns += [("tree", "---")] * bool(before)
+    columns += [(name, "---:") for name in ("cold (s)", "warm median (s)", "warm min (s)")]
+    columns += [("warm / `python -c pass`", "---:")]
+    columns += [("after / before (warm)", "---:")] * bool(before)
     out = [
         f"Measured {time.strftime('%Y-%m-%d')} on {machine(load)}, with:",
         "",
@@ -144,21 +167,27 @@ def render(
         'catalogue has), `search "recomender systm"` (misspelt: builds the vocabulary and '
         "corrects both words); `list` prints every entry. Output piped, as in a script.",
         "",
-        "| catalogue | entries | command | cold (s) | warm median (s) | warm min (s) "
-        "| warm / `python -c pass` |",
-        "| --- | ---: | --- | ---: | ---: | ---: | ---: |",
+        _line([name for name, _align in columns]),
+        _line([align for _name, align in columns]),
     ]
+    ratios: list[tuple[float, str]] = []
     for row in rows:
         warm = statistics.median(row.warm)
-        out.append(
-            f"| {row.catalogue} | {counts[row.catalogue]:,} | {row.command} | {row.cold:.2f} | "
-            f"{warm:.3f} | {min(row.warm):.3f} | {warm / base:.1f}x |"
-        )
+        cells = [row.catalogue, f"{counts[row.catalogue]:,}", row.command]
+        cells += [row.tree] * bool(before)
+        cells += [f"{row.cold:.2f}", f"{warm:.3f}", f"{min(row.warm):.3f}", f"{warm / base:.1f}x"]
+        if before:
+            ratio = warm / before[row.key] if row.tree == "after" else None
+            cells.append("" if ratio is None else f"{ratio:.2f}x")
+            if ratio is not None:
+                ratios.append((ratio, f"{row.command} on {row.catalogue}"))
+        out.append(_line(cells))
     out += [
         "",
         "Targets (warm medians):",
         "",
         *check_targets(base, rows),
+        *_no_slower(ratios),
         "",
         "Where the time goes (100k, warm): start-up (Typer, the command's imports), loading "
         "the catalogue from the store's JSON cache, and reading the search index that "
@@ -173,27 +202,37 @@ def render(
     return "\n".join(out)
 
 
+def _line(cells: list[str]) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+def _no_slower(ratios: list[tuple[float, str]]) -> list[str]:
+    """Issue 13: warm reads at least as fast as before (after / before at most 1.0x)."""
+    if not ratios:
+        return []
+    held = sum(ratio <= 1.0 for ratio, _name in ratios)
+    worst = max(ratios)
+    return [
+        f"- Warm reads at least as fast as before (after / before at most 1.0x): "
+        f"**{held} of {len(ratios)} met** (highest {worst[0]:.2f}x, {worst[1]})."
+    ]
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = script_parser(__doc__, before=True)
     parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000, 100000])
     parser.add_argument("--rounds", type=int, default=7)
-    parser.add_argument(
-        "--write",
-        "--update-docs",
-        action="store_true",
-        dest="write",
-        help="update docs/benchmarks.md",
-    )
     args = parser.parse_args()
     command = "python benchmarks/bench_cli.py" + (" --write" if args.write else "")
     if args.sizes != [1000, 10000, 100000]:
         command += " --sizes " + " ".join(map(str, args.sizes))
     if args.rounds != 7:
         command += f" --rounds {args.rounds}"
+    if args.before:
+        command += f" --before {args.before}"
+    trees = source_trees(args.before)
     load = LoadAverage()
-    base, rows, counts = measure(args.sizes, args.rounds)
+    base, rows, counts = measure(args.sizes, args.rounds, trees)
     text = render(base, rows, counts, command, load.stop())
     print(text)
     if args.write:

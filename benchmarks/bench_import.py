@@ -14,7 +14,6 @@ beside the project, else the copy in ``tests/data/corpus/``; the largest list by
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import sys
 import tempfile
@@ -24,6 +23,7 @@ from benchlib import ROOT
 from benchlib import LoadAverage
 from benchlib import child_env
 from benchlib import python_pass
+from benchlib import script_parser
 from benchlib import shared
 from benchlib import wall_time
 from benchlib import write_section
@@ -80,14 +80,13 @@ def report(source: Path, runs: int, m: dict[str, float]) -> str:
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = script_parser(__doc__)
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--update-docs", "--write", action="store_true", dest="update_docs")
     args = parser.parse_args(argv)
     source = largest(shared("corpus"))
     text = report(source, args.runs, measure(source, args.runs))
     print(text)
-    if args.update_docs:
+    if args.write:
         write_section(f"## Import\n\n{text}", SECTION, append=True)
     return 0
 

@@ -18,7 +18,6 @@ compiled before the first round.
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import subprocess
 import sys
@@ -35,6 +34,7 @@ from benchlib import child_env
 from benchlib import machine
 from benchlib import measured
 from benchlib import mlsd_command
+from benchlib import script_parser
 from benchlib import source_trees
 from benchlib import write_section
 
@@ -180,18 +180,8 @@ def render(rows: list[Row], trees: dict[str, Path], rounds: int, load: LoadAvera
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = script_parser(__doc__, before=True)
     parser.add_argument("--rounds", type=int, default=9)
-    parser.add_argument("--before", type=Path, help="another source tree, timed beside this one")
-    parser.add_argument(
-        "--write",
-        "--update-docs",
-        action="store_true",
-        dest="write",
-        help="update docs/benchmarks.md",
-    )
     args = parser.parse_args()
     timed = source_trees(args.before)
     load = LoadAverage()

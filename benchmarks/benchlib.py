@@ -9,6 +9,7 @@ script can time another source tree (``--before DIR``) with the interpreter runn
 
 from __future__ import annotations
 
+import argparse
 import os
 import platform
 import re
@@ -86,6 +87,34 @@ def source_trees(before: Path | None) -> dict[str, Path]:
     return {"before": src, "after": ROOT / "src"}
 
 
+def _tree_root(text: str) -> Path:
+    root = Path(text)
+    if not (root / "src" / "mlsd_cli").is_dir():
+        raise argparse.ArgumentTypeError(f"{text}: no src/mlsd_cli there (give the tree's root)")
+    return root
+
+
+def script_parser(doc: str | None, before: bool = False) -> argparse.ArgumentParser:
+    """A script's options: its docstring as the help; ``--write`` (or ``--update-docs``) to put
+    its figures in the docs; with ``before``, ``--before DIR``, a tree timed beside this one
+    (refused at once unless DIR holds ``src/mlsd_cli``)."""
+    parser = argparse.ArgumentParser(
+        description=doc, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--write",
+        "--update-docs",
+        action="store_true",
+        dest="write",
+        help="put the figures in docs/benchmarks.md (between the section's markers)",
+    )
+    if before:
+        parser.add_argument(
+            "--before", type=_tree_root, help="another source tree (its root), timed beside this"
+        )
+    return parser
+
+
 # ----------------------------------------------------------------- running a process
 
 
@@ -127,6 +156,15 @@ def wall_time(
         message = proc.stderr.decode(errors="replace")[-2000:]
         raise SystemExit(f"{' '.join(argv)} failed ({proc.returncode}): {message}")
     return elapsed
+
+
+def best_warm(
+    argv: list[str], env: dict[str, str] | None, repeat: int, ok: tuple[int, ...] = (0,)
+) -> float:
+    """The best wall time of ``repeat`` runs (output to /dev/null) after one that is not
+    counted: it fills the load cache, as a curator's earlier command would have."""
+    wall_time(argv, env, ok, subprocess.DEVNULL)
+    return min(wall_time(argv, env, ok, subprocess.DEVNULL) for _ in range(repeat))
 
 
 @dataclass
