@@ -3,7 +3,9 @@ it touches changed on disk after it was planned (nothing written), and rebased o
 catalogue when only other entries changed (both changes kept).
 
 Each test plans on the catalogue as loaded, then another "command" changes the file on disk
-(through the same commit step), then the plan is committed.
+(through the same commit step), then the plan is committed. Every test runs twice: on the small
+catalogue as it is (parsed, a plain list), and with the load cache on for it (the catalogue's
+entries decoded on demand, a write spliced into the file), where the same rules must hold.
 """
 
 from __future__ import annotations
@@ -27,6 +29,12 @@ from mlsd_cli.errors import ReadOnlyCatalogueError
 from mlsd_cli.errors import StaleError
 
 from . import ondisk
+
+
+@pytest.fixture(autouse=True, params=["parsed", "cached"])
+def cache_size(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    if request.param == "cached":
+        monkeypatch.setattr(store, "CACHE_MIN_BYTES", 0)
 
 
 def _year(path: Path, rid: str, year: int) -> None:

@@ -123,6 +123,7 @@ def _write_step(path: Path, edit: Edit) -> tuple[bytes, bool]:
     expected = store.dumps(fresh).encode("utf-8")
     spliced = splice.splice(basis.snapshot, fresh, str(path)) is not None
     store.save(fresh, path, basis=basis)
+    basis.close()
     return expected, spliced
 
 
@@ -160,7 +161,9 @@ def test_a_hand_edited_file_is_saved_whole_then_spliced(sample_catalogue: Path) 
     store.save(fresh, sample_catalogue, basis=basis)
     assert sample_catalogue.read_bytes() == store.dumps(fresh).encode()
     assert "year    =" not in sample_catalogue.read_text(encoding="utf-8")
-    assert store.load_for_write(sample_catalogue)[1] is not None  # canonical now
+    basis = store.load_for_write(sample_catalogue)[1]
+    assert basis is not None  # canonical now
+    basis.close()
 
 
 @pytest.mark.usefixtures("every_size_cached")
@@ -179,6 +182,7 @@ def test_a_layout_that_does_not_match_the_bytes_falls_back(sample_catalogue: Pat
     fresh.resources[1].title = "A new title"
     assert splice.splice(basis.snapshot, fresh, "x") is None
     store.save(fresh, sample_catalogue, basis=basis)
+    basis.close()
     assert sample_catalogue.read_bytes() == store.dumps(fresh).encode()
 
 
@@ -197,6 +201,7 @@ def test_an_invalid_change_is_refused_and_nothing_is_written(sample_catalogue: P
         change(fresh)
         with pytest.raises(CatalogueError):
             store.save(fresh, sample_catalogue, basis=basis)
+        basis.close()
         assert sample_catalogue.read_bytes() == before
 
 
@@ -207,6 +212,7 @@ def test_the_spliced_cache_holds_the_layout_of_the_new_file(sample_catalogue: Pa
     assert basis is not None
     fresh.resources[0].tags.append("new-tag")
     assert store.save(fresh, sample_catalogue, basis=basis)
+    basis.close()
     data = sample_catalogue.read_bytes()
     cached = loadcache.read(sample_catalogue, store._digest(data))
     assert cached is not None and cached.layout is not None

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
+from collections.abc import MutableSequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import date
@@ -72,7 +75,7 @@ class Catalogue:
     title: str = ""
     description: str = ""
     sections: list[Section] = field(default_factory=list)
-    resources: list[Resource] = field(default_factory=list)
+    resources: MutableSequence[Resource] = field(default_factory=list)
     #: Pairs of resource ids a curator declared "not duplicates", each sorted.
     not_duplicates: list[tuple[str, str]] = field(default_factory=list)
 
@@ -82,17 +85,75 @@ class Catalogue:
                 return s
         return None
 
+    # The questions a write asks of the entries. A catalogue loaded from the load cache holds
+    # its resources as :class:`mlsd_cli.catalogue.lazy.LazyResources`, which answers them from
+    # index columns without decoding the entries; a plain list scans. Both give the same
+    # answers (tests/test_lazy.py).
+
+    def positions(self, refs: Sequence[str], *, aliases: bool = True) -> list[int | None]:
+        """For each of ``refs``, the first position whose id it is, else (with ``aliases``)
+        the first whose aliases (old ids) hold it, else None."""
+        lazy = getattr(self.resources, "positions", None)
+        if lazy is not None:
+            return lazy(refs, aliases=aliases)  # type: ignore[no-any-return]
+        return scan_positions(self.resources, refs, aliases=aliases)
+
+    def position(self, ref: str, *, aliases: bool = True) -> int | None:
+        return self.positions([ref], aliases=aliases)[0]
+
     def resource(self, resource_id: str) -> Resource | None:
-        for r in self.resources:
-            if r.id == resource_id or resource_id in r.aliases:
-                return r
-        return None
+        """The entry with this id, else the one with it as an old id (alias), else None."""
+        i = self.position(resource_id)
+        return None if i is None else self.resources[i]
+
+    def entry_ids(self) -> list[str]:
+        """Each entry's id, in order."""
+        lazy = getattr(self.resources, "ids", None)
+        return [r.id for r in self.resources] if lazy is None else lazy()
+
+    def first_sections(self) -> list[str | None]:
+        """Each entry's first section (None for an entry without sections), in order."""
+        lazy = getattr(self.resources, "first_sections", None)
+        if lazy is not None:
+            return lazy()  # type: ignore[no-any-return]
+        return [r.sections[0] if r.sections else None for r in self.resources]
+
+    def taken_ids(self) -> set[str]:
+        """Every id and alias in use (a new entry's id must be none of them)."""
+        lazy = getattr(self.resources, "ids_and_aliases", None)
+        if lazy is not None:
+            return lazy()[0]  # type: ignore[no-any-return]
+        return {i for r in self.resources for i in (r.id, *r.aliases)}
+
+    def used_tags(self) -> set[str]:
+        """Every tag some entry carries."""
+        lazy = getattr(self.resources, "used_tags", None)
+        if lazy is not None:
+            return lazy()  # type: ignore[no-any-return]
+        return {t for r in self.resources for t in r.tags}
 
     def section_titles(self) -> dict[str, str]:
         return {s.id: s.title for s in self.sections}
 
     def resource_ids(self) -> set[str]:
-        return {r.id for r in self.resources}
+        return set(self.entry_ids())
+
+
+def scan_positions(
+    resources: Iterable[Resource], refs: Sequence[str], *, aliases: bool = True
+) -> list[int | None]:
+    """:meth:`Catalogue.positions` by one pass over ``resources``."""
+    wanted = set(refs)
+    by_id: dict[str, int] = {}
+    by_alias: dict[str, int] = {}
+    for i, r in enumerate(resources):
+        if r.id in wanted:
+            by_id.setdefault(r.id, i)
+        if aliases and r.aliases:
+            for a in r.aliases:
+                if a in wanted:
+                    by_alias.setdefault(a, i)
+    return [by_id.get(ref, by_alias.get(ref)) for ref in refs]
 
 
 _SLUG_DROP = re.compile(r"[^a-z0-9]+")

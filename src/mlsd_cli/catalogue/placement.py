@@ -29,27 +29,27 @@ from mlsd_cli.catalogue.model import Section
 
 def insertion_index(catalogue: Catalogue, resource: Resource, *, at_end: bool = False) -> int:
     """The index in ``catalogue.resources`` where ``resource`` belongs (see the module doc)."""
-    entries = catalogue.resources
+    firsts = catalogue.first_sections()  # the entries' columns: none is decoded for this
     first = resource.sections[0] if resource.sections else None
-    run = [i for i, r in enumerate(entries) if r.sections and r.sections[0] == first]
+    run = [i for i, f in enumerate(firsts) if f is not None and f == first]
     if run:
         if at_end:
             return run[-1] + 1
-        before = [i for i in run if entries[i].id < resource.id]
+        ids = catalogue.entry_ids()
+        before = [i for i in run if ids[i] < resource.id]
         return before[-1] + 1 if before else run[0]
     order = {s.id: n for n, s in enumerate(catalogue.sections)}
     rank = order.get(first or "", len(order))
+    ranks = [-1 if f is None else order.get(f, -1) for f in firsts]
     earlier = [
-        i for i, r in enumerate(entries) if r.sections and order.get(r.sections[0], -1) < rank
+        i for i, (f, n) in enumerate(zip(firsts, ranks, strict=True)) if f is not None and n < rank
     ]
-    return earlier[-1] + 1 if earlier else _first_later(catalogue, rank, order)
-
-
-def _first_later(catalogue: Catalogue, rank: int, order: dict[str, int]) -> int:
-    for i, r in enumerate(catalogue.resources):
-        if r.sections and order.get(r.sections[0], -1) > rank:
-            return i
-    return len(catalogue.resources)
+    if earlier:
+        return earlier[-1] + 1
+    later = (
+        i for i, (f, n) in enumerate(zip(firsts, ranks, strict=True)) if f is not None and n > rank
+    )
+    return next(later, len(firsts))
 
 
 def place_resource(catalogue: Catalogue, resource: Resource) -> None:

@@ -20,62 +20,26 @@ changed entry is validated as a full load validates it, and ids are checked acro
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import accumulate
-from operator import attrgetter
+from itertools import pairwise
 from typing import Any
 
-from mlsd_cli.catalogue.fields import RESOURCE_FIELDS
-from mlsd_cli.catalogue.fields import RESOURCE_KEYS
+from mlsd_cli.catalogue import blocks
+from mlsd_cli.catalogue.atomic import Piece
+from mlsd_cli.catalogue.blocks import block_token
+from mlsd_cli.catalogue.lazy import LazyResources
 from mlsd_cli.catalogue.model import Catalogue
-from mlsd_cli.catalogue.model import Resource
 
-FILE_HEADER = "# mlsd catalogue: edit with `mlsd` or by hand; see docs/catalogue.md\n"
-RESOURCE_HEADER = "\n[[resources]]\n"
-
-_VALUES = attrgetter(*RESOURCE_KEYS)
-_LIST_POSITIONS = tuple(i for i, f in enumerate(RESOURCE_FIELDS) if f.type == "list")
-
-
-def freeze(r: Resource) -> tuple[Any, ...]:
-    """A resource's values with its lists as tuples: a copy that later changes to the entry
-    (in place or not) cannot reach."""
-    values = list(_VALUES(r))
-    for i in _LIST_POSITIONS:
-        values[i] = tuple(values[i])
-    return tuple(values)
-
-
-def table_block(key: str, table_text: str) -> str:
-    """One ``[[key]]`` block of the canonical file (its blank line first)."""
-    return f"\n[[{key}]]\n{table_text}"
-
-
-def render_head(data: dict[str, Any]) -> str:
-    """The canonical text before the first resource block, from :func:`catalogue_to_dict`'s
-    parts (``catalogue`` and ``sections``)."""
-    from mlsd_cli.catalogue.tomlwriter import dumps_table
-
-    chunks = [FILE_HEADER, "[catalogue]\n", dumps_table(data["catalogue"])]
-    chunks += [table_block("sections", dumps_table(t)) for t in data.get("sections", ())]
-    return "".join(chunks)
-
-
-def render_tail(data: dict[str, Any]) -> str:
-    """The canonical text after the last resource block (the not-duplicates records)."""
-    from mlsd_cli.catalogue.tomlwriter import dumps_table
-
-    return "".join(
-        table_block("not_duplicates", dumps_table(t)) for t in data.get("not_duplicates", ())
-    )
-
-
-def render_block(resource: Resource) -> bytes:
-    """The canonical bytes of one resource's block."""
-    from mlsd_cli.catalogue.schema import resource_to_dict
-    from mlsd_cli.catalogue.tomlwriter import dumps_table
-
-    return (RESOURCE_HEADER + dumps_table(resource_to_dict(resource))).encode("utf-8")
+FILE_HEADER = blocks.FILE_HEADER
+RESOURCE_HEADER = blocks.RESOURCE_HEADER
+render_block = blocks.render_block
+render_head = blocks.render_head
+render_tail = blocks.render_tail
+table_block = blocks.table_block
 
 
 @dataclass(frozen=True)
@@ -83,19 +47,23 @@ class Layout:
     """Where the blocks of a canonical file are: the head's length, each block's length."""
 
     head: int
-    lengths: list[int]
+    lengths: Sequence[int]
 
 
 @dataclass
 class Snapshot:
-    """The catalogue as loaded under the lock, before a plan changes it."""
+    """The file as read under the lock, before a plan changes its catalogue: the open file,
+    its layout, the resources as loaded (decoded on demand, then changed by the plan) and the
+    canonical dict of everything but the resources (head and tail)."""
 
-    data: bytes
+    fd: int
+    size: int
     layout: Layout
-    entries: list[Resource]
-    frozen: list[tuple[Any, ...]]
-    #: The canonical dict of everything but the resources (head and tail).
+    rows: LazyResources
     rest: dict[str, Any]
+
+    def read(self, start: int, end: int) -> bytes:
+        return os.pread(self.fd, end - start, start)
 
 
 def _rest(catalogue: Catalogue) -> dict[str, Any]:
@@ -108,93 +76,126 @@ def _rest(catalogue: Catalogue) -> dict[str, Any]:
     )
 
 
-def take(catalogue: Catalogue, data: bytes, layout: Layout) -> Snapshot | None:
-    """What :func:`splice` needs to know of the catalogue before the change (None when the
-    layout does not describe these entries)."""
-    if len(layout.lengths) != len(catalogue.resources):
+def take(catalogue: Catalogue, fd: int, size: int, layout: Layout) -> Snapshot | None:
+    """What :func:`splice` needs to know of the catalogue before the change (None when its
+    resources are not the cache's rows, or the layout does not describe them)."""
+    rows = catalogue.resources
+    if not isinstance(rows, LazyResources) or len(layout.lengths) != len(rows):
         return None
-    entries = list(catalogue.resources)
-    return Snapshot(data, layout, entries, [freeze(r) for r in entries], _rest(catalogue))
+    return Snapshot(fd, size, layout, rows, _rest(catalogue))
+
+
+#: A run of entries that kept their old blocks, in order: (first position, end position, the
+#: first one's old index).
+Run = tuple[int, int, int]
 
 
 @dataclass
 class Spliced:
-    """The new file's bytes and layout, and for each entry the index of its old block if it
-    kept it (None: re-rendered)."""
+    """The new file in pieces (ranges of the old one and new blocks) and its layout; for each
+    entry the index of its old block if it kept it (None: re-rendered) and its token."""
 
-    data: bytes
+    pieces: list[Piece]
     layout: Layout
     kept: list[int | None]
+    #: The runs of ``kept`` (the cache's rows are copied by the same runs).
+    runs: list[Run]
+    tokens: list[int]
+    #: Nothing changed: the new file is the old one.
+    unchanged: bool
 
 
 def splice(before: Snapshot, catalogue: Catalogue, source: str) -> Spliced | None:
-    """The bytes a full save of ``catalogue`` would write, from ``before``'s bytes and the
-    re-rendered changed entries; None when that cannot be done safely (see the module doc).
-    An entry that is not valid also gives None: the full save raises its error."""
-    if _rest(catalogue) != before.rest:
+    """The file a full save of ``catalogue`` would write, as pieces of ``before``'s file and
+    the re-rendered changed entries; None when that cannot be done safely (see the module
+    doc). An entry that is not valid also gives None: the full save raises its error."""
+    rest = _rest(catalogue)
+    if catalogue.resources is not before.rows or _head(rest) != _head(before.rest):
         return None
-    changes = _changes(before, catalogue.resources)
-    if changes is None or not _verified(before, changes):
+    kept = _changes(before.rows)
+    if kept is None or not _verified(before, kept):
         return None
-    if not _valid(catalogue, [n for n, (old, _) in enumerate(changes) if old is None], source):
+    if not _valid(catalogue, before.rows, [n for n, old in enumerate(kept) if old is None], source):
         return None
-    return _assemble(before, changes)
+    tail = None if rest == before.rest else render_tail(rest).encode()
+    return _assemble(before, kept, tail)
 
 
-#: Per entry of the new list: (index of its old block or None, new block bytes or None when
-#: unchanged).
-_Change = tuple[int | None, bytes | None]
+def _head(rest: dict[str, Any]) -> dict[str, Any]:
+    """What the head is rendered from (the not-duplicates records are the tail)."""
+    return {k: v for k, v in rest.items() if k != "not_duplicates"}
 
 
-def _changes(before: Snapshot, resources: list[Resource]) -> list[tuple[int | None, Any]] | None:
-    """For each new entry, (its old index if it kept its block, else None; the entry), or None
-    when entries moved or one object appears twice."""
-    index = {id(r): i for i, r in enumerate(before.entries)}
-    out: list[tuple[int | None, Any]] = []
-    last = -1
-    for r in resources:
-        i = index.get(id(r))
-        if i is None:
-            out.append((None, r))
+def _changes(rows: LazyResources) -> list[int | None] | None:
+    """For each entry, the index of its old block if it kept it (else None: new, or changed
+    in place: only a decoded row can be), or None when entries moved."""
+    changed = rows.changed_rows()
+    slots = rows.slots
+    if isinstance(slots, range):  # no entry added, removed or put elsewhere
+        kept: list[int | None] = list(slots)
+        for k in changed:
+            kept[k] = None
+        return kept
+    olds = [s for s in slots if type(s) is int]
+    if any(b <= a for a, b in pairwise(olds)):
+        return None
+    return [s if type(s) is int and s not in changed else None for s in slots]
+
+
+def runs(kept: list[int | None]) -> list[Run]:
+    """The runs of entries that kept consecutive old blocks."""
+    out: list[Run] = []
+    start = -1
+    prev = -2
+    for n, k in enumerate(kept):
+        if k is not None and k == prev + 1:
+            prev = k
             continue
-        if i <= last:
-            return None
-        last = i
-        out.append((i, r) if freeze(r) == before.frozen[i] else (None, r))
+        if start >= 0:
+            out.append((start, n, kept[start]))  # type: ignore[arg-type]
+        start, prev = (n, k) if k is not None else (-1, -2)
+    if start >= 0:
+        out.append((start, len(kept), kept[start]))  # type: ignore[arg-type]
     return out
+
+
+def new_positions(kept: list[int | None], spans: list[Run]) -> Iterator[tuple[int, Run | None]]:
+    """In order: each new position (with None), and each run (with its first position)."""
+    n = 0
+    for run in spans:
+        yield from ((m, None) for m in range(n, run[0]))
+        yield run[0], run
+        n = run[1]
+    yield from ((m, None) for m in range(n, len(kept)))
 
 
 def _offsets(layout: Layout) -> list[int]:
     return list(accumulate(layout.lengths, initial=layout.head))
 
 
-def _verified(before: Snapshot, changes: list[tuple[int | None, Any]]) -> bool:
+def _verified(before: Snapshot, kept: list[int | None]) -> bool:
     """The bytes on disk are laid out as the layout says: the head and tail render to what is
-    there, and each block replaced or removed is the one its old entry renders to."""
-    data, layout = before.data, before.layout
+    there, and each block replaced or removed is the one its stored entry renders to."""
+    layout = before.layout
     offsets = _offsets(layout)
-    if render_head(before.rest).encode() != data[: layout.head]:
+    if offsets[-1] > before.size:
         return False
-    if render_tail(before.rest).encode() != data[offsets[-1] :]:
+    if render_head(before.rest).encode() != before.read(0, layout.head):
         return False
-    kept = {i for i, _ in changes if i is not None}
-    for i in range(len(before.entries)):
-        if i in kept:
+    if render_tail(before.rest).encode() != before.read(offsets[-1], before.size):
+        return False
+    store = before.rows.store
+    for k in set(range(len(layout.lengths))).difference(kept):
+        if k is None:
             continue
-        if data[offsets[i] : offsets[i + 1]] != _render_frozen(before.frozen[i]):
+        if before.read(offsets[k], offsets[k + 1]) != render_block(store.resource(k)):
             return False
     return True
 
 
-def _render_frozen(values: tuple[Any, ...]) -> bytes:
-    """The block of an entry as it was (its frozen values)."""
-    by_name: dict[str, Any] = dict(zip(RESOURCE_KEYS, values, strict=True))
-    for i in _LIST_POSITIONS:
-        by_name[RESOURCE_KEYS[i]] = list(values[i])
-    return render_block(Resource(**by_name))
-
-
-def _valid(catalogue: Catalogue, new_positions: list[int], source: str) -> bool:
+def _valid(
+    catalogue: Catalogue, rows: LazyResources, new_positions: list[int], source: str
+) -> bool:
     """Validate the new and changed entries as a load does (raises CatalogueError for an
     invalid one); False when ids clash across entries or a not-duplicates record names an id
     that went (the full save then gives the exact error)."""
@@ -205,44 +206,33 @@ def _valid(catalogue: Catalogue, new_positions: list[int], source: str) -> bool:
         validate_resources(catalogue, new_positions, source)
     except CatalogueError:
         return False  # the full save raises the very error a load would
-    seen: set[str] = set()
-    add = seen.add
-    count = 0
-    for r in catalogue.resources:
-        add(r.id)
-        count += 1
-        if r.aliases:
-            seen.update(r.aliases)
-            count += len(r.aliases)
+    seen, count = rows.ids_and_aliases()
     if len(seen) != count:
         return False
     return all(a in seen and b in seen for a, b in catalogue.not_duplicates)
 
 
-def _assemble(before: Snapshot, changes: list[tuple[int | None, Any]]) -> Spliced:
-    data, layout = before.data, before.layout
+def _assemble(before: Snapshot, kept: list[int | None], tail: bytes | None) -> Spliced:
+    """The pieces of the new file (``tail``: the new tail, None when it is the old one)."""
+    layout, fd = before.layout, before.fd
     offsets = _offsets(layout)
-    view = memoryview(data)
-    pieces: list[Any] = [view[: layout.head]]
-    lengths: list[int] = []
-    run_start = run_end = -1  # a run of kept old blocks, copied as one slice
-    for old, r in changes:
-        if old is not None and old == run_end:
-            run_end = old + 1
-        else:
-            if run_start >= 0:
-                pieces.append(view[offsets[run_start] : offsets[run_end]])
-            run_start = run_end = -1
-            if old is not None:
-                run_start, run_end = old, old + 1
-        if old is None:
-            block = render_block(r)
-            pieces.append(block)
-            lengths.append(len(block))
-        else:
-            lengths.append(layout.lengths[old])
-    if run_start >= 0:
-        pieces.append(view[offsets[run_start] : offsets[run_end]])
-    pieces.append(view[offsets[-1] :])
-    kept = [old for old, _ in changes]
-    return Spliced(b"".join(pieces), Layout(layout.head, lengths), kept)
+    old_lengths, old_tokens = layout.lengths, before.rows.store.stored_tokens or []
+    lengths = [0 if k is None else old_lengths[k] for k in kept]
+    tokens = [0 if k is None else old_tokens[k] for k in kept]
+    spans = runs(kept)
+    pieces: list[Piece] = [(fd, 0, layout.head)]
+    for n, run in new_positions(kept, spans):
+        if run is not None:
+            first, end, old = run
+            pieces.append((fd, offsets[old], offsets[old + end - first]))
+            continue
+        block = render_block(before.rows[n])
+        pieces.append(block)
+        lengths[n] = len(block)
+        tokens[n] = block_token(block)
+    pieces.append((fd, offsets[-1], before.size) if tail is None else tail)
+    unchanged = spans == [(0, len(old_lengths), 0)] and len(kept) == len(old_lengths)
+    if not old_lengths:
+        unchanged = not kept
+    unchanged = unchanged and tail is None
+    return Spliced(pieces, Layout(layout.head, lengths), kept, spans, tokens, unchanged)

@@ -20,18 +20,22 @@ import contextlib
 import hashlib
 import os
 import re
-import secrets
-import stat
 from collections.abc import Callable
 from collections.abc import Iterator
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources as importlib_resources
 from pathlib import Path
 from typing import Any
+from typing import BinaryIO
 
+from mlsd_cli.catalogue import atomic
 from mlsd_cli.catalogue import loadcache
 from mlsd_cli.catalogue import splice
-from mlsd_cli.catalogue.filelocks import pid_alive
+from mlsd_cli.catalogue.atomic import STALE_TEMP_S as STALE_TEMP_S
+from mlsd_cli.catalogue.atomic import TEMP_SUFFIX as TEMP_SUFFIX
+from mlsd_cli.catalogue.atomic import real_path as real_path
+from mlsd_cli.catalogue.atomic import write_atomic as write_atomic
 from mlsd_cli.catalogue.gcpause import no_cyclic_gc
 from mlsd_cli.catalogue.model import Catalogue
 from mlsd_cli.catalogue.schema import catalogue_from_dict
@@ -233,11 +237,10 @@ def _cache_file(path: Path) -> Path:
     return loadcache.cache_file(path)
 
 
-def _write_cache(path: Path, digest: str, make_body: Callable[[], list[bytes]]) -> None:
-    content = loadcache.signed(digest, make_body)
-    if content is not None:
-        with contextlib.suppress(OSError, CatalogueError):
-            write_atomic(loadcache.cache_file(path), content, durable=False)
+def _write_cache(path: Path, digest: str, make_body: Callable[[], Sequence[atomic.Piece]]) -> None:
+    key = loadcache.writable()
+    if key is not None:
+        loadcache.write(path, digest, make_body(), key=key)
 
 
 def _read_cache(path: Path, digest: str) -> Catalogue | None:
@@ -249,9 +252,10 @@ def _digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=20).hexdigest()
 
 
-def read_bytes(path: Path) -> bytes:
+def _open(path: Path) -> BinaryIO:
+    """The catalogue file, open for reading (CatalogueError naming what is wrong)."""
     try:
-        return path.read_bytes()
+        return path.open("rb")
     except FileNotFoundError:
         raise CatalogueError(
             f"no catalogue file at {path}", hint=f"create one with: mlsd init {path}"
@@ -260,6 +264,16 @@ def read_bytes(path: Path) -> bytes:
         raise CatalogueError(f"{path} is a directory, not a catalogue file") from None
     except OSError as exc:
         raise CatalogueError(f"cannot read {path}: {exc.strerror}") from None
+
+
+def read_bytes(path: Path) -> bytes:
+    with _open(path) as f:
+        try:
+            return f.read()
+        except IsADirectoryError:
+            raise CatalogueError(f"{path} is a directory, not a catalogue file") from None
+        except OSError as exc:
+            raise CatalogueError(f"cannot read {path}: {exc.strerror}") from None
 
 
 def load(path: Path | CatalogueLocation) -> Catalogue:
@@ -271,29 +285,61 @@ def load_with_digest(path: Path | CatalogueLocation) -> tuple[Catalogue, str]:
     """:func:`load`, and the content hash of the bytes read: a key for data derived from them
     (``mlsd search`` keeps its index of a large catalogue in :func:`cache_dir` under it)."""
     path = path.path if isinstance(path, CatalogueLocation) else Path(path)
-    with no_cyclic_gc():
-        catalogue, digest, _ = _load(path)
+    with no_cyclic_gc(), _open(path) as f:
+        catalogue, digest, _ = _load(path, f)
     return catalogue, digest
 
 
 @dataclass
 class WriteBasis:
     """What a write knows of the file it read under the lock (:func:`load_for_write`): enough
-    for :func:`save` to splice the changed entries into its bytes."""
+    for :func:`save` to splice the changed entries into its bytes. Holds the file open."""
 
     snapshot: splice.Snapshot
-    cache_body: bytes
+    file: BinaryIO
+    #: The file's size and modification time when read: a splice copies from it unchanged.
+    stamp: tuple[int, int]
+
+    def close(self) -> None:
+        self.file.close()
+
+    def check_unchanged(self) -> None:
+        """Raise CatalogueError if the file changed in place since it was read (under the lock:
+        not by mlsd, which replaces files whole)."""
+        if _stamp(self.file) != self.stamp:
+            raise CatalogueError(
+                "the catalogue file was changed by another program while mlsd was saving it",
+                hint="nothing was written; run the command again",
+            )
+
+
+def _stamp(f: BinaryIO) -> tuple[int, int]:
+    st = os.fstat(f.fileno())
+    return st.st_size, st.st_mtime_ns
 
 
 def load_for_write(path: Path) -> tuple[Catalogue, WriteBasis | None]:
     """:func:`load` for a write, under the lock: also the basis for splicing when the catalogue
-    came from a cache that knows the file's layout (else None: :func:`save` writes it whole)."""
-    with no_cyclic_gc():
-        catalogue, _, found = _load(Path(path))
-        if found is None or found[1].layout is None:
-            return catalogue, None
-        snapshot = splice.take(catalogue, found[0], found[1].layout)
-    return catalogue, None if snapshot is None else WriteBasis(snapshot, found[1].body)
+    came from a cache that knows the file's layout (else None: :func:`save` writes it whole).
+    The file is read in chunks to hash it; when it is the one the command loaded (same
+    digest), the cache it was read from is used again (:data:`_RECENT`), not read twice."""
+    path = Path(path)
+    f = _open(path)
+    try:
+        with no_cyclic_gc():
+            stamp = _stamp(f)
+            catalogue, _, cached = _load(path, f, reuse=True)
+            layout = None if cached is None else cached.layout
+            snapshot = None
+            if layout is not None:
+                snapshot = splice.take(catalogue, f.fileno(), stamp[0], layout)
+    except BaseException:
+        f.close()
+        raise
+    if snapshot is None:
+        f.close()
+        return catalogue, None
+    return catalogue, WriteBasis(snapshot, f, stamp)
 
 
 def cache_dir() -> Path:
@@ -301,20 +347,53 @@ def cache_dir() -> Path:
     return _cache_dir()
 
 
-def _load(path: Path) -> tuple[Catalogue, str, tuple[bytes, loadcache.Cached] | None]:
-    data = read_bytes(path)
-    digest = _digest(data)
-    if len(data) < CACHE_MIN_BYTES:
-        return parse_catalogue(data, str(path)), digest, None
+#: The cache last read (its file, the catalogue's digest, what it gave): a write re-reads the
+#: catalogue under the lock, and when the file is still the one loaded, the rows are those.
+_RECENT: list[tuple[Path, str, loadcache.Cached]] = []
+
+
+def _cached(path: Path, digest: str, *, reuse: bool) -> loadcache.Cached | None:
+    where = loadcache.cache_file(path)
+    if reuse and _RECENT and not os.environ.get("MLSD_NO_CACHE"):
+        known, known_digest, recent = _RECENT[0]
+        if known == where and known_digest == digest:
+            catalogue = loadcache.catalogue_of(recent.rows, recent.header)
+            return loadcache.Cached(catalogue, recent.layout, recent.rows, recent.header)
     cached = loadcache.read(path, digest)
     if cached is not None:
-        return cached.catalogue, digest, (data, cached)
+        _RECENT[:] = [(where, digest, cached)]
+    return cached
+
+
+def _load(
+    path: Path, f: BinaryIO, *, reuse: bool = False
+) -> tuple[Catalogue, str, loadcache.Cached | None]:
+    size = os.fstat(f.fileno()).st_size
+    if size < CACHE_MIN_BYTES:
+        data = _read_all(path, f)
+        return parse_catalogue(data, str(path)), _digest(data), None
+    digest = atomic.hash_file(f.fileno(), hashlib.blake2b(digest_size=20)).hexdigest()
+    cached = _cached(path, digest, reuse=reuse)
+    if cached is not None:
+        return cached.catalogue, digest, cached
+    data = _read_all(path, f)
+    digest = _digest(data)  # the bytes parsed are the bytes the cache is for
     text = _decode(data, str(path))
     del data  # the text is enough from here on (44 MB at 100k entries)
     catalogue = _parse_text(text, str(path))
     del text
     _write_cache(path, digest, lambda: loadcache.make_body(digest, catalogue, None))
     return catalogue, digest, None
+
+
+def _read_all(path: Path, f: BinaryIO) -> bytes:
+    try:
+        f.seek(0)
+        return f.read()
+    except IsADirectoryError:
+        raise CatalogueError(f"{path} is a directory, not a catalogue file") from None
+    except OSError as exc:
+        raise CatalogueError(f"cannot read {path}: {exc.strerror}") from None
 
 
 # --------------------------------------------------------------------------- saving
@@ -348,114 +427,13 @@ def _render(data: dict[str, Any]) -> tuple[str, list[str], str]:
     return splice.render_head(data), blocks, splice.render_tail(data)
 
 
-#: Temp files mlsd writes end so, one ``.gitignore`` line covers them: ``*.mlsd-tmp``.
-TEMP_SUFFIX = ".mlsd-tmp"
-#: A temp file of a process that is still running is left alone unless it is this old (its pid
-#: may belong to another program by then).
-STALE_TEMP_S = 3600.0
-
-
-def real_path(path: Path) -> Path:
-    """The file a write to ``path`` replaces: symbolic links followed, so the lock and the temp
-    file sit beside the real file and the rename replaces it, not the link.
-
-    A file with several hard links cannot be replaced without breaking the others: refused.
-    """
-    resolved = Path(os.path.realpath(path))
-    try:
-        st = os.stat(resolved)
-    except OSError:
-        return resolved
-    links = st.st_nlink if stat.S_ISREG(st.st_mode) else 1  # a folder's count is no hard link
-    if links > 1:
-        raise CatalogueError(
-            f"{path} has {links} hard links; a write would replace this one and leave the others "
-            "holding the old content",
-            hint="make the other names symbolic links (ln -s), or work on a copy",
-        )
-    return resolved
-
-
-def _remove_stale_temps(directory: Path, name: str) -> None:
-    """Delete temp files an earlier, killed mlsd left beside ``name`` (``.NAME.PID-HEX.mlsd-tmp``):
-    those whose process is gone, or that are older than :data:`STALE_TEMP_S`."""
-    import time
-
-    prefix = f".{name}."
-    with contextlib.suppress(OSError):
-        for entry in os.scandir(directory):
-            if not (entry.name.startswith(prefix) and entry.name.endswith(TEMP_SUFFIX)):
-                continue
-            pid_text = entry.name[len(prefix) :].partition("-")[0]
-            with contextlib.suppress(OSError, ValueError):
-                old = time.time() - entry.stat(follow_symlinks=False).st_mtime > STALE_TEMP_S
-                if old or not pid_alive(int(pid_text)):
-                    os.unlink(entry.path)
-
-
-def _create_temp(directory: Path, name: str) -> tuple[int, str]:
-    """Create a new temp file beside ``name``, open for writing, with the mode of a new file.
-
-    ``os.open`` with 0o666 lets the umask decide the mode, as for any file a user creates
-    (0644 under umask 022, 0600 under 077); ``tempfile.mkstemp`` would always give 0600.
-    The name holds the pid, so a later write can tell a dead process's leftover.
-    """
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
-    flags |= getattr(os, "O_BINARY", 0)
-    _remove_stale_temps(directory, name)
-    for _ in range(100):
-        tmp = os.path.join(directory, f".{name}.{os.getpid()}-{secrets.token_hex(6)}{TEMP_SUFFIX}")
-        try:
-            return os.open(tmp, flags, 0o666), tmp
-        except FileExistsError:
-            continue
-    raise FileExistsError(f"no free temporary file name in {directory}")  # pragma: no cover
-
-
-def write_atomic(path: Path, data: bytes | list[bytes], *, durable: bool = True) -> None:
-    """Replace ``path`` with ``data`` (bytes, or parts written in turn) so that readers see the
-    old or the new file, never half.
-
-    Every file mlsd writes goes through here (the catalogue, ``mlsd init``, exports, the README,
-    the link state, caches). A symbolic link is followed (:func:`real_path`: the real file is
-    replaced, the link stays); a hard-linked file is refused. The temp file lives in the same
-    directory as the real file (rename is atomic only within a file system) and is fsynced
-    before the rename (unless not ``durable``: caches). A new file gets the mode the umask
-    gives; a replaced one keeps its mode. Leftover temp files of killed runs are removed.
-    """
-    path = real_path(Path(path))
-    directory = path.parent if str(path.parent) else Path()
-    fd, tmp = _create_temp(directory, path.name)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data) if isinstance(data, bytes) else f.writelines(data)
-            if durable:
-                f.flush()
-                os.fsync(f.fileno())
-        with contextlib.suppress(FileNotFoundError):
-            os.chmod(tmp, path.stat().st_mode & 0o7777)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    if not durable:
-        return
-    with contextlib.suppress(OSError):  # make the rename itself durable
-        dir_fd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-
-
 def save(catalogue: Catalogue, path: Path, *, basis: WriteBasis | None = None) -> bool:
     """Write the catalogue canonically and atomically. Returns False when nothing changed.
 
     Validates first: a catalogue that would not load again is never written. With the
     ``basis`` of :func:`load_for_write` (under the same lock), only the entries that changed
-    are rendered and validated, and spliced into the file's bytes (:mod:`splice`): the same
-    bytes as a whole save, which is what happens whenever the splice cannot be sure.
+    are rendered and validated, and spliced into the file (:mod:`splice`): the same bytes as
+    a whole save, which is what happens whenever the splice cannot be sure.
     """
     path = Path(path)
     with no_cyclic_gc():
@@ -475,24 +453,35 @@ def save(catalogue: Catalogue, path: Path, *, basis: WriteBasis | None = None) -
     if not unchanged:
         write_atomic(path, data)
     if len(data) >= CACHE_MIN_BYTES:  # the file is canonical now: the cache records its layout
+        from mlsd_cli.catalogue.blocks import block_token
+
         digest = _digest(data)
-        _write_cache(path, digest, lambda: loadcache.make_body(digest, catalogue, layout))
+        tokens = [block_token(b) for b in encoded]
+        _write_cache(path, digest, lambda: loadcache.make_body(digest, catalogue, layout, tokens))
     return not unchanged
 
 
 def _save_spliced(
     catalogue: Catalogue, path: Path, basis: WriteBasis, spliced: splice.Spliced
 ) -> bool:
-    if spliced.data == basis.snapshot.data:
+    if spliced.unchanged:
         return False
-    write_atomic(path, spliced.data)
-    if len(spliced.data) >= CACHE_MIN_BYTES:
-        digest = _digest(spliced.data)
-        body = basis.cache_body
+    hasher = hashlib.blake2b(digest_size=20)
+    size = [0]
+
+    def write(f: BinaryIO) -> None:
+        atomic.write_pieces(f, spliced.pieces, [hasher])
+        size[0] = f.tell()
+        basis.check_unchanged()
+
+    write_atomic(path, write)
+    if size[0] >= CACHE_MIN_BYTES:
+        digest = hasher.hexdigest()
+        rows = basis.snapshot.rows
         _write_cache(
             path,
             digest,
-            lambda: loadcache.splice_body(body, digest, catalogue, spliced.layout, spliced.kept),
+            lambda: loadcache.spliced_pieces(rows, digest, catalogue, spliced),
         )
     return True
 

@@ -244,7 +244,7 @@ def build_resource(
     kind = names.resolve_kind(fields.kind or "")
     scratch = Catalogue(sections=[*catalogue.sections, *new_sections])
     sections = names.resolve_sections(scratch, fields.sections)
-    taken = catalogue.resource_ids() | {a for r in catalogue.resources for a in r.aliases}
+    taken = catalogue.taken_ids()
     return Resource(
         id=unique_id(slugify(title), taken),
         title=title,

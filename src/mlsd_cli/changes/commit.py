@@ -7,8 +7,10 @@ in two:
    saying what to add, change or remove, and what it was based on (:class:`Basis`: a copy of
    every existing entry it touches). Planning has no side effect; the command may show the
    plan, ask about it, or throw it away.
-2. **Commit.** :func:`commit` takes the catalogue's lock, re-reads the file, and *rebases* the
-   plan on what is on disk now: if an entry of the basis changed or went meanwhile, the plan
+2. **Commit.** :func:`commit` takes the catalogue's lock, re-reads the file (hashing it: when
+   it is the file the command loaded, the rows already read from the load cache are used
+   again, in a fresh sequence: :func:`mlsd_cli.catalogue.store.load_for_write`), and *rebases*
+   the plan on what is on disk now: if an entry of the basis changed or went meanwhile, the plan
    is stale (:class:`~mlsd_cli.errors.StaleError`: one line, exit 2, nothing written, "run
    the command again"); otherwise the plan is applied to the fresh catalogue, so changes other
    commands made to other entries are kept. The result is validated and saved atomically; if
@@ -55,6 +57,7 @@ if TYPE_CHECKING:
     from mlsd_cli.catalogue.model import Catalogue
     from mlsd_cli.catalogue.model import Resource
     from mlsd_cli.catalogue.store import CatalogueLocation
+    from mlsd_cli.catalogue.store import WriteBasis
 
 T = TypeVar("T")
 
@@ -79,11 +82,11 @@ class Basis:
             return
         from mlsd_cli.catalogue.schema import resource_to_dict
 
-        by_id = {r.id: r for r in catalogue.resources}
-        for planned in self.entries:
-            current = by_id.get(planned.id)
-            if current is None:
+        found = catalogue.positions(self.ids(), aliases=False)
+        for planned, i in zip(self.entries, found, strict=True):
+            if i is None:
                 raise StaleError(planned.id, removed=True)
+            current = catalogue.resources[i]
             if resource_to_dict(current) != resource_to_dict(planned):  # as the file says it
                 raise StaleError(planned.id)
 
@@ -158,16 +161,26 @@ def commit(location: CatalogueLocation | Path, plan: Plan[T]) -> T:
     store.ensure_writable(location)
     with store.locked(location.path):
         fresh, basis = store.load_for_write(location.path)
-        plan.stale(fresh)
-        result = plan.apply(fresh)
-        _Progress.path, _Progress.before = location.path, _identity(location.path)
-        _Progress.saving = True
         try:
-            store.save(fresh, location.path, basis=basis)
-            _Progress.saved = True
-        except BaseException:  # Ctrl-C or an error: did the rename happen before it?
-            _Progress.saved = _Progress.saved or _identity(location.path) != _Progress.before
-            raise
+            plan.stale(fresh)
+            result = plan.apply(fresh)
+            _save(fresh, location.path, basis)
         finally:
-            _Progress.saving = False
+            if basis is not None:
+                basis.close()
     return result
+
+
+def _save(fresh: Catalogue, path: Path, basis: WriteBasis | None) -> None:
+    from mlsd_cli.catalogue import store
+
+    _Progress.path, _Progress.before = path, _identity(path)
+    _Progress.saving = True
+    try:
+        store.save(fresh, path, basis=basis)
+        _Progress.saved = True
+    except BaseException:  # Ctrl-C or an error: did the rename happen before it?
+        _Progress.saved = _Progress.saved or _identity(path) != _Progress.before
+        raise
+    finally:
+        _Progress.saving = False

@@ -283,4 +283,7 @@ class RemovePlan(Plan[Resource]):
 
 
 def _index(catalogue: Catalogue, resource_id: str) -> int:
-    return next(i for i, r in enumerate(catalogue.resources) if r.id == resource_id)
+    i = catalogue.position(resource_id, aliases=False)
+    if i is None:  # the basis was checked under the lock: never
+        raise StopIteration(resource_id)
+    return i

@@ -208,20 +208,15 @@ def apply(
     if ids is None:
         targets = list(catalogue.resources)
     else:
-        # One pass to index ids and old ids: Catalogue.resource() scans, ids may be thousands.
-        by_ref: dict[str, Resource] = {}
-        for r in reversed(catalogue.resources):
-            by_ref.update(dict.fromkeys(r.aliases, r))
-        by_ref.update((r.id, r) for r in catalogue.resources)
+        refs = list(ids)  # one look-up for all (ids may be thousands)
         targets = []
-        for rid in ids:
-            found = by_ref.get(rid)
-            if found is None:
+        for rid, i in zip(refs, catalogue.positions(refs), strict=True):
+            if i is None:
                 raise NotFoundError(
                     f"entry '{rid}' is no longer in the catalogue",
                     hint="another command changed it meanwhile; run this one again",
                 )
-            targets.append(found)
+            targets.append(catalogue.resources[i])
     changes = plan(_dedupe_resources(targets), op)
     by_id = {r.id: r for r in targets}
     for change in changes:
@@ -243,8 +238,10 @@ class TagPlan(Plan[list[TagChange]]):
     def of(cls, catalogue: Catalogue, targets: Iterable[Resource], op: TagOperation) -> TagPlan:
         """What ``op`` changes on ``targets`` (entries of ``catalogue``); nothing is written."""
         changes = plan(targets, op)
-        ids = {c.id for c in changes}
-        basis = Basis.of(r for r in catalogue.resources if r.id in ids)
+        found = catalogue.positions([c.id for c in changes], aliases=False)
+        basis = Basis.of(
+            catalogue.resources[i] for i in sorted({i for i in found if i is not None})
+        )
         merge = isinstance(op, TagRename) and is_merge(catalogue, op)
         return cls(op, changes, basis, merge)
 

@@ -21,6 +21,8 @@ from mlsd_cli.cli.prompts import confirm
 from mlsd_cli.cli.prompts import require_terminal
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from mlsd_cli.catalogue.model import Catalogue
     from mlsd_cli.catalogue.model import Resource
     from mlsd_cli.catalogue.store import CatalogueLocation
@@ -409,7 +411,7 @@ def _show(cat: Catalogue, ref: str, json_out: bool) -> None:
         echo(t)
 
 
-def _list(cat: Catalogue, resources: list[Resource], json_out: bool) -> None:
+def _list(cat: Catalogue, resources: Sequence[Resource], json_out: bool) -> None:
     from mlsd_cli.catalogue.model import Catalogue as CatalogueModel
     from mlsd_cli.lookup.tags import near_duplicate_pairs
     from mlsd_cli.lookup.tags import tag_counts

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import heapq
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from mlsd_cli.catalogue.gcpause import no_cyclic_gc
@@ -382,7 +383,7 @@ def _relevance(
 
 
 def _hits(
-    resources: list[Resource],
+    resources: Sequence[Resource],
     relevance: dict[int, float],
     found: list[list[_Match]],
     limit: int | None,
