@@ -27,6 +27,7 @@ from collections.abc import Iterator
 from collections.abc import MutableSequence
 from collections.abc import Sequence
 from itertools import accumulate
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 from typing import overload
@@ -133,7 +134,8 @@ class RowStore:
             for k, aliases in self.aliases.items():
                 for a in aliases:
                     refs.setdefault(a, (k, False))
-            refs.update((rid, (k, True)) for k, rid in enumerate(self.ids))
+            ids = dict(zip(self.ids, zip(range(len(self.ids)), repeat(True)), strict=True))
+            refs.update(ids)
             self._refs = refs
         return self._refs
 
@@ -150,6 +152,8 @@ class LazyResources(MutableSequence[Resource]):
         self._decoded: dict[int, Resource] = {}
         #: None while the sequence is as stored; then what each position holds.
         self._slots: list[_Slot] | None = None
+        self._version = 0
+        self._known: tuple[int, int, list[tuple[int, Resource]]] | None = None
 
     # ------------------------------------------------------------------ the contract
 
@@ -214,6 +218,7 @@ class LazyResources(MutableSequence[Resource]):
         return value
 
     def _mutable(self) -> list[_Slot]:
+        self._version += 1  # about to change: what _live() knew is stale
         if self._slots is None:
             self._slots = list(range(len(self._store)))
         return self._slots
@@ -295,15 +300,21 @@ class LazyResources(MutableSequence[Resource]):
 
     def _live(self) -> list[tuple[int, Resource]]:
         """(position, entry) of every entry whose values may differ from the columns: decoded
-        rows and entries put in since."""
+        rows and entries put in since (kept until the sequence changes or a row is decoded)."""
         decoded = self._decoded
+        known = self._known
+        if known is not None and known[0] == self._version and known[1] == len(decoded):
+            return known[2]
         if self._slots is None:
-            return [(k, decoded[k]) for k in sorted(decoded)]
-        return [
-            (i, decoded[s] if type(s) is int else s)  # type: ignore[misc]
-            for i, s in enumerate(self._slots)
-            if type(s) is not int or s in decoded
-        ]
+            live = [(k, decoded[k]) for k in sorted(decoded)]
+        else:
+            live = [
+                (i, decoded[s] if type(s) is int else s)  # type: ignore[misc]
+                for i, s in enumerate(self._slots)
+                if type(s) is not int or s in decoded
+            ]
+        self._known = (self._version, len(decoded), live)
+        return live
 
     def _stored_positions(self) -> Iterable[tuple[int, int]]:
         """(position, stored index) of the rows not decoded: their columns hold."""
@@ -391,7 +402,7 @@ class LazyResources(MutableSequence[Resource]):
     def aliases(self) -> dict[int, list[str]]:
         """The aliases of each position that has some."""
         stored = self._store.aliases
-        if self._slots is None:
+        if self._slots is None or not stored:
             out = {k: a for k, a in stored.items() if k not in self._decoded}
         else:
             where = {s: i for i, s in enumerate(self._slots) if type(s) is int}

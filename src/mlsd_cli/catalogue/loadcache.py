@@ -96,11 +96,11 @@ def columns(
     tag_counts: dict[str, int],
 ) -> bytes:
     """The index columns' line (``layout``, ``tokens``: the canonical file's, or None)."""
-    names: dict[str | None, int] = {}
+    names = {f: n for n, f in enumerate(dict.fromkeys(firsts))}
     data = {
         "ids": ids,
         "aliases": {str(i): a for i, a in aliases.items()},
-        "firsts": pack([names.setdefault(f, len(names)) for f in firsts], "I"),
+        "firsts": pack(map(names.__getitem__, firsts), "I"),
         "first_names": list(names),
         "lengths": None if layout is None else pack(layout.lengths, "I"),
         "tokens": None if layout is None or tokens is None else pack(tokens, "q"),

@@ -20,12 +20,13 @@ changed entry is validated as a full load validates it, and ids are checked acro
 
 from __future__ import annotations
 
+import operator
 import os
 from collections.abc import Iterator
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import accumulate
-from itertools import pairwise
+from itertools import islice
 from typing import Any
 
 from mlsd_cli.catalogue import blocks
@@ -137,7 +138,7 @@ def _changes(rows: LazyResources) -> list[int | None] | None:
             kept[k] = None
         return kept
     olds = [s for s in slots if type(s) is int]
-    if any(b <= a for a, b in pairwise(olds)):
+    if not all(map(operator.lt, olds, islice(olds, 1, None))):  # moved, or taken twice
         return None
     return [s if type(s) is int and s not in changed else None for s in slots]
 
