@@ -4,6 +4,7 @@ byte (web/linkstate.py writes it faster), whatever the URLs and records hold."""
 from __future__ import annotations
 
 import json
+import zoneinfo
 from datetime import UTC
 from datetime import datetime
 from datetime import timedelta
@@ -17,6 +18,7 @@ from hypothesis import strategies as st
 from mlsd_cli.web.linkstate import LinkRecord
 from mlsd_cli.web.linkstate import _record_to_json
 from mlsd_cli.web.linkstate import dumps_state
+from mlsd_cli.web.linkstate import utc_stamp
 
 #: A few shared instants too (the records of one run share their times: dumps_state formats
 #: each distinct one once), one of them also in another time zone.
@@ -58,3 +60,33 @@ def test_the_state_file_is_what_indented_json_would_be(
 ) -> None:
     catalogue = Path('/tmp/cätalogue "x".toml') if with_catalogue else None
     assert dumps_state(links, catalogue) == reference(links, catalogue)
+
+
+def afresh(value: datetime) -> str:
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
+#: One wall time twice (the hour the clocks go back): equal as times, two instants.
+FALL_BACK = [datetime(2026, 11, 1, 1, 30, tzinfo=NEW_YORK, fold=f) for f in (0, 1)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from([*SHARED, OTHER_ZONE, *FALL_BACK])
+        | st.datetimes(
+            min_value=datetime(2000, 1, 1),
+            max_value=datetime(2100, 1, 1),
+            timezones=st.none()
+            | st.just(UTC)
+            | st.just(timezone(timedelta(hours=-7)))
+            | st.just(NEW_YORK),
+            allow_imaginary=False,
+        ),
+        max_size=8,
+    )
+)
+def test_a_time_is_written_as_formatting_it_afresh_would(values: list[datetime]) -> None:
+    for value in [*values, *reversed(values)]:  # utc_stamp remembers the fixed-offset ones
+        assert utc_stamp(value) == afresh(value)

@@ -16,15 +16,16 @@ state file is not an error: it is set aside with a warning and rewritten.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
-from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import UTC
 from datetime import datetime
 from datetime import timedelta
+from datetime import timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 from typing import Any
@@ -104,6 +105,16 @@ def utc_stamp(value: datetime | None) -> str | None:
     """``2026-11-23T19:30:00Z`` (UTC, whole seconds): how the state file and reports write times."""
     if value is None:
         return None
+    if isinstance(value.tzinfo, timezone):  # a fixed offset (UTC): equal means the same instant
+        return _instant_stamp(value)
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@functools.lru_cache(maxsize=256)
+def _instant_stamp(value: datetime) -> str:
+    """:func:`utc_stamp` of a time at a fixed offset, remembered: the links of a run share a few
+    times (``now``, their last success), and formatting one is much of the cost of a record.
+    (Not for a zone with daylight saving: two equal times there may be two instants.)"""
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -123,32 +134,16 @@ def _record_from_json(raw: Any) -> LinkRecord | None:
     )
 
 
-def _record_to_json(
-    record: LinkRecord, stamp: Callable[[datetime | None], str | None] = utc_stamp
-) -> dict[str, Any]:
+def _record_to_json(record: LinkRecord) -> dict[str, Any]:
     return {
-        "last_checked": stamp(record.last_checked),
+        "last_checked": utc_stamp(record.last_checked),
         "outcome": record.outcome,
         "status": record.status,
         "final_url": record.final_url,
         "error": record.error,
         "failures": record.failures,
-        "last_ok": stamp(record.last_ok),
+        "last_ok": utc_stamp(record.last_ok),
     }
-
-
-def _stamper() -> Callable[[datetime | None], str | None]:
-    """:func:`utc_stamp`, remembering its answers: the links of one run share a few times
-    (formatting one is most of the cost of writing a record)."""
-    known: dict[datetime | None, str | None] = {}
-
-    def stamp(value: datetime | None) -> str | None:
-        text = known.get(value, known)
-        if text is known:
-            text = known[value] = utc_stamp(value)
-        return text  # type: ignore[return-value]
-
-    return stamp
 
 
 def _legacy(path: Path) -> Path | None:
@@ -212,11 +207,9 @@ def dumps_state(links: dict[str, LinkRecord], catalogue: Path | None = None) -> 
         for k, v in head.items()
     ]
     record = json.JSONEncoder(ensure_ascii=False, separators=(",\n   ", ": ")).encode
-    stamp = _stamper()
     url = json.JSONEncoder(ensure_ascii=False).encode
     body = ",\n".join(
-        f"  {url(u)}: {{\n   {record(_record_to_json(links[u], stamp))[1:-1]}\n  }}"
-        for u in sorted(links)
+        f"  {url(u)}: {{\n   {record(_record_to_json(links[u]))[1:-1]}\n  }}" for u in sorted(links)
     )
     lines.append(f' "links": {{\n{body}\n }}' if body else ' "links": {}')
     return "{\n" + "\n".join(lines) + "\n}\n"
