@@ -34,6 +34,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -88,7 +89,7 @@ def scorer_table() -> tuple[str, dict[str, Any]]:
         "partial_ratio": fuzz.partial_ratio,
         "WRatio": fuzz.WRatio,
     }
-    rules = {
+    rules: dict[str, Callable[[str, str], bool]] = {
         "numbers must agree": lambda a, b: title_numbers(a) == title_numbers(b),
         "no number rule": lambda a, b: True,
     }
@@ -188,13 +189,13 @@ def _pairs_inside(groups: set[tuple[str, ...]]) -> set[tuple[str, str]]:
     return out
 
 
-def dedupe_runs() -> tuple[list[str], dict[str, Any]]:
+def dedupe_runs() -> tuple[list[str], dict[int | str, Any]]:
     lines = [
         "| entries | planted pairs | groups found | planted found | `find_duplicate_groups` "
         "wall | CPU |",
         "| ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
-    facts: dict[str, Any] = {}
+    facts: dict[int | str, Any] = {}  # size -> scan figures; "brute" -> brute force
     for n in SIZES:
         path, planted = _catalogue_file(n)
         catalogue = store.load(path)
@@ -203,7 +204,7 @@ def dedupe_runs() -> tuple[list[str], dict[str, Any]]:
         groups: list[Any] = []
         for _ in range(runs):
             fresh = store.load(path)  # a fresh object: no cached index
-            groups, wall, cpu = _timed(lambda fresh=fresh: find_duplicate_groups(fresh))
+            groups, wall, cpu = _timed(partial(find_duplicate_groups, fresh))
             walls.append(wall)
             cpus.append(cpu)
         recall = _planted_recall(groups, planted)
@@ -276,7 +277,9 @@ def quality() -> list[str]:
     return out
 
 
-def targets(facts: dict[str, Any], took_of: dict[int, float], add: dict[str, Any]) -> list[str]:
+def targets(
+    facts: dict[int | str, Any], took_of: dict[int, float], add: dict[str, Any]
+) -> list[str]:
     scan, whole, check = facts[100_000], took_of[100_000], add["median"]
 
     def verdict(ok: bool) -> str:

@@ -25,6 +25,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from benchlib import ROOT
@@ -109,9 +110,7 @@ def main() -> None:
         ]
         for label, fmt, options in cases:
             size = len(export(loaded, fmt, options).encode("utf-8"))
-            seconds = best_of(
-                args.repeat, lambda fmt=fmt, options=options: export(loaded, fmt, options)
-            )
+            seconds = best_of(args.repeat, partial(export, loaded, fmt, options))
             rows.append((label, seconds, size))
             print(
                 f"{label:28s} {seconds:6.2f} s  {seconds / base:5.1f}x baseline  {size / 1e6:6.1f} MB",

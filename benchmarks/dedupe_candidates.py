@@ -1,13 +1,14 @@
 """Candidate duplicate pairs from real, overlapping lists (the groundwork of issue 10).
 
-    python benchmarks/dedupe_candidates.py              # writes benchmarks/data/dedupe_candidates.tsv
+    python benchmarks/dedupe_candidates.py              # writes benchmarks/out/dedupe_candidates.tsv
     python benchmarks/dedupe_candidates.py -o -         # ...or prints it
     python benchmarks/dedupe_candidates.py --threshold 70
 
 Builds one catalogue in a temporary directory **through the CLI only** (``mlsd init``, then
-``mlsd import FILE -c CAT`` for every list, then ``mlsd export --format json``), so it does not
-depend on the package's internal layout. The lists: the two seeds (``../shared/seeds/``, what
-``resources.toml`` was imported from) and the four corpus lists (``../shared/corpus/``).
+``mlsd import FILE -c CAT --force`` for every list, then ``mlsd export --format json``), so
+it does not depend on the package's internal layout. The lists: the two seeds
+(``../shared/seeds/``, what ``resources.toml`` was imported from) and the four corpus lists
+(``../shared/corpus/``).
 
 Candidates are generated for recall, not precision; a pair is a candidate when any of:
 
@@ -154,23 +155,39 @@ def site_label(url: str) -> str:
     return labels[-2] if len(labels) >= 2 else labels[0]
 
 
-def _run(args: list[str]) -> str:
+def run_mlsd(args: list[str], ok: tuple[int, ...] = (0,)) -> tuple[int, str]:
+    """Run ``python -m mlsd_cli ARGS``: its exit status and stdout; stop on a status not in ``ok``."""
     proc = subprocess.run(
         [sys.executable, "-m", "mlsd_cli", *args], capture_output=True, text=True, check=False
     )
-    if proc.returncode != 0:
+    if proc.returncode not in ok:
         raise SystemExit(f"mlsd {' '.join(args)} failed ({proc.returncode}): {proc.stderr}")
-    return proc.stdout
+    return proc.returncode, proc.stdout
+
+
+def import_list(path: Path, catalogue: str) -> dict[str, Any]:
+    """``mlsd import --force --json`` of one list; its report.
+
+    --force: every item is an entry, also one whose title looks like another's (what the
+    candidates are about); the same resource is still skipped. Exit 1 means items were left out
+    (findings, issue 10), which the overlapping lists make certain: accepted only when the report
+    names them. Exit 2 (bad data) or anything else stops the script.
+    """
+    status, out = run_mlsd(["import", str(path), "-c", catalogue, "--force", "--json"], ok=(0, 1))
+    report: dict[str, Any] = json.loads(out)
+    if status == 1 and not (report["skipped"] or report["possible_duplicates"]):
+        raise SystemExit(f"mlsd import {path} exited 1 but its report leaves nothing out")
+    return report
 
 
 def build_catalogue(lists: Iterable[Path]) -> list[dict[str, Any]]:
     """Import every list into one fresh catalogue through the CLI; its resources as JSON."""
     with tempfile.TemporaryDirectory(prefix="mlsd-dedupe-") as tmp:
         cat = str(Path(tmp) / "merged.toml")
-        _run(["init", cat])
+        run_mlsd(["init", cat])
         for path in lists:
-            _run(["import", str(path), "-c", cat, "--json"])
-        data = json.loads(_run(["export", "--format", "json", "-c", cat]))
+            import_list(path, cat)
+        data = json.loads(run_mlsd(["export", "--format", "json", "-c", cat])[1])
     resources: list[dict[str, Any]] = data["resources"]
     return resources
 

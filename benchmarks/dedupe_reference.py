@@ -57,7 +57,7 @@ def all_pairs(cat: Catalogue, threshold: float = DEFAULT_THRESHOLD) -> set[tuple
                 same = not urls[i] and not urls[j] and folded[i] == folded[j]
             if same:
                 identity.add((i, j))
-    tools = [i for i in range(n) if urls[i] and (repo_of(urls[i]) or site_names(urls[i]))]
+    tools = [i for i, url in enumerate(urls) if url and (repo_of(url) or site_names(url))]
     for i in tools:
         for j, _reason in tool_matches(index, urls[i] or "", index.raw_titles[i]):
             identity.add((min(i, j), max(i, j)))

@@ -160,7 +160,8 @@ def _shape_extras(expected: dict[str, Any], catalogue: dict[str, Any]) -> list[s
     by_id = {s["id"]: s for s in catalogue.get("sections", [])}
     paths = []
     for s in catalogue.get("sections", []):
-        path, sid = [], s["id"]
+        path: list[str] = []
+        sid = s["id"]
         while sid in by_id and len(path) < 20:
             path.insert(0, sc.plain(by_id[sid]["title"]))
             sid = by_id[sid].get("parent")

@@ -209,7 +209,7 @@ class Matcher:
             self.by_title.setdefault(spaces(res.get("title") or "").casefold(), []).append(i)
 
     def _elsewhere(self, res: Resource) -> bool:
-        url = res.get("url")
+        url = res.get("url") or ""
         return bool(url) and url in self.source
 
     def _best(self, row: Row, candidates: list[int]) -> int:
@@ -306,9 +306,8 @@ class Judged:
 
 def _occurrences(res: Resource, lines: list[str]) -> list[str]:
     """The source lines that hold the resource's URL or a link of its description."""
-    urls = {res.get("url")} | {m.group(2) for m in _MD_LINK.finditer(res.get("description") or "")}
-    urls.discard(None)
-    urls.discard("")
+    links = [m.group(2) for m in _MD_LINK.finditer(res.get("description") or "")]
+    urls = {u for u in (res.get("url"), *links) if u}
     return [line for line in lines if any(u in line for u in urls)]
 
 

@@ -1,4 +1,4 @@
-"""The code stays clean: ruff (lint and format) on everything, mypy strict on src/."""
+"""The code stays clean: ruff (lint and format) on everything, mypy strict on src/ and benchmarks/."""
 
 from __future__ import annotations
 

@@ -306,7 +306,7 @@ CLASS_ORDER = (
 def build_set() -> list[dict[str, Any]]:
     with tempfile.TemporaryDirectory(prefix="mlsd-search-eval-") as tmp:
         catalogues = build_all(Path(tmp))
-        queries = []
+        queries: list[dict[str, Any]] = []
         for name, (visible, _hidden) in catalogues.items():
             markdown = list_source(name).read_text(encoding="utf-8")
             queries.extend(ListSet(name, visible, markdown).all())

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 
 def _dcg(gains: Sequence[int]) -> float:
-    return sum((2**g - 1) / math.log2(rank + 1) for rank, g in enumerate(gains, start=1))
+    return sum((2.0**g - 1) / math.log2(rank + 1) for rank, g in enumerate(gains, start=1))
 
 
 def ndcg_at(ranked: Sequence[str], grades: Mapping[str, int], k: int = 10) -> float:
