@@ -219,3 +219,33 @@ def test_the_spliced_cache_holds_the_layout_of_the_new_file(sample_catalogue: Pa
     offsets = list(itertools.accumulate(cached.layout.lengths, initial=cached.layout.head))
     blocks = [data[a:b] for a, b in itertools.pairwise(offsets)]
     assert blocks == [splice.render_block(r) for r in fresh.resources]
+
+
+@given(
+    st.lists(st.integers(0, 30), unique=True)
+    .map(sorted)
+    .flatmap(
+        lambda olds: st.lists(st.booleans(), min_size=len(olds), max_size=len(olds) + 5).map(
+            lambda marks: _interleave(olds, marks)
+        )
+    )
+)
+def test_runs_and_dropped_say_which_old_blocks_are_copied(kept: list[int | None]) -> None:
+    """Each run is a maximal stretch of positions keeping consecutive old blocks; every old
+    index is either in a run or dropped."""
+    spans = splice.runs(kept)
+    copied: list[int | None] = [None] * len(kept)
+    for first, end, old in spans:
+        assert all(kept[n] == old + n - first for n in range(first, end))
+        copied[first:end] = range(old, old + end - first)
+        assert end == len(kept) or kept[end] != old + end - first  # maximal
+    assert copied == kept
+    gone = splice.dropped(spans, 32)
+    assert sorted(gone + [k for k in kept if k is not None]) == list(range(32))
+
+
+def _interleave(olds: list[int], marks: list[bool]) -> list[int | None]:
+    it = iter(olds)
+    out: list[int | None] = [next(it, None) if m else None for m in marks]
+    out.extend(it)
+    return out

@@ -27,7 +27,6 @@ from collections.abc import Iterator
 from collections.abc import MutableSequence
 from collections.abc import Sequence
 from itertools import accumulate
-from itertools import repeat
 from pathlib import Path
 from typing import Any
 from typing import overload
@@ -71,7 +70,7 @@ class RowStore:
     def __init__(self, path: Path, fd: int, first_row: int, columns: dict[str, Any]) -> None:
         self.path = path
         self.fd = fd
-        self.ids: list[str] = columns["ids"]
+        self.ids: list[str] = columns["ids"].split("\n") if columns["ids"] else []
         self.aliases: dict[int, list[str]] = {int(k): v for k, v in columns["aliases"].items()}
         names: list[str | None] = columns["first_names"]
         self.firsts: list[str | None] = [names[n] for n in unpack(columns["firsts"], "I")]
@@ -81,7 +80,7 @@ class RowStore:
         self.tag_counts: dict[str, int] = columns["tags"]
         self.row_lengths = unpack(columns["row_lengths"], "I")
         self.offsets = array("q", accumulate(self.row_lengths, initial=first_row))
-        self._refs: dict[str, tuple[int, bool]] | None = None
+        self._refs: tuple[dict[str, int], dict[str, int]] | None = None
         self._taken: set[str] | None = None
         if not len(self.ids) == len(self.firsts) == len(self.offsets) - 1:
             raise ValueError("the cache's columns disagree")
@@ -127,17 +126,18 @@ class RowStore:
         rows = json.loads(b"[" + region[1:] + b"]")
         return fields.resources_from_rows(rows)
 
-    def refs(self) -> dict[str, tuple[int, bool]]:
-        """Each id and alias of the stored entries: (its entry's index, is it the id?)."""
+    def ref(self, ref: str) -> tuple[int, bool] | None:
+        """The stored entry whose id or alias ``ref`` is: (its index, is it the id?)."""
         if self._refs is None:
-            refs: dict[str, tuple[int, bool]] = {}
+            by_alias: dict[str, int] = {}
             for k, aliases in self.aliases.items():
                 for a in aliases:
-                    refs.setdefault(a, (k, False))
-            ids = dict(zip(self.ids, zip(range(len(self.ids)), repeat(True)), strict=True))
-            refs.update(ids)
-            self._refs = refs
-        return self._refs
+                    by_alias.setdefault(a, k)
+            self._refs = (dict(zip(self.ids, range(len(self.ids)), strict=True)), by_alias)
+        by_id, by_alias = self._refs
+        if ref in by_id:
+            return by_id[ref], True
+        return (by_alias[ref], False) if ref in by_alias else None
 
 
 #: A position of the sequence: a stored row's index, or an entry put there since.
@@ -336,7 +336,7 @@ class LazyResources(MutableSequence[Resource]):
     def _position(self, ref: str, live: list[tuple[int, Resource]], *, aliases: bool) -> int | None:
         by_id: list[int] = []
         by_alias: list[int] = []
-        found = self._store.refs().get(ref)
+        found = self._store.ref(ref)
         if found is not None and found[0] not in self._decoded:
             k, is_id = found
             i = k if self._slots is None else _index(self._slots, k)

@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import accumulate
 from itertools import islice
+from itertools import pairwise
 from typing import Any
 
 from mlsd_cli.catalogue import blocks
@@ -62,9 +63,16 @@ class Snapshot:
     layout: Layout
     rows: LazyResources
     rest: dict[str, Any]
+    _offsets: list[int] | None = None
 
     def read(self, start: int, end: int) -> bytes:
         return os.pread(self.fd, end - start, start)
+
+    def offsets(self) -> list[int]:
+        """Where each block starts, and where the last one ends."""
+        if self._offsets is None or len(self._offsets) != len(self.layout.lengths) + 1:
+            self._offsets = list(accumulate(self.layout.lengths, initial=self.layout.head))
+        return self._offsets
 
 
 def _rest(catalogue: Catalogue) -> dict[str, Any]:
@@ -114,12 +122,15 @@ def splice(before: Snapshot, catalogue: Catalogue, source: str) -> Spliced | Non
     if catalogue.resources is not before.rows or _head(rest) != _head(before.rest):
         return None
     kept = _changes(before.rows)
-    if kept is None or not _verified(before, kept):
+    if kept is None:
+        return None
+    spans = runs(kept)
+    if not _verified(before, dropped(spans, len(before.layout.lengths))):
         return None
     if not _valid(catalogue, before.rows, [n for n, old in enumerate(kept) if old is None], source):
         return None
     tail = None if rest == before.rest else render_tail(rest).encode()
-    return _assemble(before, kept, tail)
+    return _assemble(before, kept, spans, tail)
 
 
 def _head(rest: dict[str, Any]) -> dict[str, Any]:
@@ -145,18 +156,20 @@ def _changes(rows: LazyResources) -> list[int | None] | None:
 
 def runs(kept: list[int | None]) -> list[Run]:
     """The runs of entries that kept consecutive old blocks."""
-    out: list[Run] = []
-    start = -1
-    prev = -2
-    for n, k in enumerate(kept):
-        if k is not None and k == prev + 1:
-            prev = k
-            continue
-        if start >= 0:
-            out.append((start, n, kept[start]))  # type: ignore[arg-type]
-        start, prev = (n, k) if k is not None else (-1, -2)
-    if start >= 0:
-        out.append((start, len(kept), kept[start]))  # type: ignore[arg-type]
+    marked = [-2 if k is None else k for k in kept]  # a new entry never continues a run
+    steps = map(operator.sub, islice(marked, 1, None), marked)
+    starts = [0, *(n for n, step in enumerate(steps, 1) if step != 1), len(kept)]
+    return [(a, b, marked[a]) for a, b in pairwise(starts) if a < b and marked[a] >= 0]
+
+
+def dropped(spans: list[Run], count: int) -> list[int]:
+    """The old indices (of ``count``) no run keeps: entries removed or re-rendered."""
+    out: list[int] = []
+    at = 0
+    for first, end, old in spans:  # the runs keep old indices in increasing order
+        out.extend(range(at, old))
+        at = old + end - first
+    out.extend(range(at, count))
     return out
 
 
@@ -170,15 +183,12 @@ def new_positions(kept: list[int | None], spans: list[Run]) -> Iterator[tuple[in
     yield from ((m, None) for m in range(n, len(kept)))
 
 
-def _offsets(layout: Layout) -> list[int]:
-    return list(accumulate(layout.lengths, initial=layout.head))
-
-
-def _verified(before: Snapshot, kept: list[int | None]) -> bool:
+def _verified(before: Snapshot, gone: list[int]) -> bool:
     """The bytes on disk are laid out as the layout says: the head and tail render to what is
-    there, and each block replaced or removed is the one its stored entry renders to."""
+    there, and each block replaced or removed (``gone``) is the one its stored entry renders
+    to."""
     layout = before.layout
-    offsets = _offsets(layout)
+    offsets = before.offsets()
     if offsets[-1] > before.size:
         return False
     if render_head(before.rest).encode() != before.read(0, layout.head):
@@ -186,9 +196,7 @@ def _verified(before: Snapshot, kept: list[int | None]) -> bool:
     if render_tail(before.rest).encode() != before.read(offsets[-1], before.size):
         return False
     store = before.rows.store
-    for k in set(range(len(layout.lengths))).difference(kept):
-        if k is None:
-            continue
+    for k in gone:
         if before.read(offsets[k], offsets[k + 1]) != render_block(store.resource(k)):
             return False
     return True
@@ -213,14 +221,15 @@ def _valid(
     return all(a in seen and b in seen for a, b in catalogue.not_duplicates)
 
 
-def _assemble(before: Snapshot, kept: list[int | None], tail: bytes | None) -> Spliced:
+def _assemble(
+    before: Snapshot, kept: list[int | None], spans: list[Run], tail: bytes | None
+) -> Spliced:
     """The pieces of the new file (``tail``: the new tail, None when it is the old one)."""
     layout, fd = before.layout, before.fd
-    offsets = _offsets(layout)
+    offsets = before.offsets()
     old_lengths, old_tokens = layout.lengths, before.rows.store.stored_tokens or []
     lengths = [0 if k is None else old_lengths[k] for k in kept]
     tokens = [0 if k is None else old_tokens[k] for k in kept]
-    spans = runs(kept)
     pieces: list[Piece] = [(fd, 0, layout.head)]
     for n, run in new_positions(kept, spans):
         if run is not None:
