@@ -1,28 +1,28 @@
-"""A plain-list implementation of the lazy catalogue's contract, for tests of its consumers.
+"""The lazy catalogue's contract over a plain list, for tests of its consumers.
 
-``mlsd_cli.catalogue.lazy.LazyResources`` decodes rows on demand; this one holds Resources
-already, and counts the positions read, so a test can say how many rows a check decoded. The
-protocol: ``len``, ``rows[i]``, ``tokens()`` (blake2b of the entry's canonical block, 8 bytes,
-top bit cleared; RuntimeError once mutated), ``path``, ``decoded()``.
+``mlsd_cli.catalogue.lazy.LazyResources`` decodes the load cache's rows on demand; this one
+holds any Resources (entries a test makes up, with no file behind them) and counts the
+positions read. The protocol: ``len``, ``rows[i]``, ``tokens()`` (the content token of each
+entry's canonical block; RuntimeError once mutated), ``path``, ``decoded()``.
+``tests/test_factstore_lazy.py`` runs the same checks on a real lazily loaded catalogue.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from collections.abc import MutableSequence
 from pathlib import Path
 from typing import Any
 from typing import overload
 
+from mlsd_cli.catalogue.blocks import block_token
+from mlsd_cli.catalogue.blocks import render_block
 from mlsd_cli.catalogue.model import Catalogue
 from mlsd_cli.catalogue.model import Resource
-from mlsd_cli.catalogue.splice import render_block
 
 
 def token_of(r: Resource) -> int:
-    digest = hashlib.blake2b(render_block(r), digest_size=8).digest()
-    return int.from_bytes(digest, "big") & (2**63 - 1)
+    return block_token(render_block(r))
 
 
 class TokenRows(MutableSequence[Resource]):

@@ -55,6 +55,9 @@ from mlsd_cli.matching.facts import facts_of
 from mlsd_cli.matching.facts import length_bounds
 from mlsd_cli.matching.facts import plain
 from mlsd_cli.matching.index import MatchIndex
+from mlsd_cli.matching.tokenmap import TokenPositions
+from mlsd_cli.matching.tokenmap import changed_span
+from mlsd_cli.matching.tokenmap import token_bytes
 
 #: The layout of the file: bump it when the tables change.
 FORMAT = "facts-1"
@@ -134,7 +137,7 @@ def _private_file(file: Path) -> Path:
     folder = file.parent
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        if not _mine(folder.lstat(), 0o022) or not stat.S_ISDIR(folder.lstat().st_mode):
+        if not _mine(folder.stat(), 0o022) or not stat.S_ISDIR(folder.stat().st_mode):
             raise StoreUnusable(f"{folder} is not private")
         flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
         fd = os.open(file, flags, 0o600)
@@ -198,14 +201,22 @@ def _writing(db: sqlite3.Connection) -> Any:
 
 
 def _reset(db: sqlite3.Connection) -> None:
-    """Empty the store for this version of the rules (inside a write)."""
+    """Empty the store for this version of the rules (inside a write), unless a concurrent
+    command of this version just did. The generation moves on, so that a command reading
+    it since sees the change."""
+    if _meta(db, "version") == rules_version():
+        return
+    try:
+        generation = int(_meta(db, "generation") or 0)
+    except (TypeError, ValueError):
+        generation = 0
     for table in ("facts", "block", "site_name", "alias", "meta"):
         db.execute(f"DROP TABLE IF EXISTS {table}")
     for statement in _SCHEMA.split(";"):
         if statement.strip():
             db.execute(statement)
     _set_meta(db, "version", rules_version())
-    _set_meta(db, "generation", 1)
+    _set_meta(db, "generation", generation + 1)
     _set_meta(db, "rows", 0)
 
 
@@ -259,9 +270,8 @@ class StoredIndex:
         self.file = file
         self.tokens = tokens
         self.n = len(tokens)
-        self.at: dict[int, int] = dict(zip(tokens, range(self.n), strict=True))
-        if len(self.at) != self.n:
-            raise StoreUnusable("two entries with one content")
+        self.data = token_bytes(tokens)
+        self.at = TokenPositions(tokens, self.data)
         self.overlay = MatchIndex(())
         self._facts: dict[int, tuple[Any, ...]] = {}
         self._sides: dict[int, Side] = {}
@@ -277,31 +287,34 @@ class StoredIndex:
         if _meta(db, "version") != rules_version():
             with _writing(db):
                 _reset(db)
-        current = array("q", self.tokens).tobytes()
-        if _meta(db, "complete") == current:
+        if _meta(db, "complete") == self.data:
             return int(_meta(db, "generation"))
         with _writing(db):
-            known = array("q")
-            known.frombytes(_meta(db, "complete") or b"")
-            seen = set(known)
-            maybe = [t for t in self.tokens if t not in seen]
+            known = bytes(_meta(db, "complete") or b"")
+            start, end = changed_span(known, self.data)  # one span, after a one-entry write
+            maybe = list(set(self.tokens[start:end]))
+            if len(maybe) > _CHUNK:
+                old = array("q")
+                old.frombytes(known)
+                maybe = list(set(maybe).difference(old))
             missing = set(maybe)
             for k in range(0, len(maybe), _CHUNK):
                 chunk = maybe[k : k + _CHUNK]
                 marks = ",".join("?" * len(chunk))
                 sql = f"SELECT token FROM facts WHERE token IN ({marks})"
                 missing.difference_update(t for (t,) in db.execute(sql, chunk))
-            self._insert(sorted(missing, key=self.at.__getitem__))
+            self._insert(sorted(missing))
             stored = int(_meta(db, "rows")) + len(missing)
             if stored > 2 * self.n + _SLACK:
                 stored = self._clean_up()
             _set_meta(db, "rows", stored)
-            _set_meta(db, "complete", current)
+            _set_meta(db, "complete", self.data)
             return int(_meta(db, "generation"))
 
     def _insert(self, tokens: list[int]) -> None:
         for k in range(0, len(tokens), _CHUNK):
-            entries = [(t, self.rows[self.at[t]]) for t in tokens[k : k + _CHUNK]]
+            first = {t: i for i, t in reversed(self.at.of(tokens[k : k + _CHUNK]))}
+            entries = [(t, self.rows[i]) for t, i in first.items()]
             made = [_row(t, r, self.title_parts(r.title)) for t, r in entries]
             self.db.executemany(_INSERT, [row for row, _, _ in made])
             cores = [(row[13], row[14], row[12]) for row, _, _ in made if row[12] is not None]
@@ -339,8 +352,7 @@ class StoredIndex:
             self.generation = self._sync()
 
     def _positions(self, sql: str, *args: Any) -> list[int]:
-        at = self.at
-        return sorted(at[t] for (t,) in self._select(sql, args) if t in at)
+        return sorted(i for i, _t in self.at.of(t for (t,) in self._select(sql, args)))
 
     def _fact(self, i: int) -> tuple[Any, ...]:
         known = self._facts.get(i)
@@ -435,8 +447,8 @@ class StoredIndex:
 
     def merged_as(self, name: str) -> tuple[int, str] | None:
         sql = "SELECT token, ord, alias FROM alias WHERE name = ?"
-        at = self.at
-        found = [(at[t], k, alias) for t, k, alias in self._select(sql, (name,)) if t in at]
+        rows = {t: (k, alias) for t, k, alias in self._select(sql, (name,))}
+        found = [(i, *rows[t]) for i, t in self.at.of(rows)]
         if found:
             i, _k, alias = min(found)
             return i, alias
