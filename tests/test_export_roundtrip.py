@@ -221,6 +221,12 @@ def catalogues(draw: st.DrawFn) -> Catalogue:
         resources=[Resource("r0", "A ! - 0", "blog", ["s0"])],
     )
 )
+@example(  # an intro whose first paragraph ends in a backslash: a backslash, not a line break
+    Catalogue(
+        title="Catalogue: A",
+        sections=[Section("s0", "A 9", intro="A \\\n\nA see [Ax](https://example.org/_) too")],
+    )
+)
 @given(catalogues())
 def test_round_trip_property(catalogue: Catalogue) -> None:
     assert_round_trip(catalogue)

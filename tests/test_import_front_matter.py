@@ -132,6 +132,9 @@ def test_the_fixture_round_trips(cli: Cli, tmp_path: Path, style: str) -> None:
         ("```\n<b>x</b>\n```", "```\n<b>x</b>\n```"),
         ('<a href="javascript:alert(1)">x</a> <script>y</script> <!-- note -->', "x y"),
         ("a < b and [ok](https://ok.org)", "a < b and [ok](https://ok.org)"),
+        # a backslash ending a paragraph is the text's own (CommonMark shows it): it stays
+        ("A \\\n\nsee [x](https://x.org)", "A \\\n\nsee [x](https://x.org)"),
+        ("Two spaces  \nbreak <b>here</b>  \n\nend", "Two spaces\\\nbreak **here**\n\nend"),
     ],
 )
 def test_intro_html_becomes_markdown(intro: str, expected: str) -> None:

@@ -75,7 +75,9 @@ def _read_tag(raw: str) -> _Tag:
 
 
 class _Converter:
-    def __init__(self) -> None:
+    def __init__(self, line_break: str) -> None:
+        #: What a ``<br>`` becomes: the break mark (:func:`_break_mark`) and a newline.
+        self.line_break = line_break + "\n"
         self.hrefs: list[str] = []  # the open <a>s' targets ("" for one that is no link)
 
     def tag(self, raw: str) -> str:
@@ -84,7 +86,7 @@ class _Converter:
         tag = _read_tag(raw)
         name = tag.name
         if name == "br":
-            return "\\\n"
+            return self.line_break
         if name == "img":
             src, alt = tag.attrs.get("src", "").strip(), tag.attrs.get("alt", "")
             return f"![{_escape_label(alt)}]({src})" if _web(src) else _escape_label(alt)
@@ -147,14 +149,15 @@ def intro_markdown(text: str) -> str:
     HTML and no link but web links (see the module)."""
     if "<" not in text and "](" not in text:
         return text
-    converter = _Converter()
+    mark = _break_mark(text)
+    converter = _Converter(mark)
     out: list[str] = []
     chunk: list[str] = []
     fence: str | None = None
     for line in text.split("\n"):
         opening = _FENCE.match(line)
         if fence is None and opening:
-            out.append(_tidy(_inline("\n".join(chunk), converter)))
+            out.append(_tidy(_inline("\n".join(chunk), converter), mark))
             chunk, fence = [], opening.group(1)[0] * len(opening.group(1))
             out.append(line)
         elif fence is not None:
@@ -162,13 +165,23 @@ def intro_markdown(text: str) -> str:
             fence = None if line.strip().startswith(fence) else fence
         else:  # a line of an HTML block loses its indent (no code block once the tags go)
             chunk.append(line.lstrip() if line.lstrip().startswith("<") else line)
-    out.append(_tidy(_inline("\n".join(chunk), converter)))
+    out.append(_tidy(_inline("\n".join(chunk), converter), mark))
     return "\n".join(out).strip("\n")
 
 
-def _tidy(text: str) -> str:
-    """Blank runs and trailing blanks gone; a line break that ends a paragraph dropped."""
-    text = re.sub(r"(?<=\S) {2,}\n", "\\\n", text)  # a two-space line break, as a backslash
+def _break_mark(text: str) -> str:
+    """A private-use character ``text`` does not hold: it marks the line breaks the conversion
+    makes (``<br>``, two trailing spaces) until :func:`_tidy` has placed them."""
+    return next(c for c in map(chr, range(0xE000, 0xF900)) if c not in text)
+
+
+def _tidy(text: str, mark: str) -> str:
+    """Blank runs and trailing blanks gone; the line breaks the conversion made (``mark``, then
+    a newline) written as a backslash, or dropped where they end a paragraph (they would show
+    nothing there). A backslash the text had at the end of a paragraph is its own: CommonMark
+    shows it as a backslash, and so it stays."""
+    text = re.sub(r"(?<=\S) {2,}\n", mark + "\n", text)  # a two-space line break
     text = re.sub(r"[ \t]+(?=\n|$)", "", text)
-    text = re.sub(r"\\\n(?=[ \t]*(?:\n|$))", "\n", text)
+    text = re.sub(re.escape(mark) + r"\n(?=[ \t]*(?:\n|$))", "\n", text)
+    text = text.replace(mark, "\\")
     return re.sub(r"\n{3,}", "\n\n", text)
