@@ -125,12 +125,8 @@ def _buku_env(db_dir: Path) -> dict[str, str]:
 def writes(n: int, rounds: int, scratch: Path) -> dict[str, dict[str, Sample]]:
     """Median wall time and peak RSS of one-entry writes by mlsd and buku at size ``n``."""
     mlsd = mlsd_command()
-    path = scratch / f"w{n}.toml"
-    shutil.copyfile(catalogue_for(size_name(n)), path)
-    env = child_env(scratch / "cache")
-    cat = ["--catalogue", str(path)]
-    run([*mlsd, "list", *cat], env)  # the load cache
-    run([*mlsd, "tag", "r0", "+warm-up", "--yes", *cat], env)  # a write: the layout is known
+    cat, env = _scratch_copy(n, scratch, "w")
+    path = Path(cat[1])
     benv = _buku_env(scratch / f"buku{n}")
     buku_db(path, scratch / f"buku{n}" / "bookmarks.db")
     b = ["buku", "--nostdin", "--np", "--nc", "--tacit"]
@@ -220,13 +216,18 @@ class Bulk:
 
 
 def _scratch_copy(n: int, scratch: Path, name: str) -> tuple[list[str], dict[str, str]]:
-    """A copy of the size-``n`` catalogue whose load cache knows its layout (one write made):
-    the ``--catalogue`` option and the environment to run mlsd on it."""
+    """A copy of the size-``n`` catalogue as a curator's earlier commands leave it: its load
+    cache knows the layout (a write made) and its match store knows every entry (an add made:
+    the first duplicate check fills it, see docs/matching.md). The ``--catalogue`` option and
+    the environment to run mlsd on it."""
     path = scratch / f"{name}-{n}.toml"
     shutil.copyfile(catalogue_for(size_name(n)), path)
     env = child_env(scratch / f"{name}-cache-{n}")
     cat = ["--catalogue", str(path)]
-    run([*mlsd_command(), "tag", "r0", "+warm-up", "--yes", *cat], env)
+    mlsd = mlsd_command()
+    run([*mlsd, "tag", "r0", "+warm-up", "--yes", *cat], env)
+    warm_add = ["https://bench.example.org/warm-up", "--title", "Warm-up entry", "--kind", "blog"]
+    run([*mlsd, "add", *warm_add, "--section", "chapter-3", "--no-fetch", "--yes", *cat], env)
     return cat, env
 
 
