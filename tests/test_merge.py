@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import settings
+from hypothesis import strategies as st
 
 from mlsd_cli.catalogue import store
+from mlsd_cli.catalogue.model import Catalogue
 from mlsd_cli.catalogue.model import Resource
+from mlsd_cli.catalogue.model import Section
 from mlsd_cli.changes.merge import mark_not_duplicates
+from mlsd_cli.changes.merge import merge_all
 from mlsd_cli.changes.merge import merge_into
 from mlsd_cli.changes.merge import merge_resources
 from mlsd_cli.errors import InputError
+from mlsd_cli.errors import MlsdError
 from mlsd_cli.errors import NotFoundError
 
 LOG_URL = "https://engineering.linkedin.com/distributed-systems/log-what-every-software-engineer-should-know-about-real-time-datas-unifying"
@@ -159,3 +167,42 @@ def test_mark_not_duplicates(sample_catalogue: Path) -> None:
         mark_not_duplicates(cat, ["the-log", "the-log"])
     with pytest.raises(NotFoundError):
         mark_not_duplicates(cat, ["the-log", "missing"])
+
+
+_IDS = [f"e{i}" for i in range(8)]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from([*_IDS, "gone"]), st.lists(st.sampled_from([*_IDS, "gone"]))),
+        max_size=4,
+    ),
+    st.lists(st.tuples(st.sampled_from(_IDS), st.sampled_from(_IDS)), max_size=4),
+)
+def test_merge_all_is_merge_into_group_after_group(
+    merges: list[tuple[str, list[str]]], pairs: list[tuple[str, str]]
+) -> None:
+    def fresh() -> Catalogue:
+        return Catalogue(
+            sections=[Section("s", "S")],
+            resources=[
+                Resource(rid, f"Title {rid}", "blog", ["s"], url=f"https://x.org/{rid}", tags=[rid])
+                for rid in _IDS
+            ],
+            not_duplicates=sorted({(a, b) if a < b else (b, a) for a, b in pairs if a != b}),
+        )
+
+    def outcome(run: Callable[[Catalogue], object]) -> object:
+        catalogue = fresh()
+        try:
+            run(catalogue)
+        except MlsdError as exc:
+            return type(exc), str(exc)
+        return catalogue
+
+    def one_by_one(catalogue: Catalogue) -> None:
+        for keep, others in merges:
+            merge_into(catalogue, keep, others)
+
+    assert outcome(lambda c: merge_all(c, merges)) == outcome(one_by_one)

@@ -150,10 +150,13 @@ class LazyResources(MutableSequence[Resource]):
     def __init__(self, store: RowStore) -> None:
         self._store = store
         self._decoded: dict[int, Resource] = {}
+        #: id() of each decoded row -> its stored index (the rows stay alive in _decoded).
+        self._back: dict[int, int] = {}
         #: None while the sequence is as stored; then what each position holds.
         self._slots: list[_Slot] | None = None
         self._version = 0
         self._known: tuple[int, int, list[tuple[int, Resource]]] | None = None
+        self._list: tuple[int, list[Resource]] | None = None
 
     # ------------------------------------------------------------------ the contract
 
@@ -186,6 +189,7 @@ class LazyResources(MutableSequence[Resource]):
         found = self._decoded.get(k)
         if found is None:
             found = self._decoded[k] = self._store.resource(k)
+            self._back[id(found)] = k
         return found
 
     def _at(self, slot: _Slot) -> Resource:
@@ -212,10 +216,8 @@ class LazyResources(MutableSequence[Resource]):
 
     def _slot_of(self, value: Resource) -> _Slot:
         """A stored row's index for a decoded row put back, else the entry itself."""
-        for k, r in self._decoded.items():
-            if r is value:
-                return k
-        return value
+        k = self._back.get(id(value))
+        return value if k is None else k
 
     def _mutable(self) -> list[_Slot]:
         self._version += 1  # about to change: what _live() knew is stale
@@ -232,12 +234,7 @@ class LazyResources(MutableSequence[Resource]):
     def __setitem__(self, index: int | slice, value: Any) -> None:
         slots = self._mutable()
         if isinstance(index, slice):
-            values = list(value)
-            if len(values) > 8:  # many entries (an import's reorder): one map back
-                back = {id(r): k for k, r in self._decoded.items()}
-                slots[index] = [back.get(id(r), r) for r in values]
-            else:
-                slots[index] = [self._slot_of(r) for r in values]
+            slots[index] = [self._slot_of(r) for r in value]
         else:
             slots[index] = self._slot_of(value)
 
@@ -248,11 +245,21 @@ class LazyResources(MutableSequence[Resource]):
         self._mutable().insert(index, self._slot_of(value))
 
     def __iter__(self) -> Iterator[Resource]:
+        return iter(self._listed())
+
+    def _listed(self) -> list[Resource]:
+        """Every entry in order, all decoded; kept until the sequence changes (a dedupe
+        session looks entries up by id hundreds of times between two changes)."""
+        if self._list is not None and self._list[0] == self._version:
+            return self._list[1]
         self.decode_all()
         decoded = self._decoded
         if self._slots is None:
-            return iter([decoded[k] for k in range(len(self._store))])
-        return iter([decoded[s] if type(s) is int else s for s in self._slots])  # type: ignore[misc]
+            listed = [decoded[k] for k in range(len(self._store))]
+        else:
+            listed = [decoded[s] if type(s) is int else s for s in self._slots]  # type: ignore[misc]
+        self._list = (self._version, listed)
+        return listed
 
     def decode_all(self) -> None:
         """Decode every row not decoded yet (one parse of the cache file)."""
@@ -263,8 +270,11 @@ class LazyResources(MutableSequence[Resource]):
         from mlsd_cli.catalogue.gcpause import no_cyclic_gc
 
         with no_cyclic_gc():
+            decoded, back = self._decoded, self._back
             for k, r in enumerate(self._store.all_resources()):
-                self._decoded.setdefault(k, r)
+                if k not in decoded:
+                    decoded[k] = r
+                    back[id(r)] = k
             if gc.get_freeze_count():  # the command froze its catalogue (cli.common): the rest too
                 gc.freeze()
 

@@ -97,21 +97,39 @@ def merge_resources(keep: Resource, other: Resource) -> Resource:
 
 
 def _find(catalogue: Catalogue, resource_id: str) -> int:
-    for i, r in enumerate(catalogue.resources):
-        if r.id == resource_id:
-            return i
-    raise NotFoundError(
-        f"no resource with id '{resource_id}' (the catalogue changed?)",
-        hint="run `mlsd dedupe` again",
-    )
+    return _find_all(catalogue, [resource_id])[0]
+
+
+def _find_all(catalogue: Catalogue, resource_ids: Sequence[str]) -> list[int]:
+    """The position of the entry with each id (one pass over the catalogue for all of them)."""
+    return _found(resource_ids, catalogue.positions(resource_ids, aliases=False))
+
+
+def _found(resource_ids: Sequence[str], positions: Sequence[int | None]) -> list[int]:
+    for resource_id, i in zip(resource_ids, positions, strict=True):
+        if i is None:
+            raise NotFoundError(
+                f"no resource with id '{resource_id}' (the catalogue changed?)",
+                hint="run `mlsd dedupe` again",
+            )
+    return list(positions)  # type: ignore[arg-type]
+
+
+def _merged_ids(keep_id: str, other_ids: Sequence[str]) -> list[str]:
+    """The ids merged into ``keep_id``: each once, never itself; at least one."""
+    others = [o for o in dict.fromkeys(other_ids) if o != keep_id]
+    if not others:
+        raise InputError("nothing to merge", hint="name at least two different resources")
+    return others
 
 
 def merged_entry(catalogue: Catalogue, keep_id: str, other_ids: Sequence[str]) -> Resource:
     """The entry :func:`merge_into` would leave (``catalogue`` is not changed): a preview."""
-    merged = catalogue.resources[_find(catalogue, keep_id)]
-    for other_id in other_ids:
-        if other_id != keep_id:
-            merged = merge_resources(merged, catalogue.resources[_find(catalogue, other_id)])
+    others = [other_id for other_id in other_ids if other_id != keep_id]
+    at, *positions = _find_all(catalogue, [keep_id, *others])
+    merged = catalogue.resources[at]
+    for i in positions:
+        merged = merge_resources(merged, catalogue.resources[i])
     return merged
 
 
@@ -135,22 +153,55 @@ def merge_into(catalogue: Catalogue, keep_id: str, other_ids: Sequence[str]) -> 
     The surviving entry keeps its place; the others are removed; "not duplicates" records
     naming a merged id now name the survivor (and vanish when they named two of the merged).
     """
-    others = [o for o in dict.fromkeys(other_ids) if o != keep_id]
-    if not others:
-        raise InputError("nothing to merge", hint="name at least two different resources")
+    others = _merged_ids(keep_id, other_ids)
     merged = merged_entry(catalogue, keep_id, others)
     gone = set(others)
     at = _find(catalogue, keep_id)
     catalogue.resources[at] = merged
     catalogue.resources = [r for r in catalogue.resources if r.id not in gone]
+    _rename_pairs(catalogue, dict.fromkeys(gone, keep_id))
+    return merged
+
+
+def _rename_pairs(catalogue: Catalogue, survivor_of: dict[str, str]) -> None:
+    """ "Not duplicates" records naming a merged id name its survivor (and vanish when both
+    ids merged into one)."""
     pairs = set()
     for a, b in catalogue.not_duplicates:
-        a = keep_id if a in gone else a
-        b = keep_id if b in gone else b
+        a, b = survivor_of.get(a, a), survivor_of.get(b, b)
         if a != b:
             pairs.add((a, b) if a < b else (b, a))
     catalogue.not_duplicates = sorted(pairs)
-    return merged
+
+
+def merge_all(catalogue: Catalogue, merges: Sequence[tuple[str, Sequence[str]]]) -> list[Resource]:
+    """:func:`merge_into` for each (survivor id, merged ids) of ``merges``, in order: the same
+    catalogue, with one pass over the entries for all of them when no entry is in two groups
+    (a dedupe session's answers; groups that share an entry are merged one after another)."""
+    named = [rid for keep, others in merges for rid in dict.fromkeys((keep, *others))]
+    if len(set(named)) != len(named):
+        return [merge_into(catalogue, keep, others) for keep, others in merges]
+    found = dict(zip(named, catalogue.positions(named, aliases=False), strict=True))
+    groups = []
+    for keep, others in merges:  # refused as merge_into refuses them, group by group
+        merged_ids = _merged_ids(keep, others)
+        _found([keep, *merged_ids], [found[rid] for rid in (keep, *merged_ids)])
+        groups.append((keep, merged_ids))
+    where: dict[str, int] = found  # type: ignore[assignment]
+    resources = catalogue.resources
+    survivors: dict[int, Resource] = {}
+    survivor_of: dict[str, str] = {}
+    for keep, others in groups:
+        merged = resources[where[keep]]
+        for other in others:
+            merged = merge_resources(merged, resources[where[other]])
+            survivor_of[other] = keep
+        survivors[where[keep]] = merged
+    catalogue.resources = [
+        survivors.get(i, r) for i, r in enumerate(resources) if r.id not in survivor_of
+    ]
+    _rename_pairs(catalogue, survivor_of)
+    return list(survivors.values())
 
 
 def mark_not_duplicates(catalogue: Catalogue, ids: Sequence[str]) -> int:
@@ -187,7 +238,6 @@ class MergePlan(Plan[None]):
         self.basis = Basis.of(r for r in catalogue.resources if r.id in ids)
 
     def apply(self, catalogue: Catalogue) -> None:
-        for keep_id, other_ids in self.merges:
-            merge_into(catalogue, keep_id, other_ids)
+        merge_all(catalogue, self.merges)
         for ids in self.distinct:
             mark_not_duplicates(catalogue, ids)

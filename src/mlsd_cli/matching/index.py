@@ -20,6 +20,7 @@ from mlsd_cli.catalogue.model import Resource
 from mlsd_cli.matching.evidence import Side
 from mlsd_cli.matching.facts import TitleParts
 from mlsd_cli.matching.facts import facts_of
+from mlsd_cli.matching.facts import length_bounds
 from mlsd_cli.matching.facts import plain
 from mlsd_cli.matching.facts import title_parts
 from mlsd_cli.matching.titles import title_numbers
@@ -32,6 +33,8 @@ class TitleBlock:
     titles: list[str] = field(default_factory=list)
     owners: list[list[int]] = field(default_factory=list)
     position: dict[str, int] = field(default_factory=dict)
+    #: The titles by their length (:meth:`near`).
+    by_length: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
 
     def add(self, title: str, owner: int) -> None:
         at = self.position.get(title)
@@ -39,8 +42,21 @@ class TitleBlock:
             self.position[title] = len(self.titles)
             self.titles.append(title)
             self.owners.append([owner])
+            self.by_length[len(title)].append(title)
         else:
             self.owners[at].append(owner)
+
+    def near(self, length: int, threshold: float) -> list[str]:
+        """The titles whose length lets them score ``threshold`` against one of ``length``
+        characters (:func:`~mlsd_cli.matching.facts.length_bounds`): an import checks each item
+        against a tenth of a large catalogue's titles, not all of them."""
+        bounds = length_bounds(length, threshold)
+        if bounds is None or bounds[1] - bounds[0] > len(self.by_length):
+            return self.titles
+        found: list[str] = []
+        for n in range(max(bounds[0], 0), bounds[1] + 1):
+            found += self.by_length.get(n, ())
+        return found
 
 
 class MatchIndex:
@@ -176,7 +192,7 @@ class MatchIndex:
 
     def cores_near(self, numbers: tuple[int, ...], length: int, threshold: float) -> list[str]:
         block = self.blocks.get(numbers)
-        return [] if block is None else block.titles
+        return [] if block is None else block.near(length, threshold)
 
     def merged_as(self, name: str) -> tuple[int, str] | None:
         return self.by_alias.get(name)
