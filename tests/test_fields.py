@@ -7,6 +7,7 @@ invalidates old caches on its own.
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 from dataclasses import MISSING
@@ -224,3 +225,17 @@ def test_editor_template_is_pinned() -> None:
         + '# url = "https://..."\n# org = ""\n# authors = ["..."]\n# venue = ""\n'
         + '# year = 2020\n# tags = ["..."]\n# description = """..."""\n'
     )
+
+
+def test_a_copy_is_equal_and_shares_no_list() -> None:
+    original = full_resource()
+    copied = original.copy()
+    assert copied == original == copy.deepcopy(original)
+    for f in RESOURCE_FIELDS:
+        value = getattr(original, f.name)
+        assert value is not None and value != [] and value != ""  # every field is set
+        if isinstance(value, list):
+            assert getattr(copied, f.name) is not value
+    copied.tags.append("changed")
+    copied.authors.append("Someone Else")
+    assert original == full_resource()  # later changes to the copy never reach the original

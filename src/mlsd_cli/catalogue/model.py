@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import date
+from typing import Any
 
 #: The kinds of resource, in the order prompts and docs list them.
 KINDS: tuple[str, ...] = (
@@ -66,6 +67,14 @@ class Resource:
     added: date | None = None
     #: Ids of entries merged into this one (so old references still resolve).
     aliases: list[str] = field(default_factory=list)
+
+    def copy(self) -> Resource:
+        """A copy that later changes to this entry cannot reach (what ``copy.deepcopy`` gives,
+        a few times faster: every value but the lists is immutable, and the lists hold strings)."""
+        values: dict[str, Any] = {
+            k: list(v) if type(v) is list else v for k, v in vars(self).items()
+        }
+        return Resource(**values)
 
 
 @dataclass

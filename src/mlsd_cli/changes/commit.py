@@ -40,7 +40,6 @@ relied on (a tag rename also relies on which entries carry the old tag).
 
 from __future__ import annotations
 
-import copy
 from abc import ABC
 from abc import abstractmethod
 from collections.abc import Iterable
@@ -71,7 +70,7 @@ class Basis:
     @classmethod
     def of(cls, resources: Iterable[Resource]) -> Basis:
         unique = {r.id: r for r in resources}
-        return cls(tuple(copy.deepcopy(list(unique.values()))))
+        return cls(tuple(r.copy() for r in unique.values()))
 
     def ids(self) -> list[str]:
         return [r.id for r in self.entries]
@@ -87,6 +86,8 @@ class Basis:
             if i is None:
                 raise StaleError(planned.id, removed=True)
             current = catalogue.resources[i]
+            if current == planned:  # the same values: the same in the file
+                continue
             if resource_to_dict(current) != resource_to_dict(planned):  # as the file says it
                 raise StaleError(planned.id)
 
