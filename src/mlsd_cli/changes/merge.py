@@ -127,9 +127,14 @@ def merged_entry(catalogue: Catalogue, keep_id: str, other_ids: Sequence[str]) -
     """The entry :func:`merge_into` would leave (``catalogue`` is not changed): a preview."""
     others = [other_id for other_id in other_ids if other_id != keep_id]
     at, *positions = _find_all(catalogue, [keep_id, *others])
-    merged = catalogue.resources[at]
+    return _merged(catalogue.resources, at, positions)
+
+
+def _merged(resources: Sequence[Resource], at: int, positions: Sequence[int]) -> Resource:
+    """The entry at ``at`` with those at ``positions`` merged into it, in order."""
+    merged = resources[at]
     for i in positions:
-        merged = merge_resources(merged, catalogue.resources[i])
+        merged = merge_resources(merged, resources[i])
     return merged
 
 
@@ -182,21 +187,14 @@ def merge_all(catalogue: Catalogue, merges: Sequence[tuple[str, Sequence[str]]])
     if len(set(named)) != len(named):
         return [merge_into(catalogue, keep, others) for keep, others in merges]
     found = dict(zip(named, catalogue.positions(named, aliases=False), strict=True))
-    groups = []
-    for keep, others in merges:  # refused as merge_into refuses them, group by group
-        merged_ids = _merged_ids(keep, others)
-        _found([keep, *merged_ids], [found[rid] for rid in (keep, *merged_ids)])
-        groups.append((keep, merged_ids))
-    where: dict[str, int] = found  # type: ignore[assignment]
     resources = catalogue.resources
     survivors: dict[int, Resource] = {}
     survivor_of: dict[str, str] = {}
-    for keep, others in groups:
-        merged = resources[where[keep]]
-        for other in others:
-            merged = merge_resources(merged, resources[where[other]])
-            survivor_of[other] = keep
-        survivors[where[keep]] = merged
+    for keep, others in merges:  # refused as merge_into refuses them, group by group
+        merged_ids = _merged_ids(keep, others)
+        at, *positions = _found([keep, *merged_ids], [found[rid] for rid in (keep, *merged_ids)])
+        survivors[at] = _merged(resources, at, positions)
+        survivor_of.update(dict.fromkeys(merged_ids, keep))
     catalogue.resources = [
         survivors.get(i, r) for i, r in enumerate(resources) if r.id not in survivor_of
     ]
